@@ -1,0 +1,1 @@
+"""Access proofs: the IAM policy language, the evaluator and the org access model."""

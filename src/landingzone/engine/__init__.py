@@ -1,0 +1,1 @@
+"""The plan/apply engine: sessions, state, lock, plan, apply."""

@@ -1,0 +1,1 @@
+"""Resource kinds: one module per AWS service, one small class per kind."""

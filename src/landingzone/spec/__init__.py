@@ -1,0 +1,1 @@
+"""The landing-zone spec: load, merge, validate."""

@@ -1,0 +1,112 @@
+"""The typed shape of a landing-zone spec (the contract in docs/spec.md).
+
+The loader merges YAML files into one plain tree; `Spec.model_validate` turns
+that tree into these models. Models are strict: unknown keys are errors, and
+values are not silently coerced (an unquoted account id is an error, not an
+int). Cross-reference rules (a unit that does not exist, a duplicate e-mail)
+live in `spec/checks.py`, which has the provenance to name file and line.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ACCOUNT_ID_PATTERN = r"^\d{12}$"
+
+
+class StrictModel(BaseModel):
+    """Base for every spec model: unknown keys are errors, no type coercion."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+
+
+class Quotas(StrictModel):
+    """AWS quotas the validator enforces; raise them when AWS raises yours."""
+
+    scp_characters: int = Field(5120, gt=0)
+    policies_per_target: int = Field(5, gt=0)
+    account_creation_concurrency: int = Field(5, gt=0, le=50)
+    ou_depth: int = Field(5, gt=0, le=5)
+
+
+class Organization(StrictModel):
+    """The organization itself and how lz reaches it."""
+
+    name: str = Field(min_length=1)
+    feature_set: Literal["ALL"] = "ALL"
+    home_region: str
+    profile: str | None = None
+    management_account_id: str | None = Field(None, pattern=ACCOUNT_ID_PATTERN)
+    access_role: str = "OrganizationAccountAccessRole"
+    tags: dict[str, str] = Field(default_factory=dict)
+    quotas: Quotas = Field(default_factory=Quotas)
+    # Policies attached to the organization root.
+    policies: list[str] = Field(default_factory=list)
+    # Default regions for accounts that do not list their own.
+    regions: list[str] | None = None
+    # Where an account removed from the spec is moved (default: left in place).
+    removed_accounts_unit: str | None = None
+
+
+class Unit(StrictModel):
+    """An organizational unit; its key in `units` is its path (`plat/sandbox`)."""
+
+    policies: list[str] = Field(default_factory=list)
+    tags: dict[str, str] = Field(default_factory=dict)
+    # Earlier paths of this unit: a rename or move instead of delete + create.
+    moved_from: list[str] = Field(default_factory=list)
+
+
+class Account(StrictModel):
+    """A member account; its key is its name in AWS unless `name` says otherwise."""
+
+    email: str
+    unit: str | None = None  # None: directly under the root
+    name: str | None = None
+    id: str | None = Field(None, pattern=ACCOUNT_ID_PATTERN)
+    alias: str | None = None  # IAM account alias, applied by the baselines
+    tags: dict[str, str] = Field(default_factory=dict)
+    policies: list[str] = Field(default_factory=list)
+    regions: list[str] | None = None
+    # Changes in a protected account need an explicit approval. Default: an
+    # account whose name or Environment tag says prod/production is protected.
+    protected: bool | None = None
+    close_on_removal: bool = False
+
+
+class Policy(StrictModel):
+    """An organization policy (SCP); its key is its name in AWS."""
+
+    type: Literal["service_control"] = "service_control"
+    description: str = ""
+    document: dict[str, object] | None = None
+    file: str | None = None  # JSON file, relative to the spec file that sets it
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Policy:
+        if (self.document is None) == (self.file is None):
+            raise ValueError("a policy needs exactly one of `document` or `file`")
+        return self
+
+
+class State(StrictModel):
+    """Where lz keeps its state and lock (created by lz in `account`)."""
+
+    # An account of the spec, or `management` for the management account.
+    account: str
+    region: str | None = None  # default: organization.home_region
+    bucket: str = "{org}-landingzone-state"
+    lock_table: str = "{org}-landingzone-locks"
+    key: str = "landingzone/state.json"
+
+
+class Spec(StrictModel):
+    """A whole landing zone, after imports and merge."""
+
+    organization: Organization
+    units: dict[str, Unit] = Field(default_factory=dict)
+    accounts: dict[str, Account] = Field(default_factory=dict)
+    policies: dict[str, Policy] = Field(default_factory=dict)
+    state: State
