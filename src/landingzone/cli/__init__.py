@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> None:
     except click_exceptions.UsageError as exc:
         exc.show()
         sys.exit(EXIT_USAGE)
-    except (click_exceptions.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         err.print("interrupted")
         sys.exit(EXIT_INTERRUPTED)
     except LzError as exc:
