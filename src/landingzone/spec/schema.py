@@ -41,7 +41,7 @@ class Organization(StrictModel):
     management_account_id: str | None = Field(None, pattern=ACCOUNT_ID_PATTERN)
     access_role: str = "OrganizationAccountAccessRole"
     tags: dict[str, str] = Field(default_factory=dict)
-    quotas: Quotas = Field(default_factory=lambda: Quotas())
+    quotas: Quotas = Field(default_factory=Quotas)
     # Policies attached to the organization root.
     policies: list[str] = Field(default_factory=list)
     # Default regions for accounts that do not list their own.
