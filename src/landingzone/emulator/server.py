@@ -35,6 +35,9 @@ class Emulator:
             create_backend_app,
         )
 
+        from landingzone.emulator import s3_policy_compat
+
+        s3_policy_compat.install()
         app = DomainDispatcherApplication(create_backend_app)
         self._server = make_server(
             self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler

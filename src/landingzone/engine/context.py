@@ -1,0 +1,161 @@
+"""What a resource kind gets to work with during one run (plan or apply)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from landingzone.engine.session import Sessions, aws_error
+from landingzone.errors import AwsError
+from landingzone.resources.base import CREATED_BY_KEY, MANAGEMENT
+
+T = TypeVar("T")
+
+# How many calls may run at once against one service (AWS throttles per
+# service and account; Organizations is the strictest).
+SERVICE_CONCURRENCY = {"organizations": 4, "iam": 6}
+DEFAULT_SERVICE_CONCURRENCY = 8
+
+
+@dataclass
+class Settings:
+    """Per-spec settings the kinds need."""
+
+    org: str
+    home_region: str
+    access_role: str
+    account_creation_concurrency: int = 5
+    removed_accounts_unit: str | None = None
+    # SCPs lz manages (spec and state): the only attachments lz ever changes.
+    # FullAWSAccess, and any policy lz does not know, is never touched.
+    policy_names: frozenset[str] = frozenset()
+    poll_interval: float = 5.0  # seconds between CreateAccount status polls
+    poll_timeout: float = 1800.0  # AWS may take many minutes to create an account
+
+
+@dataclass
+class Context:
+    """Sessions, the ID registry, a per-run read cache and the run's settings."""
+
+    sessions: Sessions
+    settings: Settings
+    warnings: list[str] = field(default_factory=list)
+    _ids: dict[str, str] = field(default_factory=dict)
+    _cache: dict[str, Any] = field(default_factory=dict)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    _limits: dict[str, threading.BoundedSemaphore] = field(default_factory=dict)
+    account_creation: threading.BoundedSemaphore | None = None
+
+    def __post_init__(self) -> None:
+        self.account_creation = threading.BoundedSemaphore(
+            self.settings.account_creation_concurrency
+        )
+
+    # -- identities -----------------------------------------------------------
+
+    def set_id(self, address: str, physical_id: str) -> None:
+        """Remember the AWS ID of the resource at `address` (from a read or a create)."""
+        with self._lock:
+            self._ids[address] = physical_id
+
+    def id_of(self, address: str) -> str | None:
+        """The AWS ID of the resource at `address`, if it exists."""
+        with self._lock:
+            return self._ids.get(address)
+
+    def account_id(self, account: str) -> str | None:
+        """The 12-digit ID of a spec account (or of the management account)."""
+        if account == MANAGEMENT:
+            return self.sessions.management_account_id
+        return self.id_of(f"account:{account}")
+
+    def require_account_id(self, account: str) -> str:
+        """Like `account_id`, but an error if the account does not exist yet."""
+        account_id = self.account_id(account)
+        if account_id is None:
+            raise AwsError(f"account {account} does not exist yet", account=account)
+        return account_id
+
+    # -- clients ----------------------------------------------------------------
+
+    def client(self, service: str, account: str = MANAGEMENT, region: str | None = None) -> Any:
+        """A client for `service` in a spec account (by name) and region."""
+        account_id = None if account == MANAGEMENT else self.require_account_id(account)
+        return self.sessions.client(service, account_id, region)
+
+    @contextmanager
+    def limit(self, service: str) -> Iterator[None]:
+        """Bound the number of concurrent calls to one service."""
+        with self._lock:
+            sem = self._limits.get(service)
+            if sem is None:
+                n = SERVICE_CONCURRENCY.get(service, DEFAULT_SERVICE_CONCURRENCY)
+                sem = self._limits[service] = threading.BoundedSemaphore(n)
+        with sem:
+            yield
+
+    # -- caching ----------------------------------------------------------------
+
+    def cached(self, key: str, compute: Callable[[], T]) -> T:
+        """Compute a value once per run (e.g. the organization's tree) and share it."""
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = compute()
+            return self._cache[key]
+
+    def forget(self, key: str) -> None:
+        """Drop a cached value (after a write made it stale)."""
+        with self._lock:
+            self._cache.pop(key, None)
+
+    # -- tags -----------------------------------------------------------------
+
+    def creation_tags(self, tags: dict[str, str]) -> dict[str, str]:
+        """Tags for a resource being created: desired tags plus CreatedBy."""
+        return {**tags, CREATED_BY_KEY: self.sessions.identity()["Arn"]}
+
+    def warn(self, message: str) -> None:
+        """Add a warning to the plan (something lz will not or cannot do)."""
+        with self._lock:
+            if message not in self.warnings:
+                self.warnings.append(message)
+
+
+def pages(
+    client: Any,
+    method: str,
+    key: str,
+    *,
+    account: str | None = None,
+    region: str | None = None,
+    resource: str | None = None,
+    **kwargs: Any,
+) -> Iterator[Any]:
+    """Every item of a paginated list call; an AWS error becomes an AwsError."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        for page in client.get_paginator(method).paginate(**kwargs):
+            yield from page.get(key, [])
+    except (ClientError, BotoCoreError) as exc:
+        raise aws_error(exc, account=account, region=region, resource=resource) from exc
+
+
+def call(
+    fn: Callable[..., T],
+    *,
+    account: str | None = None,
+    region: str | None = None,
+    resource: str | None = None,
+    **kwargs: Any,
+) -> T:
+    """Call a boto3 method; an AWS error becomes an AwsError naming where it happened."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        return fn(**kwargs)
+    except (ClientError, BotoCoreError) as exc:
+        raise aws_error(exc, account=account, region=region, resource=resource) from exc

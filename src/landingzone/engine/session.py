@@ -1,0 +1,284 @@
+"""Credentials, endpoints, assume-role into member accounts, retries and call counting.
+
+Rules this module keeps:
+
+- The `default` AWS profile is never used implicitly. Credentials come from,
+  in order: `--profile`, explicit environment credentials (access keys, web
+  identity or container credentials, as CI sets them), `AWS_PROFILE`, the
+  spec's `organization.profile`. With none of these, lz stops with an error.
+- `AWS_ENDPOINT_URL` or `--endpoint-url` points every client elsewhere (the
+  embedded AWS); nothing else differs between AWS and the emulator.
+- Member accounts are reached by assuming `organization.access_role` from the
+  management account; credentials are cached per account and refreshed
+  before they expire.
+- Throttling is normal: botocore's standard retry mode plus a handler for the
+  codes it does not retry (ConcurrentModificationException, ...), with
+  exponential backoff and full jitter.
+- Every HTTP request is counted per (account, service, operation), so plans
+  and benchmarks can report their API cost.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import botocore.session
+from botocore.config import Config
+from botocore.credentials import RefreshableCredentials
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+from landingzone.errors import AwsError, CredentialsError
+
+# Error codes botocore's standard mode does not retry but AWS documents as
+# "try again": Organizations serializes writes per organization.
+EXTRA_RETRYABLE_CODES = frozenset(
+    {
+        "ConcurrentModificationException",
+        "TooManyRequestsException",
+        "OperationAbortedException",  # S3: a conflicting conditional operation
+        "ServiceUnavailableException",
+    }
+)
+MAX_ATTEMPTS = 10
+BASE_DELAY = 0.25
+MAX_DELAY = 20.0
+
+_ENV_CREDENTIAL_VARS = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+)
+
+
+def backoff_delay(attempt: int) -> float:
+    """Full-jitter exponential backoff for the given (1-based) attempt."""
+    return random.uniform(0, min(MAX_DELAY, BASE_DELAY * 2 ** (attempt - 1)))
+
+
+@dataclass(frozen=True)
+class CredentialSource:
+    """Which credentials lz uses, and why (shown at the top of every plan)."""
+
+    profile: str | None
+    description: str
+
+
+def choose_credentials(
+    profile_flag: str | None, spec_profile: str | None, environ: dict[str, str] | None = None
+) -> CredentialSource:
+    """Pick the management account's credentials; never the `default` profile implicitly."""
+    env = os.environ if environ is None else environ
+    if profile_flag:
+        return CredentialSource(profile_flag, f"profile {profile_flag} (--profile)")
+    if any(env.get(var) for var in _ENV_CREDENTIAL_VARS):
+        return CredentialSource(None, "credentials from the environment")
+    if env.get("AWS_PROFILE"):
+        return CredentialSource(env["AWS_PROFILE"], f"profile {env['AWS_PROFILE']} (AWS_PROFILE)")
+    if spec_profile:
+        return CredentialSource(spec_profile, f"profile {spec_profile} (organization.profile)")
+    raise CredentialsError(
+        "no AWS credentials named. Pass --profile NAME, set organization.profile in the "
+        "spec, or export AWS_PROFILE or credentials (lz never uses the `default` profile "
+        "implicitly). For the embedded AWS, run `lz sim` and paste the exports it prints."
+    )
+
+
+class CallCounter:
+    """Thread-safe count of HTTP requests per (account, service, operation)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.calls: Counter[tuple[str, str, str]] = Counter()
+
+    def add(self, account: str, service: str, operation: str) -> None:
+        """Count one request."""
+        with self._lock:
+            self.calls[(account, service, operation)] += 1
+
+    @property
+    def total(self) -> int:
+        """All requests counted so far."""
+        with self._lock:
+            return sum(self.calls.values())
+
+    def by_operation(self) -> dict[str, int]:
+        """Requests per `service:Operation`, all accounts together, sorted by name."""
+        merged: Counter[str] = Counter()
+        with self._lock:
+            for (_, service, operation), n in self.calls.items():
+                merged[f"{service}:{operation}"] += n
+        return dict(sorted(merged.items()))
+
+
+def _retry_handler(**kwargs: Any) -> float | None:
+    """`needs-retry` hook: retry the codes botocore's standard mode leaves alone."""
+    response = kwargs.get("response")
+    attempts: int = kwargs["attempts"]
+    if response is None or attempts >= MAX_ATTEMPTS:
+        return None
+    code = response[1].get("Error", {}).get("Code")
+    if code in EXTRA_RETRYABLE_CODES:
+        return backoff_delay(attempts)
+    return None
+
+
+class Sessions:
+    """AWS clients for the management account and, by assume-role, every member account."""
+
+    def __init__(
+        self,
+        *,
+        credentials: CredentialSource,
+        home_region: str,
+        access_role: str,
+        endpoint_url: str | None = None,
+        counter: CallCounter | None = None,
+        max_pool_connections: int = 32,
+    ):
+        self.credentials = credentials
+        self.home_region = home_region
+        self.access_role = access_role
+        self.endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+        self.counter = counter or CallCounter()
+        self._config = Config(
+            retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+            max_pool_connections=max_pool_connections,
+            connect_timeout=10,
+            read_timeout=60,
+        )
+        self._lock = threading.RLock()
+        self._management = boto3.Session(profile_name=credentials.profile)
+        self._sessions: dict[str, boto3.Session] = {}
+        self._clients: dict[tuple[str, str, str], Any] = {}
+        self._identity: dict[str, str] | None = None
+
+    # -- identity ---------------------------------------------------------------
+
+    def identity(self) -> dict[str, str]:
+        """The management caller: {"Account": ..., "Arn": ..., "UserId": ...}."""
+        if self._identity is None:
+            sts = self.client("sts", None)
+            try:
+                ident = sts.get_caller_identity()
+            except NoCredentialsError as exc:
+                raise CredentialsError(
+                    f"{self.credentials.description}: no credentials found ({exc})"
+                ) from exc
+            except ClientError as exc:
+                raise aws_error(exc, resource="sts:GetCallerIdentity") from exc
+            self._identity = {k: ident[k] for k in ("Account", "Arn", "UserId")}
+        return self._identity
+
+    @property
+    def management_account_id(self) -> str:
+        """The account whose credentials lz runs with."""
+        return self.identity()["Account"]
+
+    # -- clients ----------------------------------------------------------------
+
+    def client(self, service: str, account_id: str | None, region: str | None = None) -> Any:
+        """A cached client for `service` in `account_id` (None: management) and region."""
+        region = region or self.home_region
+        if account_id is None and service != "sts":
+            account_id = self.management_account_id
+        with self._lock:
+            key = (account_id or "management", service, region)
+            client = self._clients.get(key)
+            if client is None:
+                session = self._session_for(account_id)
+                client = session.client(
+                    service,
+                    region_name=region,
+                    endpoint_url=self.endpoint_url,
+                    config=self._config,
+                )
+                label = account_id or "management"
+                client.meta.events.register_first(
+                    f"needs-retry.{_service_id(client)}", _retry_handler
+                )
+                client.meta.events.register("before-send", self._counting_hook(label, service))
+                self._clients[key] = client
+            return client
+
+    def _counting_hook(self, account: str, service: str) -> Callable[..., None]:
+        def hook(event_name: str = "", **_: Any) -> None:
+            # event_name is "before-send.<service-id>.<Operation>"
+            self.counter.add(account, service, event_name.rsplit(".", 1)[-1])
+
+        return hook
+
+    def _session_for(self, account_id: str | None) -> boto3.Session:
+        if account_id is None or (
+            self._identity is not None and account_id == self._identity["Account"]
+        ):
+            return self._management
+        session = self._sessions.get(account_id)
+        if session is None:
+            session = self._assume(account_id)
+            self._sessions[account_id] = session
+        return session
+
+    def _assume(self, account_id: str) -> boto3.Session:
+        role_arn = f"arn:aws:iam::{account_id}:role/{self.access_role}"
+        sts = self.client("sts", None)
+
+        def refresh() -> dict[str, str]:
+            try:
+                creds = sts.assume_role(RoleArn=role_arn, RoleSessionName="landingzone")[
+                    "Credentials"
+                ]
+            except ClientError as exc:
+                raise aws_error(exc, account=account_id, resource=role_arn) from exc
+            return {
+                "access_key": creds["AccessKeyId"],
+                "secret_key": creds["SecretAccessKey"],
+                "token": creds["SessionToken"],
+                "expiry_time": creds["Expiration"].isoformat(),
+            }
+
+        credentials = RefreshableCredentials.create_from_metadata(
+            metadata=refresh(), refresh_using=refresh, method="sts-assume-role"
+        )
+        core = botocore.session.get_session()
+        core._credentials = credentials  # the documented way to inject refreshable creds
+        return boto3.Session(botocore_session=core)
+
+
+def _service_id(client: Any) -> str:
+    return str(client.meta.service_model.service_id.hyphenize())
+
+
+def aws_error(
+    exc: ClientError | BotoCoreError,
+    *,
+    account: str | None = None,
+    region: str | None = None,
+    resource: str | None = None,
+) -> AwsError:
+    """Turn a botocore error into an AwsError naming account, region, resource and code."""
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        return AwsError(
+            error.get("Message") or str(exc),
+            aws_code=error.get("Code"),
+            account=account,
+            region=region,
+            resource=resource,
+        )
+    return AwsError(str(exc), account=account, region=region, resource=resource)
+
+
+def error_code(exc: BaseException) -> str | None:
+    """AWS's error code of a ClientError (None for anything else)."""
+    if isinstance(exc, ClientError):
+        code = exc.response.get("Error", {}).get("Code")
+        return str(code) if code else None
+    return None

@@ -1,0 +1,222 @@
+"""Spec -> resource graph: one Node per resource, with addresses and dependencies.
+
+Addresses are stable and readable: `organization`, `root`, `policy:NAME`,
+`unit:PATH`, `account:NAME`, `state_bucket:BUCKET`, `lock_table:TABLE`.
+Every node in a member account depends on that account's node.
+
+Protection: an account is protected when the spec says `protected: true`,
+or (by default) when its name or Environment tag says prod/production.
+A change is protected when it touches a protected account, a unit above
+one, the root, or a policy attached to any of those.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from landingzone.errors import Location
+from landingzone.resources.base import MANAGED_BY_KEY, MANAGED_BY_VALUE, MANAGEMENT, Node
+from landingzone.resources.org_snapshot import FULL_AWS_ACCESS, SCP
+from landingzone.resources.state_backend import bucket_desired, lock_table_desired
+from landingzone.spec.schema import Account, Spec, Unit
+
+Where = Callable[..., Location | None]
+_PROD = re.compile(r"(^|[-_./ ])(prod|production|prd)($|[-_./ ])", re.IGNORECASE)
+
+
+def is_protected(name: str, account: Account) -> bool:
+    """Whether changes in this account need an explicit approval."""
+    if account.protected is not None:
+        return account.protected
+    environment = account.tags.get("Environment", "") or account.tags.get("environment", "")
+    return bool(_PROD.search(name) or _PROD.search(environment))
+
+
+def unit_paths(spec: Spec) -> list[str]:
+    """Every unit path, with implied parents, parents first."""
+    paths: set[str] = set()
+    for path in spec.units:
+        parts = path.split("/")
+        paths.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+    return sorted(paths, key=lambda p: (p.count("/"), p))
+
+
+def state_names(spec: Spec) -> tuple[str, str, str]:
+    """The state bucket, lock table and region (placeholders other than {account_id} filled)."""
+    region = spec.state.region or spec.organization.home_region
+    fill = {"{org}": spec.organization.name, "{region}": region, "{account}": spec.state.account}
+
+    def filled(text: str) -> str:
+        for key, value in fill.items():
+            text = text.replace(key, value)
+        return text
+
+    return filled(spec.state.bucket), filled(spec.state.lock_table), region
+
+
+def build_graph(spec: Spec, where: Where = lambda *_: None) -> list[Node]:
+    """The resource graph of a validated spec."""
+    org = spec.organization
+    base_tags = {MANAGED_BY_KEY: MANAGED_BY_VALUE, **org.tags}
+    protected_accounts = {n for n, a in spec.accounts.items() if is_protected(n, a)}
+    protected_units = {
+        "/".join(parts[: i + 1])
+        for name in protected_accounts
+        if (account_unit := spec.accounts[name].unit)
+        for parts in [account_unit.split("/")]
+        for i in range(len(parts))
+    }
+
+    def managed(policies: Iterable[str]) -> list[str]:
+        return sorted(p for p in set(policies) if p != FULL_AWS_ACCESS)
+
+    def policy_deps(policies: Iterable[str]) -> set[str]:
+        return {f"policy:{p}" for p in managed(policies)}
+
+    policy_types = [SCP] if spec.policies else []
+    nodes: list[Node] = [
+        Node(
+            address="organization",
+            kind="organization",
+            name=org.name,
+            desired={"feature_set": org.feature_set, "policy_types": policy_types},
+            source=where("organization"),
+        ),
+        Node(
+            address="root",
+            kind="root",
+            name="Root",
+            desired={"policies": managed(org.policies)},
+            depends_on=frozenset({"organization", *policy_deps(org.policies)}),
+            source=where("organization", "policies"),
+            protected=bool(protected_accounts),
+        ),
+    ]
+
+    protected_policies = set(org.policies) if protected_accounts else set()
+    for path in protected_units:
+        protected_policies.update(spec.units.get(path, _EMPTY_UNIT).policies)
+    for name in protected_accounts:
+        protected_policies.update(spec.accounts[name].policies)
+
+    for name, policy in sorted(spec.policies.items()):
+        nodes.append(
+            Node(
+                address=f"policy:{name}",
+                kind="policy",
+                name=name,
+                desired={
+                    "name": name,
+                    "description": policy.description,
+                    "type": SCP,
+                    "document": policy.document,
+                    "tags": base_tags,
+                },
+                depends_on=frozenset({"organization"}),
+                source=where("policies", name),
+                protected=name in protected_policies,
+            )
+        )
+
+    for path in unit_paths(spec):
+        unit = spec.units.get(path, _EMPTY_UNIT)
+        parent, _, leaf = path.rpartition("/")
+        deps = {"organization", *policy_deps(unit.policies)}
+        if parent:
+            deps.add(f"unit:{parent}")
+        nodes.append(
+            Node(
+                address=f"unit:{path}",
+                kind="unit",
+                name=path,
+                desired={
+                    "path": path,
+                    "name": leaf,
+                    "parent": parent,
+                    "policies": managed(unit.policies),
+                    "tags": {**base_tags, **unit.tags},
+                },
+                depends_on=frozenset(deps),
+                source=where("units", path),
+                protected=path in protected_units,
+                moved_from=_moved_from(spec, path),
+            )
+        )
+
+    for name, account in sorted(spec.accounts.items()):
+        deps = {"organization", *policy_deps(account.policies)}
+        if account.unit:
+            deps.add(f"unit:{account.unit}")
+        desired: dict[str, Any] = {
+            "name": account.name or name,
+            "email": account.email,
+            "unit": account.unit or "",
+            "policies": managed(account.policies),
+            "tags": {**base_tags, **account.tags},
+        }
+        if account.id:
+            desired["id"] = account.id
+        if account.close_on_removal:
+            desired["close_on_removal"] = True
+        nodes.append(
+            Node(
+                address=f"account:{name}",
+                kind="account",
+                name=account.name or name,
+                desired=desired,
+                depends_on=frozenset(deps),
+                source=where("accounts", name),
+                protected=name in protected_accounts,
+            )
+        )
+
+    nodes.extend(_state_nodes(spec, base_tags, where, protected_accounts))
+    return nodes
+
+
+def _state_nodes(
+    spec: Spec, tags: dict[str, str], where: Where, protected_accounts: set[str]
+) -> list[Node]:
+    bucket, table, region = state_names(spec)
+    account = spec.state.account
+    deps = frozenset() if account == MANAGEMENT else frozenset({f"account:{account}"})
+    common: dict[str, Any] = {
+        "account": account,
+        "region": region,
+        "depends_on": deps,
+        "source": where("state"),
+        "protected": account in protected_accounts,
+    }
+    return [
+        Node(
+            address=f"state_bucket:{bucket}",
+            kind="state_bucket",
+            name=bucket,
+            desired=bucket_desired(bucket, tags),
+            **common,
+        ),
+        Node(
+            address=f"lock_table:{table}",
+            kind="lock_table",
+            name=table,
+            desired=lock_table_desired(table, tags),
+            **common,
+        ),
+    ]
+
+
+def _moved_from(spec: Spec, path: str) -> tuple[str, ...]:
+    """Earlier addresses of a unit: its own `moved_from`, or one implied by an ancestor's."""
+    earlier = [f"unit:{p}" for p in spec.units.get(path, _EMPTY_UNIT).moved_from]
+    parts = path.split("/")
+    for i in range(len(parts) - 1, 0, -1):
+        ancestor = "/".join(parts[:i])
+        rest = "/".join(parts[i:])
+        for old in spec.units.get(ancestor, _EMPTY_UNIT).moved_from:
+            earlier.append(f"unit:{old}/{rest}")
+    return tuple(earlier)
+
+
+_EMPTY_UNIT = Unit()

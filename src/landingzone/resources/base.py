@@ -1,0 +1,359 @@
+"""The contract every resource kind implements, and the registry of kinds.
+
+A kind is a small class with its type facts as data (`name`, `service`,
+`taggable`, ...) and its behaviour as a few methods:
+
+- `read(ctx, group)`: what exists now for a whole group of nodes and state
+  records of this kind in one account and region (one List call where the
+  API allows, not one Get per resource);
+- `create`, `update`, `delete`: idempotent, safe to re-run after a crash;
+- `diff(desired, found, record)`: attribute-level changes.
+
+Kinds register themselves with `@register`; the engine never special-cases
+a kind.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from landingzone.errors import Location
+
+if TYPE_CHECKING:
+    from landingzone.engine.context import Context
+    from landingzone.engine.state import ResourceRecord
+
+MANAGEMENT = "management"  # the account name of the management account in nodes
+MANAGED_BY_KEY = "ManagedBy"
+MANAGED_BY_VALUE = "landingzone"
+CREATED_BY_KEY = "CreatedBy"
+
+
+@dataclass(frozen=True)
+class Node:
+    """One desired resource: where it lives and what it should look like."""
+
+    address: str  # unique, stable: "account:dev", "unit:plat/sandbox", ...
+    kind: str
+    name: str  # the resource's name in AWS, for people
+    account: str = MANAGEMENT  # spec account name, or "management"
+    region: str | None = None  # None for global services
+    desired: Mapping[str, Any] = field(default_factory=dict)
+    depends_on: frozenset[str] = frozenset()
+    source: Location | None = None  # where the spec declares it
+    protected: bool = False  # changes need an explicit approval
+    moved_from: tuple[str, ...] = ()  # earlier addresses (a rename or move, not a new resource)
+
+    def to_json(self) -> dict[str, Any]:
+        """Serializable form (saved plans carry their nodes)."""
+        return {
+            "address": self.address,
+            "kind": self.kind,
+            "name": self.name,
+            "account": self.account,
+            "region": self.region,
+            "desired": dict(self.desired),
+            "depends_on": sorted(self.depends_on),
+            "source": str(self.source) if self.source else None,
+            "protected": self.protected,
+            "moved_from": list(self.moved_from),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Node:
+        """Inverse of `to_json`."""
+        source = None
+        if data.get("source"):
+            file, _, line = str(data["source"]).rpartition(":")
+            source = Location(file, int(line))
+        return cls(
+            address=data["address"],
+            kind=data["kind"],
+            name=data["name"],
+            account=data["account"],
+            region=data["region"],
+            desired=data["desired"],
+            depends_on=frozenset(data["depends_on"]),
+            source=source,
+            protected=bool(data.get("protected")),
+            moved_from=tuple(data.get("moved_from", ())),
+        )
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a read found for one resource.
+
+    `attrs` uses the same logical names and value shapes as `Node.desired`
+    (names, not IDs), so a diff is a plain comparison. `refs` are the AWS IDs
+    this resource points to as it exists (its parent OU, the policies
+    attached to it): a resource must stop pointing at something before that
+    thing can be deleted. `managed` is true when the resource carries lz's
+    ManagedBy tag, i.e. lz created it. `record_address` names the state
+    record the resource was found through when that differs from the node's
+    address (a unit found through its `moved_from` path).
+    """
+
+    id: str
+    attrs: Mapping[str, Any]
+    refs: frozenset[str] = frozenset()
+    managed: bool = False
+    record_address: str | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One attribute that differs: before (as it exists) and after (as desired)."""
+
+    attr: str
+    before: Any
+    after: Any
+
+    def to_json(self) -> dict[str, Any]:
+        """Serializable form."""
+        return {"attr": self.attr, "before": self.before, "after": self.after}
+
+
+class Kind:
+    """Base class of every resource kind. Subclasses set the class facts and methods."""
+
+    name: ClassVar[str]  # "account", "unit", "state_bucket", ...
+    service: ClassVar[str]  # AWS service: bounds concurrency per service
+    description: ClassVar[str] = ""
+    taggable: ClassVar[bool] = False
+    # Attributes compared as IAM policy documents (order and whitespace do not matter).
+    policy_attrs: ClassVar[frozenset[str]] = frozenset()
+    # Attributes that cannot be changed after creation: a difference is reported,
+    # never applied.
+    immutable_attrs: ClassVar[frozenset[str]] = frozenset()
+    # Attributes AWS cannot change in place: lz creates a new resource, lets
+    # what pointed at the old one move over, then deletes the old one.
+    replace_attrs: ClassVar[frozenset[str]] = frozenset()
+    # True if lz may delete a resource of this kind that it created.
+    deletable: ClassVar[bool] = True
+
+    def read(self, ctx: Context, group: ReadGroup) -> dict[str, Found]:
+        """What exists for the group's nodes and records, keyed by address."""
+        raise NotImplementedError
+
+    def create(self, ctx: Context, node: Node, desired: Mapping[str, Any]) -> Found:
+        """Create the resource; returns what now exists."""
+        raise NotImplementedError
+
+    def update(
+        self,
+        ctx: Context,
+        node: Node,
+        desired: Mapping[str, Any],
+        found: Found,
+        changes: list[Change],
+    ) -> Found:
+        """Change the resource so it matches `desired`; returns what now exists."""
+        raise NotImplementedError
+
+    def delete(self, ctx: Context, record: ResourceRecord) -> None:
+        """Delete a resource lz created (the engine checks that it did)."""
+        raise NotImplementedError
+
+    def removal(self, ctx: Context, record: ResourceRecord, found: Found | None) -> tuple[str, str]:
+        """What to do with a resource that left the spec: (action, note).
+
+        The default deletes what lz created and still exists, and forgets
+        (drops from state, leaves in AWS) everything else. Kinds may return
+        other actions and carry them out in `remove`.
+        """
+        if found is None:
+            return "forget", "no longer exists"
+        if record.created and self.deletable:
+            return "delete", ""
+        return "forget", "not created by lz: left in place"
+
+    def remove(self, ctx: Context, record: ResourceRecord, action: str) -> None:
+        """Carry out a kind-specific removal action returned by `removal`."""
+        raise NotImplementedError(f"{self.name}: removal action {action!r}")
+
+    def diff(
+        self, desired: Mapping[str, Any], found: Found, record: ResourceRecord | None
+    ) -> list[Change]:
+        """Attribute-level differences between desired and existing."""
+        changes = []
+        for attr, want in desired.items():
+            have = found.attrs.get(attr)
+            if attr == "tags":
+                previous = record.attrs.get("tags", {}) if record else {}
+                want, have = comparable_tags(want, have or {}, previous)
+            if not self.same(attr, want, have):
+                changes.append(Change(attr, have, want))
+        return changes
+
+    def same(self, attr: str, want: Any, have: Any) -> bool:
+        """Whether two values of `attr` are equal for this kind."""
+        if attr in self.policy_attrs:
+            return canonical_policy(want) == canonical_policy(have)
+        if isinstance(want, list) and isinstance(have, list):
+            return sorted(map(_sort_key, want)) == sorted(map(_sort_key, have))
+        return bool(want == have)
+
+
+@dataclass
+class ReadGroup:
+    """Nodes and state records of one kind in one account and region, read together.
+
+    `claims` maps a node's address to the state record that tracks it (at the
+    same address, or at one of its `moved_from` addresses); a kind finds the
+    resource by the record's ID first. `orphans` are records no node claims
+    (resources that left the spec): a kind finds them by ID.
+    """
+
+    kind: str
+    account: str
+    region: str | None
+    nodes: list[Node] = field(default_factory=list)
+    claims: dict[str, ResourceRecord] = field(default_factory=dict)
+    orphans: list[ResourceRecord] = field(default_factory=list)
+
+    def record_for(self, address: str) -> ResourceRecord | None:
+        """The state record that tracks the node at `address`, if any."""
+        return self.claims.get(address)
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def register(cls: type[Kind]) -> type[Kind]:
+    """Class decorator: make a kind known to the engine."""
+    _KINDS[cls.name] = cls()
+    return cls
+
+
+def kind(name: str) -> Kind:
+    """The registered kind called `name`."""
+    load_kinds()
+    return _KINDS[name]
+
+
+def all_kinds() -> dict[str, Kind]:
+    """Every registered kind, by name."""
+    load_kinds()
+    return dict(_KINDS)
+
+
+def load_kinds() -> None:
+    """Import every resource module so its kinds register (imports are cached)."""
+    from landingzone.resources import organizations, state_backend  # noqa: F401
+
+
+# -- helpers shared by kinds ---------------------------------------------------
+
+
+def _sort_key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def comparable_tags(
+    want: Mapping[str, str], have: Mapping[str, str], previous: Mapping[str, str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Restrict both sides to the tag keys lz owns.
+
+    lz owns the keys it wants now and the keys it set before (so a tag removed
+    from the spec is removed from AWS). Other tags on the resource belong to
+    someone else and are left alone. CreatedBy is set once, at creation, and
+    never compared (a different operator must not cause a diff).
+    """
+    owned = (set(want) | set(previous)) - {CREATED_BY_KEY}
+    return (
+        {k: v for k, v in want.items() if k in owned},
+        {k: v for k, v in have.items() if k in owned},
+    )
+
+
+def tag_delta(changes: Iterable[Change]) -> tuple[dict[str, str], list[str]]:
+    """Tags to set and keys to remove, from the `tags` change of a diff.
+
+    The diff already restricted both sides to the keys lz owns, so this never
+    touches anyone else's tags.
+    """
+    change = next((c for c in changes if c.attr == "tags"), None)
+    if change is None:
+        return {}, []
+    before, after = dict(change.before or {}), dict(change.after or {})
+    to_set = {k: v for k, v in after.items() if before.get(k) != v}
+    return to_set, sorted(k for k in before if k not in after)
+
+
+def tag_list(tags: Mapping[str, str]) -> list[dict[str, str]]:
+    """AWS's [{"Key": k, "Value": v}] form, sorted by key."""
+    return [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
+
+
+def tag_dict(tags: Iterable[Mapping[str, str]] | None) -> dict[str, str]:
+    """Inverse of `tag_list`."""
+    return {t["Key"]: t["Value"] for t in tags or ()}
+
+
+def is_managed(tags: Mapping[str, str]) -> bool:
+    """True if the resource carries lz's ManagedBy tag (lz created it)."""
+    return tags.get(MANAGED_BY_KEY) == MANAGED_BY_VALUE
+
+
+_LIST_KEYS = frozenset({"Action", "NotAction", "Resource", "NotResource"})
+
+
+def canonical_policy(document: Any) -> Any:
+    """An IAM policy in a canonical form, so semantically equal documents compare equal.
+
+    Key order, whitespace, statement order, the order of values in Action /
+    Resource / condition lists, and "x" versus ["x"] do not matter.
+    """
+    if isinstance(document, str):
+        try:
+            document = json.loads(document)
+        except json.JSONDecodeError:
+            return document
+    if not isinstance(document, dict):
+        return document
+
+    def values(v: Any) -> Any:
+        if isinstance(v, list):
+            items = sorted({_sort_key(x): x for x in v}.values(), key=_sort_key)
+            return items[0] if len(items) == 1 else items
+        return v
+
+    def principal(p: Any) -> Any:
+        if isinstance(p, dict):
+            return {k: values(v) for k, v in sorted(p.items())}
+        return p
+
+    def statement(s: Mapping[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for k, v in sorted(s.items()):
+            if k in _LIST_KEYS:
+                out[k] = values(v)
+            elif k in ("Principal", "NotPrincipal"):
+                out[k] = principal(v)
+            elif k == "Condition" and isinstance(v, dict):
+                out[k] = {
+                    op: {key: values(val) for key, val in sorted(keys.items())}
+                    for op, keys in sorted(v.items())
+                    if isinstance(keys, dict)
+                }
+            else:
+                out[k] = v
+        return out
+
+    stmts = document.get("Statement", [])
+    if isinstance(stmts, dict):
+        stmts = [stmts]
+    canonical = {k: v for k, v in document.items() if k != "Statement"}
+    canonical["Statement"] = sorted(
+        (statement(s) for s in stmts if isinstance(s, dict)), key=_sort_key
+    )
+    return canonical
+
+
+def minified(document: Mapping[str, Any]) -> str:
+    """The compact JSON AWS stores and counts against policy size quotas."""
+    return json.dumps(document, separators=(",", ":"))
