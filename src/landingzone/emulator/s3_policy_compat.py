@@ -61,5 +61,5 @@ def install() -> None:
         stripped = {k: v for k, v in self._statement.items() if k != "Condition"}
         return original(statement_cls(stripped), action, resource, *args, **kw)
 
-    statement_cls.is_action_permitted = is_action_permitted
+    statement_cls.is_action_permitted = is_action_permitted  # type: ignore[method-assign]
     _installed = True
