@@ -27,6 +27,7 @@ class Emulator:
 
     def start(self) -> Emulator:
         """Start serving on a background thread; returns self."""
+        import logging
         import threading
 
         from moto.moto_server.werkzeug_app import (
@@ -36,6 +37,8 @@ class Emulator:
         )
 
         from landingzone.emulator import s3_policy_compat
+
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
 
         s3_policy_compat.install()
         app = DomainDispatcherApplication(create_backend_app)

@@ -236,7 +236,8 @@ class Executor:
                 region=old.region,
                 created=old.created,
                 attrs=old.attrs,
-            )
+            ),
+            remove=old.address if old.address != node.address else None,
         )
         self._create(op)
 

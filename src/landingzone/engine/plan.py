@@ -201,6 +201,10 @@ def _read(ctx: Context, groups: list[ReadGroup]) -> dict[str, Found]:
     rest = [g for g in groups if g.account != MANAGEMENT]
     for batch in (first, rest):
         readable = [g for g in batch if ctx.account_id(g.account) is not None]
+        for group in readable:  # names may hold {account_id}, known by now
+            group.nodes = [
+                replace(n, desired=resolve(dict(n.desired), ctx, n.account)) for n in group.nodes
+            ]
         with ThreadPoolExecutor(max_workers=READ_CONCURRENCY) as pool:
             for result in pool.map(lambda g: kind(g.kind).read(ctx, g), readable):
                 found.update(result)

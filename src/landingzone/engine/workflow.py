@@ -165,10 +165,12 @@ def lock_for(ws: Workspace) -> StateLock:
 
 def try_lock(ws: Workspace, operation: str) -> str | None:
     """Take the lock; None when the lock table does not exist yet (first apply)."""
+    if ws.store.location.account_id is None:  # the state account is still to be created
+        return None
     try:
         return lock_for(ws).acquire(operation, ws.store.actor).id
     except AwsError as exc:
-        if exc.aws_code == "ResourceNotFoundException" or ws.store.location.account_id is None:
+        if exc.aws_code == "ResourceNotFoundException":
             return None
         raise
 

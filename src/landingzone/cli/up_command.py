@@ -1,0 +1,124 @@
+"""`lz up`: the whole flow on the embedded AWS, in one command."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.tree import Tree
+
+from landingzone.cli.app import app
+from landingzone.cli.engine_commands import open_spec
+from landingzone.cli.render import show_event, show_plan, show_result
+from landingzone.emulator import Emulator
+from landingzone.engine import workflow
+from landingzone.errors import ApplyFailed, LzError
+from landingzone.resources.org_snapshot import snapshot
+from landingzone.ui import err
+
+MAIN_EXAMPLE = "codewilling"
+
+
+def default_example() -> Path:
+    """The repository's main example (a source checkout; pass DIR otherwise)."""
+    return Path(__file__).resolve().parents[3] / "examples" / MAIN_EXAMPLE
+
+
+@app.command()
+def up(
+    directory: Annotated[
+        Path | None,
+        typer.Argument(help=f"Spec directory (default: the repo's examples/{MAIN_EXAMPLE})."),
+    ] = None,
+    keep: Annotated[
+        bool,
+        typer.Option("--keep", help="Keep the embedded AWS running afterwards (Ctrl-C stops)."),
+    ] = False,
+) -> None:
+    """Build a whole organization on the embedded AWS: apply, re-plan, show what exists.
+
+    Starts the emulator in this process, points lz at it, applies the spec
+    (nothing touches real AWS), shows that a second plan has no changes,
+    prints what now exists, and stops. Start here.
+    """
+    spec_dir = directory or default_example()
+    if not (spec_dir / "landingzone.yaml").exists() and not spec_dir.is_file():
+        raise LzError(f"{spec_dir}: no landingzone.yaml here; pass a spec directory")
+    emulator = Emulator().start()
+    try:
+        os.environ.update(emulator.env())
+        err.print(f"[bold]Embedded AWS[/] listening on {emulator.endpoint}\n")
+        _apply(spec_dir)
+        ws = open_spec(spec_dir, None, emulator.endpoint)
+        started = time.monotonic()
+        replan = workflow.make_plan(ws)
+        show_plan(
+            replan,
+            "\n[bold]Second plan[/] (should be empty):",
+            counter=ws.counter,
+            seconds=time.monotonic() - started,
+        )
+        _summary(ws)
+        if keep:
+            err.print("\nThe embedded AWS keeps running; in another shell:")
+            for key, value in emulator.env().items():
+                err.print(f"  export {key}={value}")
+            err.print("Ctrl-C stops it.")
+            while True:
+                time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        emulator.stop()
+
+
+def _apply(spec_dir: Path) -> None:
+    ws = open_spec(spec_dir, None, None)
+    started = time.monotonic()
+    the_plan = workflow.make_plan(ws)
+    show_plan(
+        the_plan,
+        f"[bold]lz up[/]: applying {spec_dir} to the embedded AWS",
+        counter=ws.counter,
+        seconds=time.monotonic() - started,
+    )
+    lock_id = workflow.try_lock(ws, "up")
+    result = workflow.run_apply(
+        ws, the_plan, lock_id=lock_id, operation="lz up", on_event=show_event
+    )
+    show_result(result, counter=ws.counter, seconds=time.monotonic() - started)
+    if not result.ok:
+        raise ApplyFailed("the apply did not complete; see the errors above")
+
+
+def _summary(ws: workflow.Workspace) -> None:
+    """What exists now: the OU tree with its accounts and SCPs, and the state backend."""
+    snap = snapshot(ws.ctx)
+    names = ws.ctx.settings.policy_names
+
+    def label(target_id: str, text: str) -> str:
+        policies = snap.attached_names(target_id, names)
+        return text + (f"  [dim]SCPs: {', '.join(policies)}[/]" if policies else "")
+
+    assert snap.root_id is not None
+    tree = Tree(label(snap.root_id, f"[bold]{ws.spec.organization.name}[/] (root {snap.root_id})"))
+    branches = {snap.root_id: tree}
+    for unit in sorted(snap.units.values(), key=lambda u: (u.path.count("/"), u.path)):
+        branches[unit.id] = branches[unit.parent_id].add(
+            label(unit.id, f"[cyan]{unit.name}[/] ({unit.id})")
+        )
+    for account in sorted(snap.accounts.values(), key=lambda a: a.name):
+        branches[account.parent_id].add(label(account.id, f"{account.name} {account.id}"))
+    err.print("\n[bold]What exists now[/]")
+    err.print(tree)
+    location = ws.store.location
+    table = Table(show_header=False, box=None)
+    table.add_row("state", f"s3://{location.bucket}/{location.key}")
+    table.add_row("lock", f"dynamodb {location.lock_table}")
+    table.add_row("in", f"account {location.account_id}, {location.region}")
+    table.add_row("resources", str(len(ws.store.doc.resources)))
+    err.print(table)
