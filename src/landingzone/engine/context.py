@@ -47,6 +47,7 @@ class Context:
     _cache: dict[str, Any] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _limits: dict[str, threading.BoundedSemaphore] = field(default_factory=dict)
+    _key_locks: dict[str, threading.Lock] = field(default_factory=dict)
     account_creation: threading.BoundedSemaphore | None = None
 
     def __post_init__(self) -> None:
@@ -100,11 +101,22 @@ class Context:
     # -- caching ----------------------------------------------------------------
 
     def cached(self, key: str, compute: Callable[[], T]) -> T:
-        """Compute a value once per run (e.g. the organization's tree) and share it."""
+        """Compute a value once per run (e.g. the organization's tree) and share it.
+
+        Each key has its own lock, so computing one value never waits for another.
+        """
         with self._lock:
-            if key not in self._cache:
-                self._cache[key] = compute()
-            return self._cache[key]
+            if key in self._cache:
+                return self._cache[key]
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._cache:
+                    return self._cache[key]
+            value = compute()
+            with self._lock:
+                self._cache[key] = value
+            return value
 
     def forget(self, key: str) -> None:
         """Drop a cached value (after a write made it stale)."""

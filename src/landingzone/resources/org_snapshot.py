@@ -10,6 +10,8 @@ only for resources lz compares tags on.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +24,7 @@ from landingzone.resources.base import tag_dict
 SCP = "SERVICE_CONTROL_POLICY"
 FULL_AWS_ACCESS = "FullAWSAccess"
 SNAPSHOT_KEY = "organizations:snapshot"
+TAG_READ_CONCURRENCY = 4  # Organizations throttles hard; stay polite
 
 
 @dataclass
@@ -127,13 +130,21 @@ def tags_of(ctx: Context, resource_id: str) -> dict[str, str]:
 
     def read() -> dict[str, str]:
         org = ctx.client("organizations")
-        return tag_dict(
-            pages(
-                org, "list_tags_for_resource", "Tags", resource=resource_id, ResourceId=resource_id
-            )
+        tags = pages(
+            org, "list_tags_for_resource", "Tags", resource=resource_id, ResourceId=resource_id
         )
+        return tag_dict(tags)
 
     return ctx.cached(f"organizations:tags:{resource_id}", read)
+
+
+def prefetch_tags(ctx: Context, resource_ids: Iterable[str]) -> None:
+    """Read the tags of many resources concurrently (Organizations has no batch tag read)."""
+    ids = list(resource_ids)
+    if len(ids) < 2:
+        return
+    with ThreadPoolExecutor(max_workers=TAG_READ_CONCURRENCY) as pool:
+        list(pool.map(lambda resource_id: tags_of(ctx, resource_id), ids))
 
 
 def _read_snapshot(ctx: Context) -> OrgSnapshot:

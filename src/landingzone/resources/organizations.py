@@ -30,7 +30,13 @@ from landingzone.resources.base import (
     tag_delta,
     tag_list,
 )
-from landingzone.resources.org_snapshot import SCP, OrgSnapshot, snapshot, tags_of
+from landingzone.resources.org_snapshot import (
+    SCP,
+    OrgSnapshot,
+    prefetch_tags,
+    snapshot,
+    tags_of,
+)
 
 ORGANIZATIONS = "organizations"
 
@@ -237,17 +243,16 @@ class UnitKind(Kind):
         snap = snapshot(ctx)
         if not snap.exists:
             return {}
-        result: dict[str, Found] = {}
+        matches: dict[str, str] = {}
         for node in group.nodes:
             record = group.record_for(node.address)
             unit = snap.units.get(record.id) if record else None
             unit = unit or snap.unit_by_path(node.desired["path"])
             if unit is not None:
-                result[node.address] = self._found(ctx, snap, unit.id)
-        for record in group.orphans:
-            if record.id in snap.units:
-                result[record.address] = self._found(ctx, snap, record.id)
-        return result
+                matches[node.address] = unit.id
+        matches.update({r.address: r.id for r in group.orphans if r.id in snap.units})
+        prefetch_tags(ctx, matches.values())
+        return {address: self._found(ctx, snap, unit_id) for address, unit_id in matches.items()}
 
     def _found(self, ctx: Context, snap: OrgSnapshot, unit_id: str) -> Found:
         unit = snap.units[unit_id]
@@ -350,15 +355,14 @@ class AccountKind(Kind):
         snap = snapshot(ctx)
         if not snap.exists:
             return {}
-        result: dict[str, Found] = {}
+        matches: dict[str, str] = {}
         for node in group.nodes:
             account = self._match(ctx, snap, node, group.record_for(node.address))
             if account is not None:
-                result[node.address] = self._found(ctx, snap, account.id)
-        for record in group.orphans:
-            if record.id in snap.accounts:
-                result[record.address] = self._found(ctx, snap, record.id)
-        return result
+                matches[node.address] = account.id
+        matches.update({r.address: r.id for r in group.orphans if r.id in snap.accounts})
+        prefetch_tags(ctx, matches.values())
+        return {address: self._found(ctx, snap, acc_id) for address, acc_id in matches.items()}
 
     def _match(
         self, ctx: Context, snap: OrgSnapshot, node: Node, record: ResourceRecord | None
@@ -518,17 +522,16 @@ class PolicyKind(Kind):
         snap = snapshot(ctx)
         if not snap.exists:
             return {}
-        result: dict[str, Found] = {}
+        matches: dict[str, str] = {}
         for node in group.nodes:
             record = group.record_for(node.address)
             policy = snap.policies.get(record.id) if record else None
             policy = policy or snap.policy_by_name(node.desired["name"])
             if policy is not None and not policy.aws_managed:
-                result[node.address] = self._found(ctx, snap, policy.id)
-        for record in group.orphans:
-            if record.id in snap.policies:
-                result[record.address] = self._found(ctx, snap, record.id)
-        return result
+                matches[node.address] = policy.id
+        matches.update({r.address: r.id for r in group.orphans if r.id in snap.policies})
+        prefetch_tags(ctx, matches.values())
+        return {address: self._found(ctx, snap, pid) for address, pid in matches.items()}
 
     def _found(self, ctx: Context, snap: OrgSnapshot, policy_id: str) -> Found:
         policy = snap.policies[policy_id]

@@ -1,0 +1,145 @@
+"""Organization scale: apply and no-change plan of a large organization on the embedded AWS.
+
+    python benchmarks/org_scale.py [--accounts 100] [--units 20] [--policies 10] [--out FILE]
+
+Builds a spec with ACCOUNTS accounts spread over UNITS OUs (a two-level
+tree) and POLICIES SCPs attached across root, OUs and accounts; applies it
+to a fresh emulator; then runs a no-change plan. Prints one JSON document
+with wall time and API calls (counted in the client, per operation) of
+each phase, and writes it to benchmarks/results/ unless --out - is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from landingzone import __version__
+from landingzone.emulator import Emulator
+from landingzone.engine import workflow
+from landingzone.spec.schema import Spec
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def make_spec(accounts: int, units: int, policies: int) -> dict[str, Any]:
+    """A spec of the given size: OUs two levels deep, SCPs spread over every level."""
+    top = max(1, units // 5)
+    paths = [f"ou{t}" for t in range(top)]
+    child = 0
+    while len(paths) < units:
+        paths.append(f"ou{child % top}/team{child}")
+        child += 1
+    docs = {
+        f"scp{i:02d}": {
+            "description": f"guard rail {i}",
+            "document": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Sid": f"Deny{i}", "Effect": "Deny", "Action": f"svc{i}:Delete*", "Resource": "*"}
+                ],
+            },
+        }
+        for i in range(policies)
+    }
+    names = sorted(docs)
+    unit_specs = {
+        path: {"policies": [names[(i + 1) % len(names)]] if names else []}
+        for i, path in enumerate(paths)
+    }
+    account_specs = {
+        f"acct{i:03d}": {
+            "email": f"aws+acct{i:03d}@bench.example",
+            "unit": paths[i % len(paths)],
+            "tags": {"Environment": "dev", "Team": f"team{i % 7}"},
+            "policies": [names[(i + 2) % len(names)]] if names and i % 3 == 0 else [],
+        }
+        for i in range(accounts)
+    }
+    account_specs["shared"] = {"email": "aws+shared@bench.example", "unit": paths[0]}
+    return {
+        "organization": {
+            "name": "bench",
+            "home_region": "us-east-1",
+            "tags": {"Repo": "bench"},
+            "policies": names[:1],
+            "quotas": {"account_creation_concurrency": 5},
+        },
+        "units": unit_specs,
+        "accounts": account_specs,
+        "policies": docs,
+        "state": {"account": "shared"},
+    }
+
+
+def phase(ws: workflow.Workspace, started: float) -> dict[str, Any]:
+    """Time and API calls of one phase."""
+    by_op = ws.counter.by_operation()
+    return {
+        "seconds": round(time.monotonic() - started, 2),
+        "api_calls": ws.counter.total,
+        "calls_by_operation": by_op,
+    }
+
+
+def run(accounts: int, units: int, policies: int) -> dict[str, Any]:
+    """Apply then re-plan a generated organization; returns the measurements."""
+    spec = Spec.model_validate(make_spec(accounts, units, policies))
+    with Emulator() as emulator, tempfile.TemporaryDirectory() as tmp:
+        os.environ.update(emulator.env())
+        root = Path(tmp)
+
+        started = time.monotonic()
+        ws = workflow.open_workspace(spec, root, "bench", poll_interval=0.05)
+        plan = workflow.make_plan(ws)
+        result = workflow.run_apply(
+            ws, plan, lock_id=workflow.try_lock(ws, "bench"), operation="bench"
+        )
+        if not result.ok:
+            raise SystemExit(f"apply failed: {json.dumps(result.to_json())[:2000]}")
+        apply_phase = phase(ws, started)
+        apply_phase["operations"] = len(plan.operations)
+
+        started = time.monotonic()
+        ws = workflow.open_workspace(spec, root, "bench")
+        replan = workflow.make_plan(ws)
+        plan_phase = phase(ws, started)
+        plan_phase["operations"] = len(replan.operations)
+    return {
+        "benchmark": "org_scale",
+        "lz_version": __version__,
+        "python": platform.python_version(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
+        "size": {"accounts": accounts + 1, "units": units, "policies": policies},
+        "apply": apply_phase,
+        "no_change_plan": plan_phase,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=100)
+    parser.add_argument("--units", type=int, default=20)
+    parser.add_argument("--policies", type=int, default=10)
+    parser.add_argument("--out", default=None, help="result file (default: results/...; - none)")
+    args = parser.parse_args(argv)
+    result = run(args.accounts, args.units, args.policies)
+    text = json.dumps(result, indent=2, sort_keys=True)
+    print(text)
+    if args.out != "-":
+        out = Path(args.out) if args.out else RESULTS / f"org_scale_{args.accounts}.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n")
+        print(f"wrote {out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
