@@ -6,10 +6,15 @@ docs/emulator.md) and installs itself into moto with `install()`.
 
 from __future__ import annotations
 
+from landingzone.emulator import organizations_compat, s3_compat
+
 
 def install() -> None:
     """Install the whole compatibility layer into moto (idempotent, checked)."""
+    organizations_compat.install()
+    s3_compat.install()
 
 
 def after_reset() -> None:
     """Clear what moto's reset leaves behind."""
+    organizations_compat.after_reset()
