@@ -1,42 +1,67 @@
-"""Plain boto3 clients against the emulator, for checking results independently of lz."""
+"""Plain boto3 clients against the emulator, as an AWS user would make them.
+
+Tests check results with these, independently of lz's own readers.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
 from landingzone.emulator import Emulator
 
+# No client-side retries: a test sees every error the emulator returns.
+NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 
+
+@dataclass
 class Aws:
-    """boto3 clients for the management account or, by assume-role, a member account."""
+    """Clients for the management account and, through assumed roles, member accounts."""
 
-    def __init__(self, emulator: Emulator, region: str = "us-west-2"):
-        env = emulator.env()
-        self.endpoint = env["AWS_ENDPOINT_URL"]
-        self.region = region
-        self.keys = {
+    emulator: Emulator
+    region: str = "us-east-1"
+
+    def client(self, service: str, account: str | None = None, region: str | None = None) -> Any:
+        """A client acting as `account` (default: the management account)."""
+        env = self.emulator.env()
+        credentials: dict[str, str] = {
             "aws_access_key_id": env["AWS_ACCESS_KEY_ID"],
             "aws_secret_access_key": env["AWS_SECRET_ACCESS_KEY"],
         }
-
-    def client(self, service: str, account_id: str | None = None, region: str | None = None) -> Any:
-        """A client in the management account, or in `account_id` via its access role."""
-        keys: dict[str, str] = dict(self.keys)
-        if account_id is not None:
-            creds = self.client("sts").assume_role(
-                RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole",
-                RoleSessionName="test-check",
+        if account is not None and account != self.emulator.management_account_id:
+            assumed = self.client("sts").assume_role(
+                RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
+                RoleSessionName="tests",
             )["Credentials"]
-            keys = {
-                "aws_access_key_id": creds["AccessKeyId"],
-                "aws_secret_access_key": creds["SecretAccessKey"],
-                "aws_session_token": creds["SessionToken"],
+            credentials = {
+                "aws_access_key_id": assumed["AccessKeyId"],
+                "aws_secret_access_key": assumed["SecretAccessKey"],
+                "aws_session_token": assumed["SessionToken"],
             }
         return boto3.client(
-            service, endpoint_url=self.endpoint, region_name=region or self.region, **keys
+            service,
+            endpoint_url=env["AWS_ENDPOINT_URL"],
+            region_name=region or self.region,
+            config=NO_RETRIES,
+            **credentials,
         )
+
+    def create_organization(self) -> str:
+        """Create the organization (all features); returns the root id."""
+        org = self.client("organizations")
+        org.create_organization(FeatureSet="ALL")
+        return str(org.list_roots()["Roots"][0]["Id"])
+
+    def create_account(self, name: str) -> str:
+        """Create a member account (no creation latency configured); returns its id."""
+        status = self.client("organizations").create_account(
+            Email=f"{name}@example.com", AccountName=name
+        )["CreateAccountStatus"]
+        assert status["State"] == "SUCCEEDED", status
+        return str(status["AccountId"])
 
     def accounts(self) -> dict[str, dict[str, Any]]:
         """Member accounts by name."""

@@ -74,7 +74,7 @@ def lz(emulator: Emulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> A
 def test_apply_builds_the_organization_and_a_second_plan_is_empty(lz: Any, emulator: Emulator):
     spec = base_spec()
     lz.apply(spec)
-    aws = Aws(emulator)
+    aws = Aws(emulator, region="us-west-2")
 
     accounts = aws.accounts()
     assert {"shared", "dev"} <= set(accounts)
@@ -102,7 +102,7 @@ def test_apply_builds_the_organization_and_a_second_plan_is_empty(lz: Any, emula
 
 def test_state_backend_is_secured_and_records_what_lz_created(lz: Any, emulator: Emulator):
     lz.apply(base_spec())
-    aws = Aws(emulator)
+    aws = Aws(emulator, region="us-west-2")
     shared = aws.accounts()["shared"]["Id"]
     s3 = aws.client("s3", shared)
     bucket = "acme-landingzone-state"
@@ -131,7 +131,7 @@ def test_state_backend_is_secured_and_records_what_lz_created(lz: Any, emulator:
 def test_drift_is_detected_and_repaired(lz: Any, emulator: Emulator):
     spec = base_spec()
     lz.apply(spec)
-    aws = Aws(emulator)
+    aws = Aws(emulator, region="us-west-2")
     org = aws.client("organizations")
     accounts = aws.accounts()
     policy_id = next(
@@ -171,7 +171,7 @@ def test_drift_is_detected_and_repaired(lz: Any, emulator: Emulator):
 def test_policy_json_order_and_whitespace_cause_no_diff(lz: Any, emulator: Emulator):
     spec = base_spec()
     lz.apply(spec)
-    aws = Aws(emulator)
+    aws = Aws(emulator, region="us-west-2")
     org = aws.client("organizations")
     policy_id = next(
         p["Id"]
@@ -188,7 +188,7 @@ def test_policy_json_order_and_whitespace_cause_no_diff(lz: Any, emulator: Emula
 
 def test_spec_changes_move_tag_detach_and_delete_only_what_lz_created(lz: Any, emulator: Emulator):
     lz.apply(base_spec())
-    aws = Aws(emulator)
+    aws = Aws(emulator, region="us-west-2")
     org = aws.client("organizations")
     # Something lz did not create: an OU and an SCP made by hand.
     root = org.list_roots()["Roots"][0]["Id"]
@@ -232,7 +232,7 @@ def test_spec_changes_move_tag_detach_and_delete_only_what_lz_created(lz: Any, e
 def test_removed_account_is_never_deleted(lz: Any, emulator: Emulator):
     spec = base_spec()
     lz.apply(spec)
-    aws = Aws(emulator)
+    aws = Aws(emulator, region="us-west-2")
     dev_id = aws.accounts()["dev"]["Id"]
     without_dev = base_spec()
     del without_dev["accounts"]["dev"]
@@ -249,7 +249,7 @@ def test_removed_account_moves_to_the_removed_accounts_unit(lz: Any, emulator: E
     spec = base_spec()
     spec["organization"]["removed_accounts_unit"] = "core"
     lz.apply(spec)
-    aws = Aws(emulator)
+    aws = Aws(emulator, region="us-west-2")
     dev_id = aws.accounts()["dev"]["Id"]
     del spec["accounts"]["dev"]
     op = next(o for o in lz.plan(spec).operations if o.address == "account:dev")
@@ -259,7 +259,7 @@ def test_removed_account_moves_to_the_removed_accounts_unit(lz: Any, emulator: E
 
 
 def test_existing_account_with_same_email_is_adopted_not_duplicated(lz: Any, emulator: Emulator):
-    aws = Aws(emulator)
+    aws = Aws(emulator, region="us-west-2")
     org = aws.client("organizations")
     org.create_organization(FeatureSet="ALL")
     existing = org.create_account(Email="dev@acme.example", AccountName="dev")
@@ -284,7 +284,7 @@ def test_unit_rename_with_moved_from_is_an_update_not_delete_and_create(
 ):
     spec = base_spec()
     lz.apply(spec)
-    aws = Aws(emulator)
+    aws = Aws(emulator, region="us-west-2")
     sandbox_id = aws.unit_id("plat/sandbox")
     renamed = base_spec(
         units={
@@ -310,7 +310,7 @@ def test_unit_moved_to_another_parent_is_replaced_and_its_accounts_follow(
     spec = base_spec()
     spec["accounts"]["dev"]["unit"] = "plat/sandbox"
     lz.apply(spec)
-    aws = Aws(emulator)
+    aws = Aws(emulator, region="us-west-2")
     old_id = aws.unit_id("plat/sandbox")
     moved = base_spec(
         units={

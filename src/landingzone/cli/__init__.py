@@ -21,7 +21,12 @@ from landingzone.ui import err, report_error
 
 def _register_commands() -> None:
     # Importing a module registers its commands on `app`.
-    from landingzone.cli import engine_commands, up_command, version_command  # noqa: F401
+    from landingzone.cli import (  # noqa: F401
+        engine_commands,
+        sim_commands,
+        up_command,
+        version_command,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

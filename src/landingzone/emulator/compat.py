@@ -1,0 +1,21 @@
+"""The compatibility layer: every place where the emulator makes moto behave like AWS.
+
+Each `*_compat` module documents the AWS behaviour it follows (see also
+docs/emulator.md) and installs itself into moto with `install()`.
+"""
+
+from __future__ import annotations
+
+from landingzone.emulator import organizations_compat, s3_compat, s3_policy_compat
+
+
+def install() -> None:
+    """Install the whole compatibility layer into moto (idempotent, checked)."""
+    organizations_compat.install()
+    s3_compat.install()
+    s3_policy_compat.install()
+
+
+def after_reset() -> None:
+    """Clear what moto's reset leaves behind."""
+    organizations_compat.after_reset()

@@ -1,0 +1,109 @@
+"""AWS requests on the wire: who calls which operation, and AWS-shaped error answers.
+
+Both use moto's own request routing and response serializers, so an injected
+error is encoded exactly as the service's protocol wants it (JSON for
+organizations and dynamodb, query XML for iam and sts, EC2 XML, REST-XML for s3
+and route53, REST-JSON for ram).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.model import OperationModel, ServiceModel
+from moto.core.exceptions import ServiceException
+from moto.core.request import Request, determine_request_protocol
+from moto.core.routing import get_service_router
+from moto.core.serialize import get_serializer_class
+from moto.core.utils import get_service_model
+from moto.iam.models import get_account_id_from
+from werkzeug.exceptions import NotFound
+
+from landingzone.emulator.controls import CallKey
+
+# SigV4: "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/organizations/aws4_request, ..."
+_CREDENTIAL = re.compile(r"Credential=(?P<key>[^/]+)/[^/]+/(?P<region>[^/]+)/(?P<service>[^/]+)/")
+
+
+class EmulatorError(ServiceException):
+    """An AWS error the emulator answers with (moto resolves its shape from the service)."""
+
+
+@dataclass(frozen=True)
+class AwsCall:
+    """An AWS API request as the emulator sees it."""
+
+    key: CallKey
+    content_type: str
+    operation_model: OperationModel | None
+
+
+@functools.cache
+def _service_model(service: str) -> ServiceModel | None:
+    try:
+        return get_service_model(service)
+    except Exception:  # botocore raises several kinds for unknown names
+        return None
+
+
+def identify(environ: dict[str, Any]) -> AwsCall | None:
+    """Identify a SigV4-signed AWS request; None for anything else.
+
+    A form-encoded body (query protocols) is read here and put back, so the
+    application behind sees the request unchanged.
+    """
+    match = _CREDENTIAL.search(environ.get("HTTP_AUTHORIZATION", ""))
+    if match is None:
+        return None
+    # The signing name is botocore's service name for every service lz uses.
+    service = match["service"]
+    account = environ.get("HTTP_X_MOTO_ACCOUNT_ID") or get_account_id_from(match["key"])
+    content_type = environ.get("CONTENT_TYPE", "")
+    operation = _operation(service, environ)
+    key = CallKey(account, service, operation.name if operation else "")
+    return AwsCall(key, content_type, operation)
+
+
+def _operation(service: str, environ: dict[str, Any]) -> OperationModel | None:
+    if _service_model(service) is None:
+        return None
+    probe = dict(environ)
+    if environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        environ["wsgi.input"] = io.BytesIO(body)
+        probe["wsgi.input"] = io.BytesIO(body)
+    else:
+        probe["wsgi.input"] = io.BytesIO(b"")
+        probe["CONTENT_LENGTH"] = "0"
+    try:
+        operation, _ = get_service_router(service).match(Request(probe))
+    except (NotFound, NotImplementedError):
+        return None
+    return operation
+
+
+def error_response(
+    call: AwsCall, code: str, message: str, status: int | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and body of AWS error `code` for this call, in its protocol."""
+    service_model = _service_model(call.key.service)
+    assert service_model is not None and call.operation_model is not None
+    protocol = determine_request_protocol(service_model, call.content_type)
+    serializer = get_serializer_class(service_model.service_name, protocol)(
+        operation_model=call.operation_model
+    )
+    with warnings.catch_warnings():
+        # moto warns when a code is not in the service's model (Throttling for IAM, ...).
+        warnings.simplefilter("ignore")
+        serialized = serializer.serialize(EmulatorError(code, message))
+    body = serialized["body"]
+    return (
+        status or serialized["status_code"],
+        dict(serialized["headers"]),
+        body.encode() if isinstance(body, str) else body,
+    )
