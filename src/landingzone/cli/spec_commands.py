@@ -31,7 +31,7 @@ def _plural(count: int, word: str) -> str:
 
 
 @app.command()
-def validate(directory: SpecDir, json: JsonFlag = False) -> None:
+def validate(directory: SpecDir, as_json: JsonFlag = False) -> None:
     """Check a spec without touching AWS, and report every problem at once.
 
     Reads the root file and its imports, merges them, and checks the schema
@@ -46,11 +46,11 @@ def validate(directory: SpecDir, json: JsonFlag = False) -> None:
 
         lz validate ./landingzone --json | jq '.problems[].message'
     """
-    ui.mode.json = json
+    ui.mode.json = as_json
     try:
         loaded = load_spec(directory)
     except SpecInvalid as exc:
-        if not json:
+        if not as_json:
             raise
         ui.emit_json({"valid": False, "problems": [p.to_json() for p in exc.problems]})
         raise typer.Exit(exc.exit_code) from exc
@@ -61,7 +61,7 @@ def validate(directory: SpecDir, json: JsonFlag = False) -> None:
         "policies": len(spec.policies),
         "files": len(loaded.files),
     }
-    if json:
+    if as_json:
         ui.emit_json({"valid": True, "fingerprint": loaded.fingerprint(), **counts})
         return
     ui.err.print(
@@ -81,7 +81,7 @@ def describe(
             "--provenance", help="End every value with `# file:line`, where the spec sets it."
         ),
     ] = False,
-    json: JsonFlag = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Print the resolved spec: all files merged, `{org}` filled, policy files
     read in, defaults shown.
@@ -95,9 +95,9 @@ def describe(
 
         lz describe ./landingzone --provenance | grep -A3 'dev:'
     """
-    ui.mode.json = json
+    ui.mode.json = as_json
     loaded = load_spec(directory)
-    if json:
+    if as_json:
         ui.emit_json({"spec": resolved(loaded), "provenance": provenance_map(loaded)})
     else:
         sys.stdout.write(to_yaml(loaded, with_provenance=provenance))
