@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from landingzone.errors import LzError
 
@@ -36,4 +37,4 @@ def report_error(error: LzError) -> None:
     if mode.json:
         emit_json({"error": error.to_json()})
     else:
-        err.print(f"[bold red]error:[/] {error}", markup=True, highlight=False)
+        err.print(f"[bold red]error:[/] {escape(str(error))}", markup=True, highlight=False)

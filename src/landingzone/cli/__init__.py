@@ -24,6 +24,7 @@ def _register_commands() -> None:
     from landingzone.cli import (  # noqa: F401
         engine_commands,
         sim_commands,
+        spec_commands,
         up_command,
         version_command,
     )

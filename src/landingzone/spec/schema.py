@@ -81,13 +81,15 @@ class Policy(StrictModel):
 
     type: Literal["service_control"] = "service_control"
     description: str = ""
+    # The policy JSON. With `file`, the loader reads the file into `document`
+    # (so a loaded policy always has one); setting both in the spec is an error.
     document: dict[str, object] | None = None
     file: str | None = None  # JSON file, relative to the spec file that sets it
 
     @model_validator(mode="after")
-    def _one_source(self) -> Policy:
-        if (self.document is None) == (self.file is None):
-            raise ValueError("a policy needs exactly one of `document` or `file`")
+    def _has_document(self) -> Policy:
+        if self.document is None:
+            raise ValueError("a policy needs a `document` or a `file`")
         return self
 
 

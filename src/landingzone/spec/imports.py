@@ -1,0 +1,125 @@
+"""Read the root file and everything it imports, in merge order.
+
+`import:` (top level only) lists paths relative to the importing file; globs
+are expanded and sorted. Imports come before the importing file (depth-first,
+in the order listed); a file reached twice is read once; a cycle is an error
+that prints it.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from landingzone.errors import Location, SpecProblem
+from landingzone.spec.tree import Node
+from landingzone.spec.yamlsource import parse_yaml
+
+IMPORT_KEY = "import"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One spec file, parsed, with what it imports."""
+
+    path: Path  # absolute, resolved
+    label: str  # as shown to users: relative to the spec root directory
+    tree: Node  # its top-level map, without `import`
+    reaches: frozenset[str]  # labels of every file it imports, directly or not
+
+
+def label_for(path: Path, root_dir: Path) -> str:
+    """How a file is named in messages: relative to the spec root directory."""
+    return Path(os.path.relpath(path, root_dir)).as_posix()
+
+
+def _expand(pattern: str, base: Path) -> list[Path]:
+    """The files an import entry names, sorted; globs may use `**`."""
+    joined = os.path.join(base, pattern)
+    candidates = glob.glob(joined, recursive=True) if glob.has_magic(pattern) else [joined]
+    return sorted(Path(match).resolve() for match in candidates if os.path.isfile(match))
+
+
+class _Reader:
+    def __init__(self, root_dir: Path):
+        self.root_dir = root_dir
+        self.done: dict[Path, SourceFile | None] = {}
+        self.order: list[SourceFile] = []
+        self.stack: list[Path] = []
+        self.problems: list[SpecProblem] = []
+
+    def label(self, path: Path) -> str:
+        return label_for(path, self.root_dir)
+
+    def visit(self, path: Path, via: Location | None) -> SourceFile | None:
+        if path in self.done:
+            return self.done[path]
+        if path in self.stack:
+            cycle = [self.label(p) for p in self.stack[self.stack.index(path) :]]
+            chain = " -> ".join([*cycle, self.label(path)])
+            self.problems.append(SpecProblem(f"import cycle: {chain}", via))
+            return None
+        self.stack.append(path)
+        source = self._read(path, via)
+        self.stack.pop()
+        self.done[path] = source
+        if source is not None:
+            self.order.append(source)
+        return source
+
+    def _read(self, path: Path, via: Location | None) -> SourceFile | None:
+        label = self.label(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problems.append(SpecProblem(f"cannot read {label}: {exc}", via))
+            return None
+        tree, problems = parse_yaml(text, label)
+        self.problems += problems
+        if tree is None and problems:
+            return None
+        # A file with duplicate keys still has imports worth following.
+        tree = tree or Node({}, Location(label, 1))
+        if not tree.is_map():
+            self.problems.append(
+                SpecProblem("a spec file must be a map of sections", tree.location)
+            )
+            return None
+        reaches: set[str] = set()
+        for pattern, location in self._imports(tree.value.pop(IMPORT_KEY, None)):
+            matches = _expand(pattern, path.parent)
+            if not matches:
+                self.problems.append(SpecProblem(f'import "{pattern}" matches no file', location))
+            for match in matches:
+                imported = self.visit(match, location)
+                if imported is not None:
+                    reaches |= {imported.label, *imported.reaches}
+        return SourceFile(path, label, tree, frozenset(reaches))
+
+    def _imports(self, node: Node | None) -> list[tuple[str, Location]]:
+        if node is None:
+            return []
+        if not isinstance(node.value, list):
+            self.problems.append(SpecProblem("`import` must be a list of paths", node.location))
+            return []
+        entries = []
+        for item in node.value:
+            if isinstance(item.value, str) and item.value:
+                entries.append((item.value, item.location))
+            else:
+                self.problems.append(
+                    SpecProblem("an `import` entry must be a non-empty path", item.location)
+                )
+        return entries
+
+
+def read_sources(root_file: Path) -> tuple[list[SourceFile], list[SpecProblem]]:
+    """Every file of the spec in merge order (imports first, root last), and
+    the problems met reading them (unreadable or invalid files, imports that
+    match nothing, cycles)."""
+    root_file = root_file.resolve()
+    reader = _Reader(root_file.parent)
+    reader.visit(root_file, None)
+    return reader.order, reader.problems

@@ -1,0 +1,85 @@
+"""Load a landing-zone spec: read and merge its files, fill `{org}`, read
+policy files, validate, check. Every problem is reported in one `SpecInvalid`.
+
+Files that cannot be read or parsed (or imports that fail) stop the load
+after that stage, since anything later would only report their echoes;
+everything else (conflicts, placeholders, schema, semantic rules) is
+reported together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from landingzone.errors import SpecInvalid, SpecProblem
+from landingzone.spec.checks import check_spec
+from landingzone.spec.imports import read_sources
+from landingzone.spec.merge import merge_sources
+from landingzone.spec.placeholders import fill_org, substitute_org
+from landingzone.spec.policy_files import inline_policy_files
+from landingzone.spec.provenance import Provenance
+from landingzone.spec.schema import Spec
+from landingzone.spec.tree import child, flatten
+from landingzone.spec.validation import validate_tree
+
+ROOT_FILE = "landingzone.yaml"
+
+
+@dataclass(frozen=True)
+class LoadedSpec:
+    """A valid spec, with where every value came from."""
+
+    spec: Spec  # validated model
+    root: Path  # directory of the root file
+    files: tuple[Path, ...]  # every file loaded: spec files in merge order, then policy files
+    provenance: Provenance
+    tree: dict[str, Any]  # merged plain tree (after {org} substitution), JSON-able
+
+    def fingerprint(self) -> str:
+        """sha256 of the canonical JSON of `tree`: equal specs, equal fingerprints."""
+        canonical = json.dumps(self.tree, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _root_file(path: Path) -> Path:
+    if path.is_dir():
+        path = path / ROOT_FILE
+        if not path.is_file():
+            raise SpecInvalid([SpecProblem(f"no {ROOT_FILE} in {path.parent}")])
+    elif not path.is_file():
+        raise SpecInvalid([SpecProblem(f"no such spec file or directory: {path}")])
+    return path.resolve()
+
+
+def load_spec(path: str | Path) -> LoadedSpec:
+    """Load the spec at `path`: a directory (its landingzone.yaml) or a root file.
+
+    Raises `SpecInvalid` with every problem found, each at its file:line.
+    """
+    root_file = _root_file(Path(path))
+    root_dir = root_file.parent
+    sources, problems = read_sources(root_file)
+    if problems:
+        raise SpecInvalid(problems)
+    merged, problems = merge_sources(sources)
+    inlined = inline_policy_files(merged, root_dir)
+    problems += inlined.problems
+    org = child(merged, "organization", "name")
+    problems += substitute_org(merged, org.value if org and isinstance(org.value, str) else None)
+    tree, records = flatten(merged)
+    provenance = Provenance(records)
+    validated = validate_tree(tree, provenance, inlined.broken)
+    problems += validated.problems
+    if validated.spec is not None:
+        problems += check_spec(validated.spec, provenance, validated.skipped)
+    if problems or validated.spec is None:
+        raise SpecInvalid(problems)
+    spec = validated.spec
+    # Defaults the spec did not write (state.bucket, say) get {org} too.
+    spec = Spec.model_validate(fill_org(spec.model_dump(), spec.organization.name))
+    files = tuple(dict.fromkeys([*(source.path for source in sources), *inlined.paths]))
+    return LoadedSpec(spec, root_dir, files, provenance, tree)

@@ -1,0 +1,86 @@
+"""Read policy documents given as `file:` into the spec tree.
+
+The JSON file is relative to the YAML file that set `file` (its provenance).
+Its parsed document goes into `document`, keeping JSON line numbers for every
+value, so after loading every policy has a `document`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from landingzone.errors import Location, SpecProblem
+from landingzone.spec.imports import label_for
+from landingzone.spec.tree import Node, child, from_plain
+from landingzone.spec.yamlsource import parse_yaml
+
+
+def _read_document(
+    name: str, path: Path, label: str, via: Location
+) -> tuple[Node | None, list[SpecProblem]]:
+    """Policy `name`'s JSON object in `path` as a located tree, or the problems reading it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        return None, [SpecProblem(f'policy "{name}": cannot read {label}: {reason}', via)]
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = Location(label, exc.lineno)
+        return None, [
+            SpecProblem(f'policy "{name}": invalid JSON: {exc.msg} (column {exc.colno})', where)
+        ]
+    if not isinstance(data, dict):
+        return None, [
+            SpecProblem(f'policy "{name}": {label} must hold a JSON object', Location(label, 1))
+        ]
+    # JSON is YAML 1.2: parsing it again gives every value its line (and
+    # catches duplicate keys, which json.loads lets through).
+    node, problems = parse_yaml(text, label)
+    if node is None:  # valid JSON that the YAML parser rejects: lines for the file only
+        return from_plain(data, Location(label, 1)), []
+    return (None, problems) if problems else (node, [])
+
+
+@dataclass
+class InlinedFiles:
+    """What `inline_policy_files` did."""
+
+    paths: list[Path] = field(default_factory=list)  # the JSON files read
+    problems: list[SpecProblem] = field(default_factory=list)
+    broken: set[str] = field(default_factory=set)  # policies whose file could not be used
+
+
+def inline_policy_files(tree: Node, root_dir: Path) -> InlinedFiles:
+    """Put the document of every `file:` policy into its `document`."""
+    result = InlinedFiles()
+    policies = child(tree, "policies")
+    if policies is None or not policies.is_map():
+        return result
+    for name, policy in policies.value.items():
+        file_node = child(policy, "file")
+        if file_node is None or not isinstance(file_node.value, str):
+            continue  # no file, or not a string: the schema reports it
+        if "document" in policy.value:
+            result.problems.append(
+                SpecProblem(
+                    f'policy "{name}": set `document` or `file`, not both '
+                    f"(document at {policy.value['document'].location})",
+                    file_node.location,
+                    (policy.value["document"].location,),
+                )
+            )
+            result.broken.add(name)
+            continue
+        path = (root_dir / file_node.location.file).parent / file_node.value
+        document, found = _read_document(name, path, label_for(path, root_dir), file_node.location)
+        if document is None:
+            result.problems += found
+            result.broken.add(name)
+        else:
+            result.paths.append(path.resolve())
+            policy.value["document"] = document
+    return result
