@@ -32,7 +32,7 @@ class Settings:
     # SCPs lz manages (spec and state): the only attachments lz ever changes.
     # FullAWSAccess, and any policy lz does not know, is never touched.
     policy_names: frozenset[str] = frozenset()
-    poll_interval: float = 5.0  # seconds between CreateAccount status polls
+    poll_interval: float = 1.0  # first wait between CreateAccount status polls (then x1.5)
     poll_timeout: float = 1800.0  # AWS may take many minutes to create an account
 
 

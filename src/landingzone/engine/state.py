@@ -67,7 +67,7 @@ class ResourceRecord:
 class StateDoc:
     """The whole state: metadata and one record per managed resource."""
 
-    lineage: str = field(default_factory=lambda: str(uuid.uuid4()))
+    lineage: str = ""  # assigned at the first write; "" means no state yet
     serial: int = 0
     organization: str = ""
     updated_at: str = ""
@@ -202,6 +202,7 @@ class StateStore:
                 self.location.spill_file.unlink()
 
     def _write(self) -> None:
+        self.doc.lineage = self.doc.lineage or str(uuid.uuid4())
         self.doc.serial += 1
         self.doc.updated_at = now_iso()
         self.doc.updated_by = self.actor

@@ -14,7 +14,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from landingzone.engine.context import Context, call
+from landingzone.engine.context import Context, call, pages
 from landingzone.engine.session import aws_error, error_code
 from landingzone.engine.state import ResourceRecord
 from landingzone.errors import AwsError
@@ -417,15 +417,25 @@ class AccountKind(Kind):
 
     def _create_and_wait(self, ctx: Context, node: Node, desired: Mapping[str, Any]) -> str:
         org = _org(ctx)
-        status = call(
-            org.create_account,
-            resource=node.address,
-            Email=desired["email"],
-            AccountName=desired["name"],
-            RoleName=ctx.settings.access_role,
-            Tags=tag_list(ctx.creation_tags(desired["tags"])),
-        )["CreateAccountStatus"]
         deadline = time.monotonic() + ctx.settings.poll_timeout
+        delay = ctx.settings.poll_interval
+        # An interrupted earlier run may have started this creation: resume it.
+        status = self._in_progress(ctx, desired["name"], node.address)
+        while status is None:
+            try:
+                status = org.create_account(
+                    Email=desired["email"],
+                    AccountName=desired["name"],
+                    RoleName=ctx.settings.access_role,
+                    Tags=tag_list(ctx.creation_tags(desired["tags"])),
+                )["CreateAccountStatus"]
+            except ClientError as exc:
+                # Too many creations in progress (across the organization): wait, retry.
+                limited = exc.response.get("Reason") == "ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED"
+                if not limited or time.monotonic() > deadline:
+                    raise aws_error(exc, resource=node.address) from exc
+                time.sleep(delay)
+                delay = min(delay * 1.5, 30.0)
         delay = ctx.settings.poll_interval
         while status["State"] == "IN_PROGRESS":
             if time.monotonic() > deadline:
@@ -449,6 +459,17 @@ class AccountKind(Kind):
                 resource=node.address,
             )
         return str(status["AccountId"])
+
+    def _in_progress(self, ctx: Context, name: str, address: str) -> dict[str, Any] | None:
+        """A creation of an account with this name that is still in progress, if any."""
+        statuses = pages(
+            _org(ctx),
+            "list_create_account_status",
+            "CreateAccountStatuses",
+            resource=address,
+            States=["IN_PROGRESS"],
+        )
+        return next((s for s in statuses if s.get("AccountName") == name), None)
 
     def _move(self, ctx: Context, address: str, account_id: str, source: str, unit: str) -> None:
         destination = parent_id(ctx, unit, address)
