@@ -461,14 +461,23 @@ class AccountKind(Kind):
         return str(status["AccountId"])
 
     def _in_progress(self, ctx: Context, name: str, address: str) -> dict[str, Any] | None:
-        """A creation of an account with this name that is still in progress, if any."""
-        statuses = pages(
-            _org(ctx),
-            "list_create_account_status",
-            "CreateAccountStatuses",
-            resource=address,
-            States=["IN_PROGRESS"],
-        )
+        """A creation of this account left in progress by an earlier run, if any.
+
+        Read once per run: creations started by this run are never in it.
+        """
+
+        def read() -> list[dict[str, Any]]:
+            return list(
+                pages(
+                    _org(ctx),
+                    "list_create_account_status",
+                    "CreateAccountStatuses",
+                    resource=address,
+                    States=["IN_PROGRESS"],
+                )
+            )
+
+        statuses = ctx.cached("organizations:creations-in-progress", read)
         return next((s for s in statuses if s.get("AccountName") == name), None)
 
     def _move(self, ctx: Context, address: str, account_id: str, source: str, unit: str) -> None:
