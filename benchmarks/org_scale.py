@@ -43,7 +43,12 @@ def make_spec(accounts: int, units: int, policies: int) -> dict[str, Any]:
             "document": {
                 "Version": "2012-10-17",
                 "Statement": [
-                    {"Sid": f"Deny{i}", "Effect": "Deny", "Action": f"svc{i}:Delete*", "Resource": "*"}
+                    {
+                        "Sid": f"Deny{i}",
+                        "Effect": "Deny",
+                        "Action": f"svc{i}:Delete*",
+                        "Resource": "*",
+                    }
                 ],
             },
         }

@@ -1,8 +1,7 @@
-"""Spec -> resource graph: one Node per resource, with addresses and dependencies.
+"""The organization's nodes: organization, root, policies, units, accounts, state backend.
 
-Addresses are stable and readable: `organization`, `root`, `policy:NAME`,
-`unit:PATH`, `account:NAME`, `state_bucket:BUCKET`, `lock_table:TABLE`.
-Every node in a member account depends on that account's node.
+Addresses: `organization`, `root`, `policy:NAME`, `unit:PATH`, `account:NAME`,
+`state_bucket:BUCKET`, `lock_table:TABLE`.
 
 Protection: an account is protected when the spec says `protected: true`,
 or (by default) when its name or Environment tag says prod/production.
@@ -13,16 +12,16 @@ one, the root, or a policy attached to any of those.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
-from landingzone.errors import Location
-from landingzone.resources.base import MANAGED_BY_KEY, MANAGED_BY_VALUE, MANAGEMENT, Node
+from landingzone.graph.targets import Where, account_depends, base_tags
+from landingzone.resources.base import Node
 from landingzone.resources.org_snapshot import FULL_AWS_ACCESS, SCP
 from landingzone.resources.state_backend import bucket_desired, lock_table_desired
 from landingzone.spec.schema import Account, Spec, Unit
+from landingzone.spec.units import all_unit_paths, parents
 
-Where = Callable[..., Location | None]
 _PROD = re.compile(r"(^|[-_./ ])(prod|production|prd)($|[-_./ ])", re.IGNORECASE)
 
 
@@ -36,11 +35,7 @@ def is_protected(name: str, account: Account) -> bool:
 
 def unit_paths(spec: Spec) -> list[str]:
     """Every unit path, with implied parents, parents first."""
-    paths: set[str] = set()
-    for path in spec.units:
-        parts = path.split("/")
-        paths.update("/".join(parts[: i + 1]) for i in range(len(parts)))
-    return sorted(paths, key=lambda p: (p.count("/"), p))
+    return sorted(all_unit_paths(spec.units), key=lambda p: (p.count("/"), p))
 
 
 def state_names(spec: Spec) -> tuple[str, str, str]:
@@ -56,17 +51,16 @@ def state_names(spec: Spec) -> tuple[str, str, str]:
     return filled(spec.state.bucket), filled(spec.state.lock_table), region
 
 
-def build_graph(spec: Spec, where: Where = lambda *_: None) -> list[Node]:
-    """The resource graph of a validated spec."""
+def organization_nodes(spec: Spec, where: Where) -> list[Node]:
+    """Nodes of the organization layer and lz's state backend."""
     org = spec.organization
-    base_tags = {MANAGED_BY_KEY: MANAGED_BY_VALUE, **org.tags}
+    tags = base_tags(spec)
     protected_accounts = {n for n, a in spec.accounts.items() if is_protected(n, a)}
     protected_units = {
-        "/".join(parts[: i + 1])
+        path
         for name in protected_accounts
         if (account_unit := spec.accounts[name].unit)
-        for parts in [account_unit.split("/")]
-        for i in range(len(parts))
+        for path in [*parents(account_unit), account_unit]
     }
 
     def managed(policies: Iterable[str]) -> list[str]:
@@ -112,7 +106,7 @@ def build_graph(spec: Spec, where: Where = lambda *_: None) -> list[Node]:
                     "description": policy.description,
                     "type": SCP,
                     "document": policy.document,
-                    "tags": base_tags,
+                    "tags": tags,
                 },
                 depends_on=frozenset({"organization"}),
                 source=where("policies", name),
@@ -136,7 +130,7 @@ def build_graph(spec: Spec, where: Where = lambda *_: None) -> list[Node]:
                     "name": leaf,
                     "parent": parent,
                     "policies": managed(unit.policies),
-                    "tags": {**base_tags, **unit.tags},
+                    "tags": {**tags, **unit.tags},
                 },
                 depends_on=frozenset(deps),
                 source=where("units", path),
@@ -154,7 +148,7 @@ def build_graph(spec: Spec, where: Where = lambda *_: None) -> list[Node]:
             "email": account.email,
             "unit": account.unit or "",
             "policies": managed(account.policies),
-            "tags": {**base_tags, **account.tags},
+            "tags": {**tags, **account.tags},
         }
         if account.id:
             desired["id"] = account.id
@@ -172,7 +166,7 @@ def build_graph(spec: Spec, where: Where = lambda *_: None) -> list[Node]:
             )
         )
 
-    nodes.extend(_state_nodes(spec, base_tags, where, protected_accounts))
+    nodes.extend(_state_nodes(spec, tags, where, protected_accounts))
     return nodes
 
 
@@ -181,7 +175,7 @@ def _state_nodes(
 ) -> list[Node]:
     bucket, table, region = state_names(spec)
     account = spec.state.account
-    deps = frozenset() if account == MANAGEMENT else frozenset({f"account:{account}"})
+    deps = account_depends(account)
     common: dict[str, Any] = {
         "account": account,
         "region": region,
