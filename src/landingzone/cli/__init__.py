@@ -21,6 +21,7 @@ from landingzone.ui import err, report_error
 
 def _register_commands() -> None:
     # Importing a module registers its commands on `app`.
+    import landingzone.cli.access_commands  # noqa: F401
     from landingzone.cli import version_command  # noqa: F401
 
 
