@@ -7,7 +7,9 @@ import pytest
 from landingzone.access.errors import RequestError
 from landingzone.access.matching import (
     PrincipalMatch,
-    compile_action,
+    action_key,
+    action_services,
+    compile_actions,
     compile_arn,
     literal,
     principal_set,
@@ -32,7 +34,29 @@ from landingzone.access.principal import Principal, PrincipalKind
     ],
 )
 def test_action_matching(pattern: str, action: str, expected: bool) -> None:
-    assert compile_action(pattern)(action) is expected
+    assert compile_actions([pattern])(action_key(action)) is expected
+
+
+def test_action_lists_match_any_pattern() -> None:
+    matches = compile_actions(["s3:GetObject", "ec2:Describe*", "iam:*AccessKey*"])
+    assert matches(action_key("EC2:DescribeVpcs"))
+    assert matches(action_key("iam:UpdateAccessKey"))
+    assert matches(action_key("s3:getobject"))
+    assert not matches(action_key("s3:GetObjectAcl"))
+
+
+@pytest.mark.parametrize(
+    ("patterns", "services"),
+    [
+        (["s3:GetObject", "S3:Put*", "ec2:*"], frozenset({"s3", "ec2"})),
+        (["*"], None),
+        (["s3*:Get*"], None),
+    ],
+)
+def test_action_services_index_statements(
+    patterns: list[str], services: frozenset[str] | None
+) -> None:
+    assert action_services(patterns) == services
 
 
 @pytest.mark.parametrize(

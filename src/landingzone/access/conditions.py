@@ -142,14 +142,20 @@ def _binary_equals(pieces: Pieces) -> ValuePredicate:
     return lambda value: _decode_base64(value) == expected
 
 
+@lru_cache(maxsize=4096)
+def _to_address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
 def _ip_address(pieces: Pieces) -> ValuePredicate:
     network = ipaddress.ip_network(_text(pieces).strip(), strict=False)
 
     def predicate(value: Scalar) -> bool:
-        try:
-            return ipaddress.ip_address(str(value).strip()) in network
-        except ValueError:
-            return False
+        address = _to_address(str(value))
+        return address is not None and address in network
 
     return predicate
 

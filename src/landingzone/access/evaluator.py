@@ -25,11 +25,14 @@ evaluation logic" and the SCP/RCP evaluation pages:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
 
 from landingzone.access.context import Values
 from landingzone.access.decision import Decision, MissingAllow, Outcome, StatementRef, Step
-from landingzone.access.matching import PrincipalMatch
+from landingzone.access.matching import PrincipalMatch, action_key
 from landingzone.access.policy import Effect, Policy, PolicyKind
 from landingzone.access.principal import Principal, PrincipalKind
 from landingzone.access.request import PolicyLevel, Request
@@ -57,7 +60,8 @@ def evaluate(request: Request) -> Decision:
     return _Evaluation(request).decide()
 
 
-def derived_context(principal: Principal, resource_account: str | None) -> dict[str, Values]:
+@lru_cache(maxsize=4096)
+def derived_context(principal: Principal, resource_account: str | None) -> Mapping[str, Values]:
     """Context keys AWS sets from the caller and the resource (the request's own win).
 
     `aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalType`,
@@ -77,7 +81,7 @@ def derived_context(principal: Principal, resource_account: str | None) -> dict[
         keys["aws:principalservicename"] = (principal.text,)
     if resource_account is not None:
         keys["aws:resourceaccount"] = (resource_account,)
-    return keys
+    return MappingProxyType(keys)
 
 
 @dataclass
@@ -114,17 +118,17 @@ class _Evaluation:
         self.matched: list[StatementRef] = []
         self.notes: list[str] = []
         self.target = f"{request.action} on {request.resource}"
+        self.action = action_key(request.action)
+        self.service = self.action.split(":", 1)[0]
 
     # -- scanning ---------------------------------------------------------
 
     def _scan(self, policies: tuple[Policy, ...], level: str | None = None) -> list[StatementRef]:
         hits = []
-        request = self.request
+        resource = self.request.resource
         for policy in policies:
-            for statement in policy.statements:
-                reach = statement.match(
-                    request.action, request.resource, self.principal, self.context
-                )
+            for statement in policy.statements_for(self.service):
+                reach = statement.match(self.action, resource, self.principal, self.context)
                 if reach is None:
                     continue
                 ref = StatementRef(
@@ -321,7 +325,7 @@ class _Evaluation:
 
     def _required_resource_policy(self) -> str | None:
         """The resource-based policy that must allow within the account, if any."""
-        if self.request.action.lower() in TRUST_POLICY_ACTIONS:
+        if self.action in TRUST_POLICY_ACTIONS:
             return "the role trust policy"
         if (
             self.request.resource.startswith("arn:")

@@ -17,7 +17,7 @@ the `${*}`, `${?}` escapes).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
@@ -45,36 +45,66 @@ def _always(_value: str) -> bool:
     return True
 
 
-def _translate(pieces: Pieces) -> str:
+def _translate(pieces: Pieces, *, any_char: str = ".") -> str:
+    """Regex source for pieces; `any_char` is what a wildcard may consume."""
     out: list[str] = []
     for text, active in pieces:
         if not active:
             out.append(re.escape(text))
             continue
         for char in text:
-            out.append(".*" if char == "*" else "." if char == "?" else re.escape(char))
+            if char == "*":
+                out.append(f"{any_char}*")
+            elif char == "?":
+                out.append(any_char)
+            else:
+                out.append(re.escape(char))
     return "".join(out)
 
 
 @lru_cache(maxsize=8192)
-def compile_wildcard(pieces: Pieces, *, ignore_case: bool = False) -> Predicate:
-    """A predicate: does a whole string match this wildcard pattern?"""
-    text = "".join(t for t, _ in pieces)
+def compile_wildcard(pieces: Pieces) -> Predicate:
+    """A case-sensitive predicate: does a whole string match this wildcard pattern?"""
     if pieces == literal("*"):
         return _always
     if not has_wildcard(pieces):
-        if ignore_case:
-            folded = text.casefold()
-            return lambda value: value.casefold() == folded
+        text = "".join(t for t, _ in pieces)
         return lambda value: value == text
-    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
-    regex = re.compile(_translate(pieces), flags)
+    regex = re.compile(_translate(pieces), re.DOTALL)
     return lambda value: regex.fullmatch(value) is not None
 
 
-def compile_action(pattern: str) -> Predicate:
-    """A case-insensitive predicate for an `Action`/`NotAction` pattern (`s3:Get*`, `*`)."""
-    return compile_wildcard(literal(pattern), ignore_case=True)
+def compile_actions(patterns: Sequence[str]) -> Predicate:
+    """One predicate for an `Action`/`NotAction` list (`s3:Get*`, `*`).
+
+    Actions match case-insensitively: the predicate expects the request's
+    action lower-cased (see `action_key`).
+    """
+    folded = [pattern.lower() for pattern in patterns]
+    if "*" in folded:
+        return _always
+    exact = frozenset(p for p in folded if WILDCARDS.isdisjoint(p))
+    wild = [p for p in folded if not WILDCARDS.isdisjoint(p)]
+    if not wild:
+        return exact.__contains__
+    regex = re.compile("|".join(f"(?:{_translate(literal(p))})" for p in wild), re.DOTALL)
+    return lambda action: action in exact or regex.fullmatch(action) is not None
+
+
+def action_key(action: str) -> str:
+    """A request's action in the form `compile_actions` predicates take."""
+    return action.lower()
+
+
+def action_services(patterns: Sequence[str]) -> frozenset[str] | None:
+    """The (lower-case) services an `Action` list can name; None if a wildcard reaches any."""
+    services = set()
+    for pattern in patterns:
+        service = pattern.split(":", 1)[0].lower()
+        if pattern == "*" or not WILDCARDS.isdisjoint(service):
+            return None
+        services.add(service)
+    return frozenset(services)
 
 
 def is_action_pattern(pattern: str) -> bool:
@@ -103,29 +133,40 @@ def is_arn_pattern(pieces: Pieces) -> bool:
     return pieces == literal("*") or len(split_arn(pieces)) == ARN_SEGMENTS
 
 
+def _never(_value: str) -> bool:
+    return False
+
+
 @lru_cache(maxsize=8192)
-def compile_arn(pieces: Pieces) -> Predicate:
-    """A case-sensitive, segment-wise predicate for an ARN pattern.
+def compile_arns(patterns: tuple[Pieces, ...]) -> Predicate:
+    """A case-sensitive, segment-wise predicate: does a value match any ARN pattern?
 
-    `*` matches every value (ARN or not); a pattern with fewer than six
-    segments matches nothing.
+    `*` matches every value (ARN or not). In the first five segments a
+    wildcard never matches `:`; in the resource segment it matches anything.
+    A pattern with fewer than six segments matches nothing.
     """
-    if pieces == literal("*"):
+    if literal("*") in patterns:
         return _always
-    if not has_wildcard(pieces):
-        return compile_wildcard(pieces)
-    segments = split_arn(pieces)
-    if len(segments) != ARN_SEGMENTS:
-        return lambda _value: False
-    matchers = [compile_wildcard(segment) for segment in segments]
+    exact: set[str] = set()
+    wild: list[str] = []
+    for pieces in patterns:
+        segments = split_arn(pieces)
+        if len(segments) != ARN_SEGMENTS:
+            continue
+        if not has_wildcard(pieces):
+            exact.add("".join(text for text, _ in pieces))
+            continue
+        head = [_translate(segment, any_char="[^:]") for segment in segments[:-1]]
+        wild.append(":".join([*head, _translate(segments[-1])]))
+    if not wild:
+        return exact.__contains__ if exact else _never
+    regex = re.compile("|".join(f"(?:{source})" for source in wild), re.DOTALL)
+    return lambda value: value in exact or regex.fullmatch(value) is not None
 
-    def match(value: str) -> bool:
-        parts = value.split(":", ARN_SEGMENTS - 1)
-        return len(parts) == ARN_SEGMENTS and all(
-            m(part) for m, part in zip(matchers, parts, strict=True)
-        )
 
-    return match
+def compile_arn(pieces: Pieces) -> Predicate:
+    """`compile_arns` for one pattern."""
+    return compile_arns((pieces,))
 
 
 class PrincipalMatch(IntEnum):

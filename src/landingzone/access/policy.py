@@ -18,7 +18,7 @@ Rules per kind:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -26,11 +26,14 @@ from landingzone.access.conditions import ConditionTest, parse_conditions
 from landingzone.access.context import Context
 from landingzone.access.errors import PolicyError
 from landingzone.access.matching import (
+    Pieces,
     Predicate,
     PrincipalMatch,
     PrincipalSet,
-    compile_action,
+    action_services,
+    compile_actions,
     compile_arn,
+    compile_arns,
     is_action_pattern,
     is_arn_pattern,
     principal_set,
@@ -98,18 +101,22 @@ class Effect(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class ResourcePattern:
-    """A `Resource` entry: compiled once, or per request if it holds policy variables."""
+class ResourceSet:
+    """A `Resource`/`NotResource` list: plain patterns compiled together at parse
+    time, patterns with policy variables compiled per request."""
 
-    predicate: Predicate | None
-    template: Template
+    static: Predicate
+    templates: tuple[Template, ...]
 
     def matches(self, resource: str, context: Context) -> bool:
-        """Does the requested resource match (variables resolved from `context`)?"""
-        if self.predicate is not None:
-            return self.predicate(resource)
-        pieces = self.template.resolve(context.variable)
-        return pieces is not None and compile_arn(pieces)(resource)
+        """Does the requested resource match any entry (variables resolved from `context`)?"""
+        if self.static(resource):
+            return True
+        for template in self.templates:
+            pieces = template.resolve(context.variable)
+            if pieces is not None and compile_arn(pieces)(resource):
+                return True
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +126,10 @@ class Statement:
     index: int
     sid: str | None
     effect: Effect
-    actions: tuple[Predicate, ...]
+    actions: Predicate
     not_action: bool
-    resources: tuple[ResourcePattern, ...] | None
+    services: frozenset[str] | None
+    resources: ResourceSet | None
     not_resource: bool
     principals: PrincipalSet | None
     not_principal: bool
@@ -137,16 +145,16 @@ class Statement:
     ) -> PrincipalMatch | None:
         """Whether this statement applies to the request, and how it names the caller.
 
+        `action` is the request's `action_key` (lower-cased).
         None: it does not apply. Statements without a `Principal` element
         (identity-based policies, boundaries, ...) apply to the identity they
         are attached to and report `DIRECT`.
         """
-        if any(p(action) for p in self.actions) == self.not_action:
+        if self.actions(action) == self.not_action:
             return None
-        if self.resources is not None:
-            hit = any(r.matches(resource, context) for r in self.resources)
-            if hit == self.not_resource:
-                return None
+        resources = self.resources
+        if resources is not None and resources.matches(resource, context) == self.not_resource:
+            return None
         reach: PrincipalMatch | None = PrincipalMatch.DIRECT
         if self.principals is not None:
             if self.not_principal:
@@ -169,6 +177,21 @@ class Policy:
     kind: PolicyKind
     version: str | None
     statements: tuple[Statement, ...]
+    _by_service: dict[str, tuple[Statement, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def statements_for(self, service: str) -> tuple[Statement, ...]:
+        """The statements whose actions can include `service` (lower-case), in order.
+
+        Statements with `NotAction` or a wildcard in the service part are always
+        included. Computed once per service and kept.
+        """
+        found = self._by_service.get(service)
+        if found is None:
+            found = tuple(s for s in self.statements if s.services is None or service in s.services)
+            self._by_service[service] = found
+        return found
 
 
 def parse_policy(document: Any, *, kind: PolicyKind, label: str) -> Policy:
@@ -240,31 +263,33 @@ class _StatementParser:
             index=index,
             sid=sid,
             effect=Effect(effect),
-            actions=tuple(compile_action(pattern) for pattern in action_values),
+            actions=compile_actions(action_values),
             not_action=action_key == "NotAction",
-            resources=(
-                tuple(self._resource(resource_key, v) for v in resource_values)
-                if resource_key
-                else None
-            ),
+            services=None if action_key == "NotAction" else action_services(action_values),
+            resources=self._resources(resource_key, resource_values) if resource_key else None,
             not_resource=resource_key == "NotResource",
             principals=principals,
             not_principal=principal_key == "NotPrincipal",
             conditions=conditions,
         )
 
-    def _resource(self, key: str, text: str) -> ResourcePattern:
-        template = parse_template(text, variables=self.variables)
-        shape = template.resolve(lambda _key: "x")
-        if shape is None or not is_arn_pattern(shape):
-            raise ValueError(
-                f"{key} {text!r} is not '*' or an ARN "
-                "(arn:partition:service:region:account:resource)"
-            )
-        static = template.static
-        return ResourcePattern(
-            predicate=compile_arn(static) if static is not None else None, template=template
-        )
+    def _resources(self, key: str, texts: Sequence[str]) -> ResourceSet:
+        static: list[Pieces] = []
+        templates: list[Template] = []
+        for text in texts:
+            template = parse_template(text, variables=self.variables)
+            shape = template.resolve(lambda _key: "x")
+            if shape is None or not is_arn_pattern(shape):
+                raise ValueError(
+                    f"{key} {text!r} is not '*' or an ARN "
+                    "(arn:partition:service:region:account:resource)"
+                )
+            pieces = template.static
+            if pieces is None:
+                templates.append(template)
+            else:
+                static.append(pieces)
+        return ResourceSet(static=compile_arns(tuple(static)), templates=tuple(templates))
 
     def _principals(self, raw: dict[str, Any]) -> tuple[str | None, PrincipalSet | None]:
         present = [key for key in ("Principal", "NotPrincipal") if key in raw]
