@@ -381,6 +381,18 @@ BOUNDARY_CASES = [
         ),
         ALLOWED,
     ),
+    Case(
+        "the closest principal match decides: an account grant before a role grant",
+        request(
+            "s3:PutObject",
+            resource_policy=policy(
+                grant({"AWS": A}, "s3:PutObject", "arn:aws:s3:::state-bucket/*"),
+                grant({"AWS": ROLE}, "s3:*", "arn:aws:s3:::state-bucket/*", Sid="Deployer"),
+            ),
+        ),
+        ALLOWED,
+        statement="Deployer",
+    ),
 ]
 
 SESSION_CASES = [

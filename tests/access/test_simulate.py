@@ -51,6 +51,8 @@ def test_the_issue_example_request_is_accepted() -> None:
         "step": "service_control_policies",
         "level": "r-root",
         "policy": None,
+        "closest": None,
+        "failed_condition": None,
     }
     assert set(result) == {
         "decision",
@@ -150,6 +152,8 @@ def test_implicit_deny_names_the_boundary() -> None:
         "step": "permission_boundaries",
         "level": None,
         "policy": "ec2-boundary",
+        "closest": None,
+        "failed_condition": None,
     }
     assert (
         'permissions boundary "ec2-boundary" does not allow s3:GetObject' in result["explanation"]
@@ -201,6 +205,64 @@ def test_exemptions_are_noted() -> None:
     for result in (management, linked):
         assert result["decision"] == "allowed"
         assert [m["kind"] for m in result["matched_statements"]] == ["identity"]
+
+
+def test_an_implicit_deny_names_the_closest_statement_and_its_failed_condition() -> None:
+    provider = f"arn:aws:iam::{A}:oidc-provider/token.actions.githubusercontent.com"
+    trust = policy(
+        grant({"AWS": A}, "sts:AssumeRole", Sid="Admins"),
+        grant(
+            {"Federated": provider},
+            "sts:AssumeRoleWithWebIdentity",
+            Sid="GitHubMain",
+            Condition={
+                "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+                "StringLike": {
+                    "token.actions.githubusercontent.com:sub": "repo:house/escort:*:main"
+                },
+            },
+        ),
+    )
+    result = simulate(
+        {
+            "principal": provider,
+            "action": "sts:AssumeRoleWithWebIdentity",
+            "resource": f"arn:aws:iam::{A}:role/prod-deploy",
+            "context": {
+                "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                "token.actions.githubusercontent.com:sub": "repo:house/escort:ref:refs/heads/dev",
+            },
+            "resource_policy": {"name": "prod-trust", "document": trust},
+        }
+    )
+    missing = result["missing_allow_at"]
+    assert missing["closest"]["statement"] == "GitHubMain"
+    assert missing["failed_condition"] == "StringLike token.actions.githubusercontent.com:sub"
+    assert result["explanation"] == (
+        "implicitly denied: the role trust policy does not allow "
+        f"{provider} (federated) sts:AssumeRoleWithWebIdentity on "
+        f'arn:aws:iam::{A}:role/prod-deploy; closest: statement "GitHubMain" (#1) of '
+        'resource-based policy "prod-trust", whose condition StringLike '
+        "token.actions.githubusercontent.com:sub does not hold"
+    )
+
+
+def test_the_closest_statement_at_an_scp_level() -> None:
+    regions = policy(
+        allow("*", Sid="EuOnly", Condition={"StringEquals": {"aws:RequestedRegion": "eu-west-1"}})
+    )
+    result = simulate(
+        request(
+            identity_policies=ADMIN,
+            context={"aws:RequestedRegion": "us-east-1"},
+            service_control_policies=levels(("r-root", [FULL]), ("ou-eu", [regions])),
+        )
+    )
+    missing = result["missing_allow_at"]
+    assert missing["level"] == "ou-eu"
+    assert missing["closest"]["statement"] == "EuOnly"
+    assert missing["closest"]["level"] == "ou-eu"
+    assert missing["failed_condition"] == "StringEquals aws:RequestedRegion"
 
 
 def test_trust_policy_denial_says_so() -> None:

@@ -219,9 +219,13 @@ def _compile_resolved(compiler: Compiler, pieces: Pieces) -> ValuePredicate | No
 
 @dataclass(frozen=True, slots=True)
 class ValueTest:
-    """One operator applied to one key, with its (OR'ed) policy values."""
+    """One operator applied to one key, with its (OR'ed) policy values.
 
-    operator: str
+    `label` is the operator and key as written (`StringLike aws:userid`);
+    `key` is lower-cased for look-ups.
+    """
+
+    label: str
     key: str
     set_operator: SetOperator | None
     if_exists: bool
@@ -260,6 +264,7 @@ class ValueTest:
 class NullTest:
     """`Null`: is the key missing (`true`) or present (`false`)?"""
 
+    label: str
     key: str
     expect_missing: tuple[bool, ...]
 
@@ -328,7 +333,7 @@ def _parse_test(name: str, key: str, values: list[str], *, variables: bool) -> C
         except ValueError as exc:
             raise ValueError(f"Condition {name} {key}: {exc}") from None
     return ValueTest(
-        operator=name,
+        label=f"{name} {key}",
         key=key.lower(),
         set_operator=set_operator,
         if_exists=if_exists,
@@ -345,4 +350,4 @@ def _null_test(key: str, values: list[str]) -> NullTest:
         if value.lower() not in ("true", "false"):
             raise ValueError(f"Condition Null {key}: {value!r} is not true or false")
         expectations.append(value.lower() == "true")
-    return NullTest(key=key.lower(), expect_missing=tuple(expectations))
+    return NullTest(label=f"Null {key}", key=key.lower(), expect_missing=tuple(expectations))

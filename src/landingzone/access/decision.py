@@ -53,11 +53,17 @@ class StatementRef:
 
 @dataclass(frozen=True, slots=True)
 class MissingAllow:
-    """The step (and SCP/RCP level or boundary policy) where no statement allowed the request."""
+    """The step (and SCP/RCP level or boundary policy) where no statement allowed the request.
+
+    `closest` is an allow statement of that step that covers the request
+    except for its condition `failed_condition` (`StringEquals key`), if any.
+    """
 
     step: Step
     level: str | None = None
     policy: str | None = None
+    closest: StatementRef | None = None
+    failed_condition: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

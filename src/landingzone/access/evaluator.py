@@ -26,14 +26,14 @@ evaluation logic" and the SCP/RCP evaluation pages:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from types import MappingProxyType
 
 from landingzone.access.context import Values
 from landingzone.access.decision import Decision, MissingAllow, Outcome, StatementRef, Step
 from landingzone.access.matching import PrincipalMatch, action_key
-from landingzone.access.policy import Effect, Policy, PolicyKind
+from landingzone.access.policy import Effect, Policy, PolicyKind, Statement
 from landingzone.access.principal import Principal, PrincipalKind
 from landingzone.access.request import PolicyLevel, Request
 
@@ -89,13 +89,10 @@ class _Group:
     """The statements of one step (one SCP level, one boundary, ...) that matched."""
 
     step: Step
+    policies: tuple[Policy, ...]
     hits: list[StatementRef]
     level: str | None = None
     policy: str | None = None
-
-    @property
-    def where(self) -> MissingAllow:
-        return MissingAllow(step=self.step, level=self.level, policy=self.policy)
 
     def first_allow(self) -> StatementRef | None:
         return next((ref for ref in self.hits if ref.effect is Effect.ALLOW), None)
@@ -123,31 +120,29 @@ class _Evaluation:
 
     # -- scanning ---------------------------------------------------------
 
-    def _scan(self, policies: tuple[Policy, ...], level: str | None = None) -> list[StatementRef]:
+    def _group(
+        self,
+        step: Step,
+        policies: tuple[Policy, ...],
+        *,
+        level: str | None = None,
+        policy: str | None = None,
+    ) -> _Group:
+        """Scan `policies` for statements that apply; record them in `matched`."""
         hits = []
         resource = self.request.resource
-        for policy in policies:
-            for statement in policy.statements_for(self.service):
+        for candidate in policies:
+            for statement in candidate.statements_for(self.service):
                 reach = statement.match(self.action, resource, self.principal, self.context)
-                if reach is None:
-                    continue
-                ref = StatementRef(
-                    policy=policy.label,
-                    kind=policy.kind,
-                    index=statement.index,
-                    sid=statement.sid,
-                    effect=statement.effect,
-                    level=level,
-                    principal_match=reach if policy.kind is PolicyKind.RESOURCE else None,
-                )
-                hits.append(ref)
+                if reach is not None:
+                    hits.append(_ref(candidate, statement, level, reach))
         self.matched.extend(hits)
-        return hits
+        return _Group(step, policies, hits, level=level, policy=policy)
 
     def _levels(self, step: Step, levels: tuple[PolicyLevel, ...] | None) -> list[_Group]:
         if levels is None:
             return []
-        return [_Group(step, self._scan(lv.policies, lv.target), level=lv.target) for lv in levels]
+        return [self._group(step, lv.policies, level=lv.target) for lv in levels]
 
     def _org_policies(
         self, step: Step, levels: tuple[PolicyLevel, ...] | None, exemption: str | None
@@ -185,17 +180,17 @@ class _Evaluation:
             Step.RCP, request.resource_control_policies, self._rcp_exemption()
         )
         scps = self._org_policies(Step.SCP, request.service_control_policies, self._scp_exemption())
-        resource = _Group(
+        resource = self._group(
             Step.RESOURCE,
-            self._scan((request.resource_policy,) if request.resource_policy is not None else ()),
+            (request.resource_policy,) if request.resource_policy is not None else (),
         )
-        identity = _Group(Step.IDENTITY, self._scan(request.identity_policies))
+        identity = self._group(Step.IDENTITY, request.identity_policies)
         boundaries = [
-            _Group(Step.BOUNDARY, self._scan((policy,)), policy=policy.label)
+            self._group(Step.BOUNDARY, (policy,), policy=policy.label)
             for policy in request.permission_boundaries
         ]
         session = (
-            _Group(Step.SESSION, self._scan((request.session_policy,)))
+            self._group(Step.SESSION, (request.session_policy,))
             if request.session_policy is not None
             else None
         )
@@ -208,7 +203,7 @@ class _Evaluation:
             )
         for group in (*rcps, *scps):
             if group.first_allow() is None:
-                return self._missing(self._org_missing_text(group), group.where)
+                return self._missing_in(group, self._org_missing_text(group))
         return self._permissions(resource, identity, boundaries, session)
 
     def _permissions(
@@ -222,18 +217,21 @@ class _Evaluation:
         grant = resource.strongest_allow()
         if not principal.is_iam:
             if grant is None:
-                return self._missing(
-                    f"no resource-based policy allows {principal.text} ({principal.kind.value}) "
-                    f"{self.target}; only a resource-based policy can grant it",
-                    resource.where,
+                caller = f"{principal.text} ({principal.kind.value}) {self.target}"
+                required = self._required_resource_policy()
+                return self._missing_in(
+                    resource,
+                    f"{required} does not allow {caller}"
+                    if required
+                    else f"no resource-based policy allows {caller}",
                 )
             return self._allowed(grant, f"allowed by {grant.describe()}")
         if principal.account != self.resource_account:
             return self._cross_account(resource, identity, boundaries, session)
         required = self._required_resource_policy()
         if required is not None and grant is None:
-            return self._missing(
-                f"{required} does not allow {principal.text} {self.target}", resource.where
+            return self._missing_in(
+                resource, f"{required} does not allow {principal.text} {self.target}"
             )
         if grant is not None and grant.principal_match is PrincipalMatch.DIRECT:
             return self._allowed(
@@ -267,10 +265,10 @@ class _Evaluation:
     ) -> Decision:
         grant = resource.strongest_allow()
         if grant is None:
-            return self._missing(
+            return self._missing_in(
+                resource,
                 f"cross-account request from account {self.principal.account} to account "
                 f"{self.resource_account}: no resource-based policy allows {self.target}",
-                resource.where,
             )
         side = self._identity_side(identity, boundaries, session, "")
         if not side.allowed:
@@ -295,8 +293,8 @@ class _Evaluation:
             )
         allow = identity.first_allow()
         if allow is None:
-            return self._missing(
-                f"no identity-based policy allows {self.target}{resource_note}", identity.where
+            return self._missing_in(
+                identity, f"no identity-based policy allows {self.target}{resource_note}"
             )
         limit = self._limits(boundaries, session)
         if limit is not None:
@@ -307,15 +305,13 @@ class _Evaluation:
         """The implicit deny of a boundary or the session policy, if one limits the request."""
         for boundary in boundaries:
             if boundary.first_allow() is None:
-                return self._missing(
+                return self._missing_in(
+                    boundary,
                     f'permissions boundary "{boundary.policy}" does not allow {self.target}',
-                    boundary.where,
                 )
         if session is not None:
             if session.first_allow() is None:
-                return self._missing(
-                    f"the session policy does not allow {self.target}", session.where
-                )
+                return self._missing_in(session, f"the session policy does not allow {self.target}")
         elif self.principal.kind is PrincipalKind.FEDERATED_USER:
             return self._missing(
                 "a federated user session without a session policy has no permissions",
@@ -343,6 +339,29 @@ class _Evaluation:
     def _allowed(self, ref: StatementRef, text: str) -> Decision:
         return self._decision(Outcome.ALLOWED, text, decided_by=ref)
 
+    def _missing_in(self, group: _Group, text: str) -> Decision:
+        """An implicit deny at `group`'s step, naming the closest allow if one exists."""
+        closest = self._closest(group)
+        where = MissingAllow(step=group.step, level=group.level, policy=group.policy)
+        if closest is not None:
+            ref, condition = closest
+            where = replace(where, closest=ref, failed_condition=condition)
+            text += f"; closest: {ref.describe()}, whose condition {condition} does not hold"
+        return self._missing(text, where)
+
+    def _closest(self, group: _Group) -> tuple[StatementRef, str] | None:
+        """The first allow of the group that covers the request but for one condition."""
+        for policy in group.policies:
+            for statement in policy.statements_for(self.service):
+                if statement.effect is not Effect.ALLOW:
+                    continue
+                failed = statement.failed_condition(
+                    self.action, self.request.resource, self.principal, self.context
+                )
+                if failed is not None:
+                    return _ref(policy, statement, group.level, None), failed.label
+        return None
+
     def _missing(self, text: str, where: MissingAllow) -> Decision:
         return self._decision(
             Outcome.IMPLICITLY_DENIED, f"implicitly denied: {text}", missing=where
@@ -364,3 +383,17 @@ class _Evaluation:
             matched=tuple(self.matched),
             notes=tuple(self.notes),
         )
+
+
+def _ref(
+    policy: Policy, statement: Statement, level: str | None, reach: PrincipalMatch | None
+) -> StatementRef:
+    return StatementRef(
+        policy=policy.label,
+        kind=policy.kind,
+        index=statement.index,
+        sid=statement.sid,
+        effect=statement.effect,
+        level=level,
+        principal_match=reach if policy.kind is PolicyKind.RESOURCE else None,
+    )

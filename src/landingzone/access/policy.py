@@ -145,28 +145,39 @@ class Statement:
     ) -> PrincipalMatch | None:
         """Whether this statement applies to the request, and how it names the caller.
 
-        `action` is the request's `action_key` (lower-cased).
-        None: it does not apply. Statements without a `Principal` element
-        (identity-based policies, boundaries, ...) apply to the identity they
-        are attached to and report `DIRECT`.
+        `action` is the request's `action_key` (lower-cased). None: it does not
+        apply. Statements without a `Principal` element (identity-based
+        policies, boundaries, ...) apply to the identity they are attached to
+        and report `DIRECT`.
         """
+        reach = self._reach(action, resource, principal, context)
+        if reach is None or not all(test.holds(context) for test in self.conditions):
+            return None
+        return reach
+
+    def failed_condition(
+        self, action: str, resource: str, principal: Principal, context: Context
+    ) -> ConditionTest | None:
+        """The first condition that keeps this statement from a request it otherwise covers."""
+        if self._reach(action, resource, principal, context) is None:
+            return None
+        return next((test for test in self.conditions if not test.holds(context)), None)
+
+    def _reach(
+        self, action: str, resource: str, principal: Principal, context: Context
+    ) -> PrincipalMatch | None:
+        """Action, resource and principal checks (everything but the conditions)."""
         if self.actions(action) == self.not_action:
             return None
         resources = self.resources
         if resources is not None and resources.matches(resource, context) == self.not_resource:
             return None
-        reach: PrincipalMatch | None = PrincipalMatch.DIRECT
-        if self.principals is not None:
-            if self.not_principal:
-                if self.principals.names_whole_chain(principal):
-                    return None
-            else:
-                reach = self.principals.match(principal)
-                if reach is None:
-                    return None
-        if all(test.holds(context) for test in self.conditions):
-            return reach
-        return None
+        if self.principals is None:
+            return PrincipalMatch.DIRECT
+        if self.not_principal:
+            names_all = self.principals.names_whole_chain(principal)
+            return None if names_all else PrincipalMatch.DIRECT
+        return self.principals.match(principal)
 
 
 @dataclass(frozen=True, slots=True)

@@ -174,7 +174,13 @@ def decision_to_json(decision: Decision) -> dict[str, Any]:
         "explanation": decision.explanation,
         "decided_by": statement_to_json(decision.decided_by) if decision.decided_by else None,
         "missing_allow_at": (
-            {"step": missing.step.value, "level": missing.level, "policy": missing.policy}
+            {
+                "step": missing.step.value,
+                "level": missing.level,
+                "policy": missing.policy,
+                "closest": statement_to_json(missing.closest) if missing.closest else None,
+                "failed_condition": missing.failed_condition,
+            }
             if missing
             else None
         ),
