@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from landingzone.access.matching import Pieces
 
 VARIABLES_VERSION = "2012-10-17"
-ESCAPES = {"*": "*", "?": "?", "$": "$"}
+ESCAPES = frozenset("*?$")
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _DEFAULT = re.compile(r"(?P<key>[^,]+?)\s*,\s*'(?P<default>[^']*)'")
 
@@ -56,7 +56,7 @@ class Template:
             if isinstance(part, str):
                 pieces.append((part, True))
                 continue
-            value = ESCAPES.get(part.key) if part.key in ESCAPES else lookup(part.key)
+            value = part.key if part.key in ESCAPES else lookup(part.key)
             if value is None:
                 value = part.default
             if value is None:
