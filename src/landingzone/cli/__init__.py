@@ -22,6 +22,7 @@ from landingzone.ui import err, report_error
 def _register_commands() -> None:
     # Importing a module registers its commands on `app`.
     from landingzone.cli import (  # noqa: F401
+        access_commands,
         engine_commands,
         sim_commands,
         spec_commands,
