@@ -22,6 +22,7 @@ Actions a plan can hold:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -32,6 +33,7 @@ from landingzone.engine.state import ResourceRecord, StateDoc
 from landingzone.resources.base import MANAGEMENT, Change, Found, Node, ReadGroup, kind
 
 REPLACED_SUFFIX = "#replaced"
+ACCOUNT_REF = re.compile(r"\{account_id(?::([A-Za-z0-9_.@+-]+))?\}")
 READ_CONCURRENCY = 8
 
 
@@ -159,10 +161,15 @@ def make_plan(
 
 
 def resolve(value: Any, ctx: Context, account: str) -> Any:
-    """Fill `{account_id}` (known once the account exists) into desired values."""
-    if isinstance(value, str) and "{account_id}" in value:
-        account_id = ctx.account_id(account)
-        return value.replace("{account_id}", account_id) if account_id else value
+    """Fill account IDs known by now into desired values.
+
+    `{account_id}` is the node's own account; `{account_id:NAME}` is the
+    account NAME of the spec (or `management`). IDs not known yet (accounts
+    this apply creates) stay as written; the graph made the node depend on
+    those accounts, so they are known by the time the node is applied.
+    """
+    if isinstance(value, str) and "{account_id" in value:
+        return ACCOUNT_REF.sub(lambda m: ctx.account_id(m.group(1) or account) or m.group(0), value)
     if isinstance(value, dict):
         return {k: resolve(v, ctx, account) for k, v in value.items()}
     if isinstance(value, list):

@@ -9,9 +9,10 @@ account is protected (see `organization.is_protected`).
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from landingzone.graph.organization import is_protected, organization_nodes, state_names
-from landingzone.graph.targets import Where
+from landingzone.graph.targets import Where, account_depends, referenced_accounts
 from landingzone.resources.base import Node
 from landingzone.spec.schema import Spec
 
@@ -20,8 +21,18 @@ __all__ = ["build_graph", "is_protected", "state_names"]
 
 def build_graph(spec: Spec, where: Where = lambda *_: None) -> list[Node]:
     """The resource graph of a validated spec."""
-    nodes = organization_nodes(spec, where)
+    nodes = [_with_account_deps(n) for n in organization_nodes(spec, where)]
     duplicates = [a for a, n in Counter(n.address for n in nodes).items() if n > 1]
     if duplicates:
         raise RuntimeError(f"internal error: duplicate addresses {sorted(duplicates)}")
     return nodes
+
+
+def _with_account_deps(node: Node) -> Node:
+    """A node depends on its own account and on every account its values refer to."""
+    deps = set(node.depends_on) | account_depends(node.account)
+    for account in referenced_accounts(dict(node.desired)):
+        deps |= account_depends(account)
+    if deps == set(node.depends_on):
+        return node
+    return replace(node, depends_on=frozenset(deps))

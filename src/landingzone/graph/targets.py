@@ -7,6 +7,7 @@ regions of account dev" everywhere.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 
 from landingzone.errors import Location
@@ -62,3 +63,25 @@ def base_tags(spec: Spec) -> dict[str, str]:
 def account_depends(account: str) -> frozenset[str]:
     """A node in `account` depends on the account existing (nothing for management)."""
     return frozenset() if account == MANAGEMENT else frozenset({f"account:{account}"})
+
+
+def account_id_ref(account: str) -> str:
+    """A placeholder for an account's ID, filled in by the planner once the account exists."""
+    return f"{{account_id:{account}}}"
+
+
+def referenced_accounts(value: object) -> set[str]:
+    """Accounts named by `{account_id:NAME}` placeholders anywhere in a value."""
+    found: set[str] = set()
+    if isinstance(value, str):
+        found.update(m for m in _REF.findall(value) if m)
+    elif isinstance(value, dict):
+        for item in value.values():
+            found |= referenced_accounts(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            found |= referenced_accounts(item)
+    return found
+
+
+_REF = re.compile(r"\{account_id:([A-Za-z0-9_.@+-]+)\}")
