@@ -9,6 +9,7 @@ account is protected (see `organization.is_protected`).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 
 from landingzone.graph.organization import is_protected, organization_nodes, state_names
@@ -19,9 +20,13 @@ from landingzone.spec.schema import Spec
 __all__ = ["build_graph", "is_protected", "state_names"]
 
 
+# One builder per spec section; add yours here.
+SECTIONS: tuple[Callable[[Spec, Where], list[Node]], ...] = (organization_nodes,)
+
+
 def build_graph(spec: Spec, where: Where = lambda *_: None) -> list[Node]:
     """The resource graph of a validated spec."""
-    nodes = [_with_account_deps(n) for n in organization_nodes(spec, where)]
+    nodes = [_with_account_deps(n) for section in SECTIONS for n in section(spec, where)]
     duplicates = [a for a, n in Counter(n.address for n in nodes).items() if n > 1]
     if duplicates:
         raise RuntimeError(f"internal error: duplicate addresses {sorted(duplicates)}")

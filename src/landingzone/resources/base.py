@@ -15,6 +15,7 @@ a kind.
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -241,9 +242,17 @@ def all_kinds() -> dict[str, Kind]:
     return dict(_KINDS)
 
 
+# Every module that defines kinds; add a module here when you add one.
+KIND_MODULES = (
+    "organizations",
+    "state_backend",
+)
+
+
 def load_kinds() -> None:
     """Import every resource module so its kinds register (imports are cached)."""
-    from landingzone.resources import organizations, state_backend  # noqa: F401
+    for module in KIND_MODULES:
+        importlib.import_module(f"landingzone.resources.{module}")
 
 
 # -- helpers shared by kinds ---------------------------------------------------
