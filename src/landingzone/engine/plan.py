@@ -115,9 +115,31 @@ def make_plan(
     groups = _groups(nodes, records)
     found = _read(ctx, groups)
     claims = {a: r for g in groups for a, r in g.claims.items()}
+    operations, notes = _diff(ctx, nodes, records, found, claims)
+    return Plan(
+        operations=operations,
+        nodes=nodes,
+        state_serial=state.serial,
+        state_lineage=state.lineage,
+        warnings=[*warnings, *notes, *ctx.warnings],
+    )
 
+
+def refresh(ctx: Context, nodes: list[Node], state: StateDoc) -> dict[str, Found]:
+    """What exists for every node and state record, keyed by address (reads only)."""
+    return _read(ctx, _groups(nodes, state.resources))
+
+
+def _diff(
+    ctx: Context,
+    nodes: list[Node],
+    records: Mapping[str, ResourceRecord],
+    found: dict[str, Found],
+    claims: dict[str, ResourceRecord],
+) -> tuple[list[Operation], list[str]]:
+    """Operations (linked) and warnings from what exists (`found`) and what is desired."""
     operations: list[Operation] = []
-    notes = list(warnings)
+    notes: list[str] = []
     for node in nodes:
         record = claims.get(node.address)
         f = found.get(node.address)
@@ -151,13 +173,7 @@ def make_plan(
         )
 
     _link(operations)
-    return Plan(
-        operations=operations,
-        nodes=nodes,
-        state_serial=state.serial,
-        state_lineage=state.lineage,
-        warnings=notes + ctx.warnings,
-    )
+    return operations, notes
 
 
 def resolve(value: Any, ctx: Context, account: str) -> Any:
