@@ -11,15 +11,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from landingzone.spec.baselines import Baselines, Profile
+from landingzone.spec.strict import StrictModel as StrictModel  # sections derive from it
 
 ACCOUNT_ID_PATTERN = r"^\d{12}$"
-
-
-class StrictModel(BaseModel):
-    """Base for every spec model: unknown keys are errors, no type coercion."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
 
 
 class Quotas(StrictModel):
@@ -48,6 +45,7 @@ class Organization(StrictModel):
     regions: list[str] | None = None
     # Where an account removed from the spec is moved (default: left in place).
     removed_accounts_unit: str | None = None
+    baseline: str | None = None  # the baseline profile of every account
 
 
 class Unit(StrictModel):
@@ -57,6 +55,7 @@ class Unit(StrictModel):
     tags: dict[str, str] = Field(default_factory=dict)
     # Earlier paths of this unit: a rename or move instead of delete + create.
     moved_from: list[str] = Field(default_factory=list)
+    baseline: str | None = None  # the baseline profile of the accounts below
 
 
 class Account(StrictModel):
@@ -74,6 +73,8 @@ class Account(StrictModel):
     # account whose name or Environment tag says prod/production is protected.
     protected: bool | None = None
     close_on_removal: bool = False
+    baseline: str | None = None  # this account's baseline profile (or "none")
+    baseline_overrides: Profile | None = None  # deep-merged over the profile
 
 
 class Policy(StrictModel):
@@ -112,3 +113,4 @@ class Spec(StrictModel):
     accounts: dict[str, Account] = Field(default_factory=dict)
     policies: dict[str, Policy] = Field(default_factory=dict)
     state: State
+    baselines: Baselines = Field(default_factory=Baselines)
