@@ -6,7 +6,16 @@ docs/emulator.md) and installs itself into moto with `install()`.
 
 from __future__ import annotations
 
-from landingzone.emulator import organizations_compat, s3_compat, s3_policy_compat
+from landingzone.emulator import (
+    budgets_compat,
+    cloudtrail_compat,
+    config_compat,
+    ec2_compat,
+    guardduty_compat,
+    organizations_compat,
+    s3_compat,
+    s3_policy_compat,
+)
 
 
 def install() -> None:
@@ -14,6 +23,11 @@ def install() -> None:
     organizations_compat.install()
     s3_compat.install()
     s3_policy_compat.install()
+    ec2_compat.install()
+    guardduty_compat.install()
+    budgets_compat.install()
+    cloudtrail_compat.install()
+    config_compat.install()
 
 
 def after_reset() -> None:
