@@ -246,6 +246,16 @@ def all_kinds() -> dict[str, Kind]:
 KIND_MODULES = (
     "organizations",
     "state_backend",
+    "iam_account",
+    "ec2_account",
+    "s3_account",
+    "default_vpc",
+    "guardduty",
+    "config",
+    "cloudtrail",
+    "budgets",
+    "kms",
+    "log_bucket",
 )
 
 

@@ -109,10 +109,11 @@ class _Checker:
                 f'log_archive: bucket "{bucket}" is not a valid S3 bucket name (3 to 63 '
                 'characters of a-z, 0-9, "." and "-", starting and ending with a letter or digit)',
             )
-        if not KMS_ALIAS.match(archive.kms_key):
+        alias = self.filled((*path, "kms_key"), archive.kms_key, account=archive.account)
+        if alias is not None and not KMS_ALIAS.match(alias):
             self.report(
                 (*path, "kms_key"),
-                f'log_archive: kms_key "{archive.kms_key}" is not a KMS alias name (1 to 250 '
+                f'log_archive: kms_key "{alias}" is not a KMS alias name (1 to 250 '
                 'characters of A-Z, a-z, 0-9, "/", "_" and "-", without "alias/", not "aws/...")',
             )
 
