@@ -102,7 +102,10 @@ class _Checker:
                 f'log_archive: account "{archive.account}" does not exist ({choices})',
             )
             return
-        bucket = self.filled((*path, "bucket"), archive.bucket, account=archive.account)
+        home = self.spec.organization.home_region
+        bucket = self.filled(
+            (*path, "bucket"), archive.bucket, account=archive.account, region=home
+        )
         if bucket is not None and not BUCKET.match(bucket):
             self.report(
                 (*path, "bucket"),
@@ -120,15 +123,19 @@ class _Checker:
     def filled(
         self, path: TreePath, text: str, *, account: str, region: str | None = None
     ) -> str | None:
-        """`text` filled for `account` (a sample ID), or None after reporting a problem."""
+        """`text` filled for `account` (a sample ID), or None after reporting a problem.
+
+        Unknown placeholders and stray braces are the loader's to report (in
+        every string); this reports placeholders without a value here, such as
+        `{region}` in a setting that is not per region.
+        """
+        values = {"org": self.spec.organization.name, "account": account}
         try:
-            return fill_placeholders(
-                text,
-                org=self.spec.organization.name,
-                account=account,
-                account_id=SAMPLE_ACCOUNT_ID,
-                region=region,
-            )
+            fill_placeholders(text, **values, account_id=SAMPLE_ACCOUNT_ID, region="us-east-1")
+        except PlaceholderError:
+            return None
+        try:
+            return fill_placeholders(text, **values, account_id=SAMPLE_ACCOUNT_ID, region=region)
         except PlaceholderError as exc:
             self.report(path, f"{format_path(path)}: {exc}")
             return None
@@ -242,7 +249,7 @@ class _Checker:
 def _values(data: Mapping[str, Any], base: TreePath, subject: str, report: Report) -> None:
     """Rules on the values a profile or an override writes."""
     kms_key = (data.get("ebs_encryption") or {}).get("kms_key")
-    if kms_key is not None and not KMS_KEY.match(kms_key):
+    if kms_key is not None and not KMS_KEY.match(_sample(kms_key)):
         report(
             (*base, "ebs_encryption", "kms_key"),
             f'{subject}: ebs_encryption.kms_key "{kms_key}" is not a KMS key ARN, alias ARN '
@@ -253,6 +260,16 @@ def _values(data: Mapping[str, Any], base: TreePath, subject: str, report: Repor
         _config_rules(rules, (*base, "config", "rules"), subject, report)
     for name, budget in (data.get("budgets") or {}).items():
         _budget(budget, (*base, "budgets", name), f'{subject}: budget "{name}"', report)
+
+
+def _sample(text: str) -> str:
+    """`text` with sample values for the per-account placeholders (for format checks)."""
+    try:
+        return fill_placeholders(
+            text, org="org", account="account", account_id=SAMPLE_ACCOUNT_ID, region="us-east-1"
+        )
+    except PlaceholderError:  # the loader reports it
+        return text
 
 
 def _config_rules(rules: list[Any], base: TreePath, subject: str, report: Report) -> None:
