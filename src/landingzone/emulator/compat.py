@@ -6,13 +6,20 @@ docs/emulator.md) and installs itself into moto with `install()`.
 
 from __future__ import annotations
 
-from landingzone.emulator import organizations_compat, s3_compat
+from landingzone.emulator import (
+    ec2_compat,
+    organizations_compat,
+    ram_compat,
+    s3_compat,
+)
 
 
 def install() -> None:
     """Install the whole compatibility layer into moto (idempotent, checked)."""
     organizations_compat.install()
     s3_compat.install()
+    ram_compat.install()
+    ec2_compat.install()
 
 
 def after_reset() -> None:
