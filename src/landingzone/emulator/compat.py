@@ -10,6 +10,7 @@ from landingzone.emulator import (
     ec2_compat,
     organizations_compat,
     ram_compat,
+    route53_compat,
     s3_compat,
 )
 
@@ -20,6 +21,7 @@ def install() -> None:
     s3_compat.install()
     ram_compat.install()
     ec2_compat.install()
+    route53_compat.install()
 
 
 def after_reset() -> None:
