@@ -12,6 +12,7 @@ from landingzone.emulator import (
     ram_compat,
     route53_compat,
     s3_compat,
+    sts_compat,
 )
 
 
@@ -22,6 +23,7 @@ def install() -> None:
     ram_compat.install()
     ec2_compat.install()
     route53_compat.install()
+    sts_compat.install()
 
 
 def after_reset() -> None:
