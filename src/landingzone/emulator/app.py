@@ -20,10 +20,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from landingzone.emulator.constants import CONTROL_PATH
 from landingzone.emulator.controls import CONTROLS
 from landingzone.emulator.wire import error_response, identify
 
-CONTROL_PATH = "/_lz/emulator"
 RESET_PATH = "/moto-api/reset"
 
 StartResponse = Callable[..., Any]

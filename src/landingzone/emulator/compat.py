@@ -6,7 +6,15 @@ docs/emulator.md) and installs itself into moto with `install()`.
 
 from __future__ import annotations
 
-from landingzone.emulator import organizations_compat, s3_compat, s3_policy_compat
+from landingzone.emulator import (
+    ec2_compat,
+    organizations_compat,
+    ram_compat,
+    route53_compat,
+    s3_compat,
+    s3_policy_compat,
+    sts_compat,
+)
 
 
 def install() -> None:
@@ -14,6 +22,10 @@ def install() -> None:
     organizations_compat.install()
     s3_compat.install()
     s3_policy_compat.install()
+    ram_compat.install()
+    ec2_compat.install()
+    route53_compat.install()
+    sts_compat.install()
 
 
 def after_reset() -> None:
