@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from moto.organizations.models import OrganizationsBackend, organizations_backends
 
-# Organizations is global: its backends live under the partition's name.
-PARTITION = "aws"
+from landingzone.emulator.constants import PARTITION
 
 
 @dataclass(frozen=True)
