@@ -10,10 +10,10 @@ from botocore.exceptions import ClientError
 from moto.organizations.models import organizations_backends
 from moto.ram.responses import ResourceAccessManagerResponse
 
-from tests.aws import Aws
 from landingzone.emulator import Emulator, compat
 from landingzone.emulator.organizations_compat import OrganizationsCompatBackend
 from landingzone.emulator.patching import MotoInternalsChanged, overrides, routes_to, use_backend
+from tests.aws import Aws
 
 
 def test_a_method_moto_no_longer_has_fails_the_install(emulator: Emulator) -> None:
