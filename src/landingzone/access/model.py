@@ -292,7 +292,9 @@ class _Builder:
     ) -> tuple[dict[str, Role], dict[str, list[tuple[str, Mapping[str, Any]]]]]:
         roles: dict[str, Role] = {}
         documents: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
-        entries = [(r.address, r.account, self.filled(r), None) for r in self.of_kind("iam_role")]
+        entries: list[tuple[str, str, dict[str, Any], str | None]] = [
+            (r.address, r.account, self.filled(r), None) for r in self.of_kind("iam_role")
+        ]
         declared = {address for address, *_ in entries}
         for name in self.accounts:
             address = f"role:{name}/{self.access_role}"
@@ -420,7 +422,7 @@ class _Builder:
         return patterns
 
     def federated_hosts(self, documents: Iterable[Mapping[str, Any]]) -> set[str]:
-        hosts = set()
+        hosts: set[str] = set()
         for document in documents:
             for statement in _statements(document):
                 principal = statement.get("Principal")
@@ -443,9 +445,8 @@ class _Builder:
         if everyone:
             self.external(OUTSIDE_ANYONE, "any AWS account outside the organization")
         for value in aws:
-            account_id = (
-                value if value.isdigit() else value.split(":")[4] if value.count(":") >= 5 else ""
-            )
+            parts = value.split(":")
+            account_id = value if value.isdigit() else parts[4] if len(parts) >= 6 else ""
             if len(account_id) == 12 and self.ids.name_of(account_id) is None:
                 self.external(account_id, f"account {account_id}, outside the organization")
 

@@ -44,11 +44,9 @@ def actors_for(model: AccessModel, text: str) -> list[Actor]:
         return _matching(text, [a for a in model.actors.values() if a.kind is kind])
     if text.startswith("service:") or text.endswith(".amazonaws.com"):
         service = text.removeprefix("service:")
-        found = model.actors.get(f"service:{service}")
-        return [
-            found
-            or Actor(f"service:{service}", ActorKind.SERVICE, service, Principal.parse(service))
-        ]
+        key = f"service:{service}"
+        found = model.actors.get(key)
+        return [found or Actor(key, ActorKind.SERVICE, service, Principal.parse(service))]
     return [_arn_actor(model, text)]
 
 
