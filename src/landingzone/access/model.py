@@ -119,6 +119,7 @@ class AccessModel:
     buckets: dict[str, BucketPolicy]
     subject_patterns: dict[str, list[Glob]]  # host -> trust condition values on HOST:sub
     scps: dict[str, Policy]  # SCPs by name
+    scp_documents: dict[str, Mapping[str, Any]]  # the spec's SCP documents by name
     identity_documents: dict[str, list[tuple[str, Mapping[str, Any]]]]  # role key -> (label, doc)
     warnings: list[str] = field(default_factory=list)
     _roles_by_id: dict[tuple[str, str], Role] = field(default_factory=dict, repr=False)
@@ -188,7 +189,7 @@ class _Builder:
     def build(self) -> AccessModel:
         management_id = self.ids.id_of(MANAGEMENT)
         assert management_id is not None
-        scps = self.scp_policies()
+        scps, scp_documents = self.scp_policies()
         chains = self.scp_chains(scps)
         policies = self.customer_policies()
         roles, documents = self.roles(policies, chains)
@@ -211,6 +212,7 @@ class _Builder:
             buckets=buckets,
             subject_patterns=patterns,
             scps=scps,
+            scp_documents=scp_documents,
             identity_documents=documents,
             warnings=self.warnings,
         )
@@ -222,7 +224,8 @@ class _Builder:
 
     # -- SCPs -------------------------------------------------------------------------
 
-    def scp_policies(self) -> dict[str, Policy]:
+    def scp_policies(self) -> tuple[dict[str, Policy], dict[str, Mapping[str, Any]]]:
+        documents: dict[str, Mapping[str, Any]] = {}
         policies = {
             FULL_AWS_ACCESS: parse_policy(
                 FULL_AWS_ACCESS_DOCUMENT, kind=PolicyKind.SCP, label=FULL_AWS_ACCESS
@@ -230,10 +233,14 @@ class _Builder:
         }
         for record in self.of_kind("policy"):
             attrs = self.filled(record)
-            policies[attrs["name"]] = parse_document(
-                attrs["document"], kind=PolicyKind.SCP, label=attrs["name"]
+            document = attrs["document"]
+            documents[attrs["name"]] = (
+                json.loads(document) if isinstance(document, str) else document
             )
-        return policies
+            policies[attrs["name"]] = parse_policy(
+                documents[attrs["name"]], kind=PolicyKind.SCP, label=attrs["name"]
+            )
+        return policies, documents
 
     def scp_chains(self, scps: Mapping[str, Policy]) -> dict[str, tuple[PolicyLevel, ...]]:
         """Each member account's SCP levels (no entry: not bound by SCPs)."""
