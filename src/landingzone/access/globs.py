@@ -17,20 +17,28 @@ from landingzone.access.matching import Predicate, compile_wildcard, literal
 
 _STAR = object()
 _ONE = object()
+_SEGMENT_ONE = object()  # a character other than ":"
+_SEGMENT_STAR = object()  # a run of characters other than ":"
+_STARS = (_STAR, _SEGMENT_STAR)
 FILLER = "x"
 
 
 @dataclass(frozen=True)
 class Glob:
-    """A pattern: `text`, with wildcards when `wild` (else matched literally)."""
+    """A pattern: `text`, with wildcards when `wild` (else matched literally).
+
+    A shape (`segments`) is only ever intersected (`witness`), never matched.
+    """
 
     text: str
     wild: bool = True
+    segments: bool = False  # a shape: `+` is one or more characters other than ":"
 
     @property
     def is_literal(self) -> bool:
         """True if the pattern matches exactly one string."""
-        return not self.wild or ("*" not in self.text and "?" not in self.text)
+        wildcards = "*?+" if self.segments else "*?"
+        return not self.wild or not any(char in self.text for char in wildcards)
 
     def matches(self, value: str) -> bool:
         """Does the whole of `value` match?"""
@@ -47,7 +55,13 @@ class Glob:
         """Characters, with `_STAR`/`_ONE` for active wildcards."""
         if self.is_literal:
             return tuple(self.text)
-        return tuple(_STAR if c == "*" else _ONE if c == "?" else c for c in self.text)
+        tokens: list[object] = []
+        for char in self.text:
+            if self.segments and char == "+":
+                tokens += [_SEGMENT_ONE, _SEGMENT_STAR]
+            else:
+                tokens.append(_STAR if char == "*" else _ONE if char == "?" else char)
+        return tuple(tokens)
 
     def example(self) -> str:
         """One string the pattern matches (each wildcard filled with a short filler)."""
@@ -56,9 +70,20 @@ class Glob:
         )
 
 
+def readable_witness(a: Glob, b: Glob) -> str | None:
+    """`witness`, preferring strings where no `*` of either pattern is left empty."""
+    return witness(_non_empty(a), _non_empty(b)) or witness(a, b)
+
+
+def _non_empty(glob: Glob) -> Glob:
+    if glob.is_literal:
+        return glob
+    return Glob(glob.text.replace("*", "?*"), glob.wild, glob.segments)
+
+
 def _closure(tokens: tuple[object, ...], i: int) -> list[int]:
     out = [i]
-    while i < len(tokens) and tokens[i] is _STAR:
+    while i < len(tokens) and tokens[i] in _STARS:
         i += 1
         out.append(i)
     return out
@@ -68,9 +93,9 @@ def _step(tokens: tuple[object, ...], i: int, char: str) -> int | None:
     if i >= len(tokens):
         return None
     token = tokens[i]
-    if token is _STAR:
+    if token is _STAR or (token is _SEGMENT_STAR and char != ":"):
         return i
-    if token is _ONE or token == char:
+    if token is _ONE or token == char or (token is _SEGMENT_ONE and char != ":"):
         return i + 1
     return None
 

@@ -22,12 +22,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from landingzone.access.errors import RequestError
-from landingzone.access.globs import Glob, witness
+from landingzone.access.globs import Glob, readable_witness
 
 GITHUB = "token.actions.githubusercontent.com"
 GITLAB = "gitlab.com"
 DEFAULT_AUDIENCE = {GITHUB: "sts.amazonaws.com", GITLAB: "https://gitlab.com"}
 UNLISTED = "lz-unlisted"
+# The forms real subjects take (`+`: one or more characters other than ":"),
+# to pick well-formed members of a pattern such as `repo:ORG/REPO:*`.
+SHAPES = {
+    GITHUB: (
+        "repo:+/+:ref:refs/heads/+",
+        "repo:+/+:ref:refs/tags/+",
+        "repo:+/+:environment:+",
+        "repo:+/+:pull_request",
+    ),
+    GITLAB: (
+        "project_path:+/+:ref_type:branch:ref:+",
+        "project_path:+/+:ref_type:tag:ref:+",
+    ),
+}
 _GITHUB_SUB = re.compile(r"repo:(?P<repo>[^:]+):(?P<rest>.+)")
 _GITLAB_SUB = re.compile(
     r"project_path:(?P<project>[^:]+):(?:ref_type:(?P<type>branch|tag|\*):ref:(?P<ref>.+)|(?P<any>\*))"
@@ -169,16 +183,29 @@ class SubjectClass:
         return describe(self.host, self.pattern)
 
 
+def well_formed(host: str, pattern: Glob) -> list[str]:
+    """Members of `pattern` in each form real subjects of `host` take (else one example)."""
+    if pattern.is_literal:
+        return [pattern.text]
+    members = []
+    for text in SHAPES.get(host, ()):
+        member = readable_witness(pattern, Glob(text, segments=True))
+        if member is not None:
+            members.append(member)
+    return members or [pattern.example()]
+
+
 def subject_classes(host: str, patterns: Iterable[Glob]) -> list[SubjectClass]:
     """One class per trust pattern, per overlap of two patterns, and "anything else"."""
     distinct = sorted(set(patterns), key=lambda g: (g.text, g.wild))
     classes: dict[str, SubjectClass] = {}
     for pattern in distinct:
-        classes.setdefault(pattern.example(), SubjectClass(host, pattern.example(), pattern))
+        member = well_formed(host, pattern)[0]
+        classes.setdefault(member, SubjectClass(host, member, pattern))
     wild = [p for p in distinct if not p.is_literal]
     for index, first in enumerate(wild):
         for second in wild[index + 1 :]:
-            found = witness(first, second)
+            found = readable_witness(first, second)
             if found is not None and found not in classes:
                 narrower = first if len(first.text) >= len(second.text) else second
                 classes[found] = SubjectClass(host, found, narrower)
@@ -190,9 +217,9 @@ def subject_classes(host: str, patterns: Iterable[Glob]) -> list[SubjectClass]:
 
 def members(pattern: SubjectPattern, patterns: Iterable[Glob]) -> list[str]:
     """Concrete subjects of `pattern` that together meet every trust pattern it overlaps."""
-    found = [pattern.sub.example()]
+    found = well_formed(pattern.host, pattern.sub)
     for trust in patterns:
-        shared = witness(pattern.sub, trust)
+        shared = readable_witness(pattern.sub, trust)
         if shared is not None and shared not in found:
             found.append(shared)
     return found
