@@ -5,7 +5,8 @@
   (`github:...`, `gitlab:...`, `oidc:HOST:SUB`, patterns allowed: expanded
   to one concrete subject per trust condition they overlap, plus one more);
 - actions: `service:Action`, or a pattern expanded with the IAM catalog;
-- resources: an ARN (`{account_id:NAME}` filled), `*`, `role:ACCOUNT/NAME`,
+- resources: an ARN (its account may be written as a name, `arn:aws:iam::prod:role/x`,
+  or as `{account_id:NAME}`), `*`, `role:ACCOUNT/NAME`,
   or an ARN pattern matched against the resources the model knows.
 """
 
@@ -103,7 +104,7 @@ def actions_for(text: str) -> list[str]:
 
 def resources_for(model: AccessModel, text: str) -> list[str]:
     """The resources a resource or pattern names; `RequestError` if none."""
-    filled = model.ids.fill(text, MANAGEMENT)
+    filled = with_account_ids(model, model.ids.fill(text, MANAGEMENT))
     if "{account_id" in filled:
         raise RequestError(f"resource {text!r}: unknown account in {{account_id:NAME}}")
     if filled.startswith("role:"):
@@ -121,6 +122,15 @@ def resources_for(model: AccessModel, text: str) -> list[str]:
     if not found:
         raise RequestError(f"resource pattern {text!r} matches no resource the model knows")
     return found
+
+
+def with_account_ids(model: AccessModel, arn: str) -> str:
+    """An ARN whose account is written as an account's name, with the account's ID."""
+    parts = arn.split(":", 5)
+    if len(parts) == 6 and parts[4] and (account_id := model.ids.id_of(parts[4])):
+        parts[4] = account_id
+        return ":".join(parts)
+    return arn
 
 
 def known_resources(model: AccessModel) -> list[str]:

@@ -2,15 +2,14 @@
 
 Checked: unique names; principals in lz's principal syntax, naming accounts
 and roles the spec declares; actions in the IAM catalog (a pattern must name
-at least one); resources that are `*`, ARNs (with `{account_id:NAME}` of
-declared accounts) or `role:ACCOUNT/NAME` of declared roles. Roles are
+at least one); resources that are `*`, ARNs (an account written by name
+must be declared) or `role:ACCOUNT/NAME` of declared roles. Roles are
 known from the spec's graph, so a check on a role that no section declares
 is an error here, not a failure later.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from landingzone.access import catalog
@@ -26,7 +25,6 @@ from landingzone.spec.schema import Spec
 from landingzone.spec.suggest import did_you_mean
 from landingzone.spec.tree import TreePath
 
-_ACCOUNT_REF = re.compile(r"\{account_id:([^}]*)\}")
 Problem = tuple[TreePath, str]
 
 
@@ -123,7 +121,8 @@ def _resource(text: str, accounts: set[str], roles: set[str] | None) -> Iterator
     if text.startswith("role:"):
         yield from _role(text, accounts, roles)
         return
-    for name in _ACCOUNT_REF.findall(text):
-        yield from _account(name, accounts)
-    if text != "*" and (not text.startswith("arn:") or len(text.split(":", 5)) != 6):
+    parts = text.split(":", 5)
+    if text != "*" and (not text.startswith("arn:") or len(parts) != 6):
         yield f'resource "{text}" is not "*", an ARN or role:ACCOUNT/NAME'
+    elif text != "*" and parts[4] and not parts[4].isdigit() and "*" not in parts[4]:
+        yield from _account(parts[4], accounts)
