@@ -18,7 +18,14 @@ from functools import cached_property
 from landingzone.access.context import Values
 from landingzone.access.decide import WEB_IDENTITY, decide
 from landingzone.access.decision import Decision
-from landingzone.access.model import AccessModel, Actor, ActorKind, Role, host_of
+from landingzone.access.model import (
+    AccessModel,
+    Actor,
+    ActorKind,
+    Role,
+    host_of,
+    statement_subjects,
+)
 from landingzone.access.policy import Effect
 
 ASSUME_ROLE = "sts:AssumeRole"
@@ -77,7 +84,15 @@ class AssumeGraph:
             groups: list[Iterable[Actor]] = [index["account"].get(a, []) for a in names.accounts]
             groups += [index["role"].get("/".join(r), []) for r in names.roles]
             groups += [index["service"].get(s, []) for s in names.services]
-            groups += [index["host"].get(host_of(f), []) for f in names.federated]
+            subjects = statement_subjects(role.trust_document, statement.index)
+            for federated in names.federated:
+                hosted = index["host"].get(host_of(federated), [])
+                wanted = subjects.get(host_of(federated))
+                groups.append(
+                    hosted
+                    if wanted is None
+                    else [a for a in hosted if any(w.matches(a.subject or "") for w in wanted)]
+                )
             for group in groups:
                 found.update((actor.key, actor) for actor in group if actor.key != role.key)
         return list(found.values())

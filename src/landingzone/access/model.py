@@ -500,6 +500,24 @@ def _statements(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [s for s in (raw if isinstance(raw, list) else [raw]) if isinstance(s, dict)]
 
 
+def statement_subjects(document: Mapping[str, Any], index: int) -> dict[str, list[Glob]]:
+    """The values a trust statement requires of `HOST:sub`, by host (`StringEquals`,
+    `StringLike` and their `ForAnyValue:` forms): no other subject can meet it."""
+    statement = _statements(document)[index]
+    found: dict[str, list[Glob]] = {}
+    for operator, keys in (statement.get("Condition") or {}).items():
+        base = operator.removeprefix("ForAnyValue:")
+        if base not in ("StringEquals", "StringLike") or not isinstance(keys, dict):
+            continue
+        for key, values in keys.items():
+            host, _, claim = key.rpartition(":")
+            if claim.lower() == "sub" and host:
+                found.setdefault(host, []).extend(
+                    Glob(v, base == "StringLike") for v in _as_list(values)
+                )
+    return found
+
+
 def _sub_conditions(statement: Mapping[str, Any]) -> dict[str, list[Glob]]:
     """Values of conditions on `HOST:sub` in one statement, by host."""
     found: dict[str, list[Glob]] = {}

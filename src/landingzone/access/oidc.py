@@ -183,6 +183,27 @@ class SubjectClass:
         return describe(self.host, self.pattern)
 
 
+def _shape_regex(host: str) -> re.Pattern[str] | None:
+    shapes = SHAPES.get(host)
+    if not shapes:
+        return None
+    return re.compile(
+        "|".join(re.escape(s).replace(r"\+", "+").replace("+", "[^:]+") for s in shapes)
+    )
+
+
+_SHAPE_REGEX = {host: _shape_regex(host) for host in SHAPES}
+
+
+def representative(host: str, pattern: Glob) -> str:
+    """One well-formed member of `pattern`: its plain example when that fits, else a search."""
+    example = pattern.example()
+    regex = _SHAPE_REGEX.get(host)
+    if regex is None or regex.fullmatch(example):
+        return example
+    return well_formed(host, pattern)[0]
+
+
 def well_formed(host: str, pattern: Glob) -> list[str]:
     """Members of `pattern` in each form real subjects of `host` take (else one example)."""
     if pattern.is_literal:
@@ -200,7 +221,7 @@ def subject_classes(host: str, patterns: Iterable[Glob]) -> list[SubjectClass]:
     distinct = sorted(set(patterns), key=lambda g: (g.text, g.wild))
     classes: dict[str, SubjectClass] = {}
     for pattern in distinct:
-        member = well_formed(host, pattern)[0]
+        member = representative(host, pattern)
         classes.setdefault(member, SubjectClass(host, member, pattern))
     wild = [p for p in distinct if not p.is_literal]
     for index, first in enumerate(wild):
