@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from landingzone.spec.access_checks import AccessCheck
+
 ACCOUNT_ID_PATTERN = r"^\d{12}$"
 
 
@@ -112,3 +114,5 @@ class Spec(StrictModel):
     accounts: dict[str, Account] = Field(default_factory=dict)
     policies: dict[str, Policy] = Field(default_factory=dict)
     state: State
+    # Access properties `lz check` proves (docs/access.md).
+    checks: list[AccessCheck] = Field(default_factory=list)
