@@ -5,13 +5,14 @@ Tests check results with these, independently of lz's own readers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
 from botocore.config import Config
 
 from landingzone.emulator import Emulator
+from landingzone.emulator.identity import Identity
 
 # No client-side retries: a test sees every error the emulator returns.
 NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
@@ -19,19 +20,40 @@ NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 
 @dataclass
 class Aws:
-    """Clients for the management account and, through assumed roles, member accounts."""
+    """Clients for the management account, member accounts (through assumed roles) and
+    standalone accounts outside the organization (with their own keys)."""
 
     emulator: Emulator
     region: str = "us-east-1"
+    standalone: dict[str, Identity] = field(default_factory=dict)
+    _clients: dict[tuple[str, str | None, str | None], Any] = field(default_factory=dict)
+
+    def outsider(self, account_id: str) -> str:
+        """An AWS account of another customer: its own IAM user and key, no organization."""
+        identity = Identity.for_account(account_id)
+        identity.install()
+        self.standalone[account_id] = identity
+        return account_id
 
     def client(self, service: str, account: str | None = None, region: str | None = None) -> Any:
-        """A client acting as `account` (default: the management account)."""
+        """A client acting as `account` (default: the management account), made once."""
+        key = (service, account, region)
+        if key not in self._clients:
+            self._clients[key] = self._new_client(service, account, region)
+        return self._clients[key]
+
+    def _new_client(self, service: str, account: str | None, region: str | None) -> Any:
         env = self.emulator.env()
         credentials: dict[str, str] = {
             "aws_access_key_id": env["AWS_ACCESS_KEY_ID"],
             "aws_secret_access_key": env["AWS_SECRET_ACCESS_KEY"],
         }
-        if account is not None and account != self.emulator.management_account_id:
+        if account in self.standalone:
+            credentials = {
+                "aws_access_key_id": self.standalone[account].access_key_id,
+                "aws_secret_access_key": self.standalone[account].secret_access_key,
+            }
+        elif account is not None and account != self.emulator.management_account_id:
             assumed = self.client("sts").assume_role(
                 RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
                 RoleSessionName="tests",

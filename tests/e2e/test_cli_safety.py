@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from landingzone.emulator import Emulator
+from landingzone.engine import workflow
+from landingzone.spec.loader import load_spec
 from tests.aws import Aws
 
 pytestmark = pytest.mark.e2e
@@ -146,3 +148,32 @@ def test_wrong_management_account_is_refused(lz, example):
 
 def test_usage_errors_are_not_confused_with_changes(lz):
     assert lz("plan", "--detailed-exitcode", "--no-such-flag").code == 64
+
+
+def test_a_held_lock_blocks_apply_until_unlocked_with_its_exact_id(lz, example):
+    spec_dir = example("codewilling")
+    assert lz("apply", spec_dir, "--auto-approve").code == 0
+    loaded = load_spec(spec_dir)
+    ws = workflow.open_workspace(loaded.spec, loaded.root, loaded.fingerprint())
+    lock_id = workflow.try_lock(ws, "apply from a laptop that died")
+    assert lock_id is not None
+
+    blocked = lz("apply", spec_dir, "--auto-approve")
+    assert blocked.code == 1
+    assert "apply from a laptop that died" in blocked.err
+    assert lock_id in blocked.err
+
+    wrong = lz("unlock", "not-the-lock-id", spec_dir)
+    assert wrong.code == 1
+    assert "does not hold the lock" in wrong.err
+    assert lz("unlock", lock_id, spec_dir).code == 0
+    assert lz("apply", spec_dir, "--auto-approve").code == 0
+
+
+def test_a_named_profile_that_does_not_exist_is_a_clear_error(lz, example, monkeypatch, tmp_path):
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    result = lz("plan", example("codewilling"), "--profile", "management")
+    assert result.code == 1
+    assert "profile management" in result.err
+    assert "no such profile" in result.err

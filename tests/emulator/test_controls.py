@@ -13,6 +13,10 @@ from botocore.exceptions import ClientError
 from landingzone.emulator import Emulator
 from tests.aws import Aws
 
+# The emulator answers with AWS's common errors (Throttling, AccessDenied) that the
+# services' models do not list; moto warns about those on purpose-built errors.
+pytestmark = pytest.mark.filterwarnings("ignore:Exception\\(EmulatorError\\):UserWarning")
+
 
 def _http(emulator: Emulator, method: str, path: str, body: Any = None) -> tuple[int, Any]:
     data = None if body is None else json.dumps(body).encode()

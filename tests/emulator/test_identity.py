@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 
 from landingzone.emulator import Emulator
 from tests.aws import Aws
+
+# The emulator answers with AWS's common errors (Throttling, AccessDenied) that the
+# services' models do not list; moto warns about those on purpose-built errors.
+pytestmark = pytest.mark.filterwarnings("ignore:Exception\\(EmulatorError\\):UserWarning")
 
 
 def test_env_credentials_belong_to_the_management_account(aws: Aws) -> None:
@@ -52,3 +59,33 @@ def test_env_works_as_process_environment(aws: Aws, monkeypatch: pytest.MonkeyPa
     for name, value in aws.emulator.env().items():
         monkeypatch.setenv(name, value)
     assert boto3.client("sts").get_caller_identity()["Account"] == "123456789012"
+
+
+def _assume(aws: Aws, role_arn: str) -> str:
+    with pytest.raises(ClientError) as caught:
+        aws.client("sts").assume_role(RoleArn=role_arn, RoleSessionName="tests")
+    return str(caught.value.response["Error"]["Code"])
+
+
+def test_assume_role_needs_an_existing_role_that_trusts_the_caller(aws: Aws) -> None:
+    aws.create_organization()
+    member = aws.create_account("dev")
+    assert _assume(aws, f"arn:aws:iam::{member}:role/NoSuchRole") == "AccessDenied"
+    trust_other = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    aws.client("iam", account=member).create_role(
+        RoleName="Partner", AssumeRolePolicyDocument=json.dumps(trust_other)
+    )
+    assert _assume(aws, f"arn:aws:iam::{member}:role/Partner") == "AccessDenied"
+    aws.emulator.configure(refusals=False)
+    aws.client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{member}:role/NoSuchRole", RoleSessionName="tests"
+    )

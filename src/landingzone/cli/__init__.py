@@ -23,6 +23,7 @@ def _register_commands() -> None:
     # Importing a module registers its commands on `app`.
     from landingzone.cli import (  # noqa: F401
         access_commands,
+        access_model_commands,
         engine_commands,
         sim_commands,
         spec_commands,

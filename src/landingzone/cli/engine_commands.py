@@ -15,6 +15,7 @@ from landingzone.engine import workflow
 from landingzone.engine.plan import Plan
 from landingzone.errors import (
     EXIT_CHANGES,
+    EXIT_OK,
     ApplyFailed,
     ApprovalRequired,
     LzError,
@@ -115,7 +116,7 @@ def plan(
         emit_json(document)
     if detailed_exitcode and result.operations:
         return EXIT_CHANGES
-    return 0
+    return EXIT_OK
 
 
 @app.command()
@@ -141,7 +142,7 @@ def drift(
                 "warnings": result.warnings,
             }
         )
-    return EXIT_CHANGES if result.operations else 0
+    return EXIT_CHANGES if result.operations else EXIT_OK
 
 
 @app.command()
@@ -196,7 +197,7 @@ def apply(
         if not the_plan.operations:
             if as_json:
                 emit_json({"summary": {}, "result": {"ok": True, "applied": []}})
-            return 0
+            return EXIT_OK
         _confirm(the_plan, ws, auto_approve=auto_approve, approve_protected=approve_protected)
         started = time.monotonic()
         result = workflow.run_apply(
@@ -219,7 +220,7 @@ def apply(
             f"{len(result.failed)} operation(s) failed and {len(result.skipped)} were skipped; "
             "everything else was applied and recorded in state. Fix the cause and apply again."
         )
-    return 0
+    return EXIT_OK
 
 
 def _confirm(

@@ -10,7 +10,7 @@ from rich.markup import escape
 from landingzone.engine.apply import ApplyResult, Event
 from landingzone.engine.plan import Operation, Plan
 from landingzone.engine.session import CallCounter
-from landingzone.resources.base import canonical_policy
+from landingzone.resources.base import MANAGEMENT, canonical_policy
 from landingzone.ui import err
 
 SYMBOLS = {
@@ -32,7 +32,8 @@ def _short(value: Any) -> str:
 
 
 def _where(op: Operation) -> str:
-    if op.kind in ("organization", "root", "unit", "account", "policy"):
+    """Where a resource lives, unless it is organization-wide (management, global)."""
+    if op.account == MANAGEMENT and op.region is None:
         return ""
     return f"  [dim]in {op.account}{'/' + op.region if op.region else ''}[/]"
 

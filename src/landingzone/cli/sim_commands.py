@@ -11,9 +11,7 @@ from types import FrameType
 import typer
 
 from landingzone.cli.app import app
-from landingzone.emulator import Emulator
-from landingzone.emulator.app import CONTROL_PATH
-from landingzone.emulator.server import DEFAULT_MANAGEMENT_ACCOUNT_ID
+from landingzone.emulator.constants import CONTROL_PATH, DEFAULT_MANAGEMENT_ACCOUNT_ID
 from landingzone.errors import LzError
 from landingzone.ui import err
 
@@ -52,6 +50,8 @@ def sim(
     ),
 ) -> None:
     """Run the embedded AWS in the foreground (see the help text above)."""
+    from landingzone.emulator import Emulator  # loads moto: only when the command runs
+
     try:
         emulator = Emulator(host, port, management_account_id, log_requests=log_requests)
     except ValueError as exc:

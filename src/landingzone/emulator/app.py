@@ -14,16 +14,17 @@ default controls, so a reset emulator is a fresh one.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
 from pydantic import ValidationError
 
+from landingzone.emulator.constants import CONTROL_PATH
 from landingzone.emulator.controls import CONTROLS
 from landingzone.emulator.wire import error_response, identify
 
-CONTROL_PATH = "/_lz/emulator"
 RESET_PATH = "/moto-api/reset"
 
 StartResponse = Callable[..., Any]
@@ -43,6 +44,10 @@ class EmulatorApp:
         self._aws = aws
         self._describe = describe
         self._after_reset = after_reset
+        # moto's backends are not thread-safe (lists and dicts mutated without locks)
+        # and AWS is consistent: serve one AWS call at a time. moto is bound by the
+        # GIL anyway, so this costs little throughput and removes races.
+        self._serial = threading.RLock()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -52,8 +57,9 @@ class EmulatorApp:
             body = json.dumps(document, indent=2, sort_keys=True).encode()
             return _respond(start_response, status, {"Content-Type": "application/json"}, body)
         if path == RESET_PATH and method == "POST":
-            answer = b"".join(self._aws(environ, start_response))
-            self._after_reset()
+            with self._serial:
+                answer = b"".join(self._aws(environ, start_response))
+                self._after_reset()
             return [answer]
         call = identify(environ)
         if call is not None:
@@ -62,7 +68,8 @@ class EmulatorApp:
                 message = fault.message or f"Injected by the emulator: {fault.error}"
                 status, headers, body = error_response(call, fault.error, message, fault.status)
                 return _respond(start_response, status, headers, body)
-        return self._aws(environ, start_response)
+        with self._serial:
+            return [b"".join(self._aws(environ, start_response))]
 
     def _control(
         self, method: str, subpath: str, environ: dict[str, Any]

@@ -23,19 +23,13 @@ from typing import Any
 import moto.cloudtrail.urls
 from moto.cloudtrail.exceptions import S3BucketDoesNotExistException
 from moto.cloudtrail.models import CloudTrailBackend, Trail, cloudtrail_backends
-from moto.core.exceptions import JsonRESTError
 
 from landingzone.emulator.controls import refusing
 from landingzone.emulator.patching import overrides, use_backend
 from landingzone.emulator.service_delivery import allows, bucket_allows, find_bucket, find_key
+from landingzone.emulator.wire import EmulatorError
 
 SERVICE = "cloudtrail.amazonaws.com"
-
-
-def _refusal(code: str, message: str) -> JsonRESTError:
-    error = JsonRESTError(code, message)
-    error.code = 400
-    return error
 
 
 class CloudTrailCompatBackend(CloudTrailBackend):
@@ -59,7 +53,7 @@ class CloudTrailCompatBackend(CloudTrailBackend):
             context = {"aws:SourceArn": arn, "aws:SourceAccount": self.account_id}
             key = f"AWSLogs/{self.account_id}/CloudTrail/{self.region_name}/check"
             if not bucket_allows(found, service=SERVICE, key=key, context=context):
-                raise _refusal(
+                raise EmulatorError(
                     "InsufficientS3BucketPolicyException",
                     f"Incorrect S3 bucket policy is detected for bucket: {bucket}",
                 )
@@ -69,7 +63,7 @@ class CloudTrailCompatBackend(CloudTrailBackend):
     def _check_key(self, trail_arn: str, kms_key: str) -> None:
         key = find_key(kms_key, self.account_id, self.region_name)
         if key is None:
-            raise _refusal("KmsKeyNotFoundException", f"KMS key {kms_key} does not exist")
+            raise EmulatorError("KmsKeyNotFoundException", f"KMS key {kms_key} does not exist")
         context = {
             "aws:SourceArn": trail_arn,
             "kms:EncryptionContext:aws:cloudtrail:arn": trail_arn,
@@ -82,7 +76,7 @@ class CloudTrailCompatBackend(CloudTrailBackend):
             resource_account=key.account_id,
             context=context,
         ):
-            raise _refusal(
+            raise EmulatorError(
                 "InsufficientEncryptionPolicyException",
                 "Insufficient permissions to access S3 bucket or KMS key: the key policy "
                 f"of {key.arn} does not let CloudTrail encrypt for {trail_arn}",
@@ -115,7 +109,7 @@ class CloudTrailCompatBackend(CloudTrailBackend):
         """CreateTrail, refused as AWS refuses it."""
         if refusing():
             if name in self.trails:
-                raise _refusal(
+                raise EmulatorError(
                     "TrailAlreadyExistsException",
                     f"Trail {name} already exists for customer: {self.account_id}",
                 )

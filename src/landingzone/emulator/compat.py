@@ -11,10 +11,14 @@ from landingzone.emulator import (
     cloudtrail_compat,
     config_compat,
     ec2_compat,
+    ec2_defaults_compat,
     guardduty_compat,
     organizations_compat,
+    ram_compat,
+    route53_compat,
     s3_compat,
     s3_policy_compat,
+    sts_compat,
 )
 
 
@@ -23,7 +27,11 @@ def install() -> None:
     organizations_compat.install()
     s3_compat.install()
     s3_policy_compat.install()
+    ram_compat.install()
     ec2_compat.install()
+    ec2_defaults_compat.install()  # extends ec2_compat's backend
+    route53_compat.install()
+    sts_compat.install()
     guardduty_compat.install()
     budgets_compat.install()
     cloudtrail_compat.install()

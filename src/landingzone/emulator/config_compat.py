@@ -23,19 +23,13 @@ import moto.config.urls
 import moto.iam.models
 from moto.config.exceptions import NoAvailableConfigurationRecorderException
 from moto.config.models import ConfigBackend, config_backends
-from moto.core.exceptions import JsonRESTError
 
 from landingzone.emulator.controls import refusing
 from landingzone.emulator.patching import overrides, require, use_backend
 from landingzone.emulator.service_delivery import bucket_allows, find_bucket
+from landingzone.emulator.wire import EmulatorError
 
 SERVICE = "config.amazonaws.com"
-
-
-def _refusal(code: str, message: str) -> JsonRESTError:
-    error = JsonRESTError(code, message)
-    error.code = 400
-    return error
 
 
 class ConfigCompatBackend(ConfigBackend):
@@ -52,7 +46,7 @@ class ConfigCompatBackend(ConfigBackend):
         if refusing() and self.recorders and bucket:
             found = find_bucket(bucket)
             if found is None:
-                raise _refusal("NoSuchBucketException", f"Cannot find a S3 bucket {bucket}")
+                raise EmulatorError("NoSuchBucketException", f"Cannot find a S3 bucket {bucket}")
             key = f"AWSLogs/{self.account_id}/Config/{self.region_name}/check"
             if not bucket_allows(
                 found,
@@ -61,7 +55,7 @@ class ConfigCompatBackend(ConfigBackend):
                 context={"aws:SourceAccount": self.account_id},
                 read_actions=("s3:GetBucketAcl", "s3:ListBucket"),
             ):
-                raise _refusal(
+                raise EmulatorError(
                     "InsufficientDeliveryPolicyException",
                     f"Insufficient delivery policy to s3 bucket: {bucket}, unable to write to "
                     "bucket, provided s3 key prefix is 'null'.",

@@ -15,20 +15,14 @@ from typing import Any
 from urllib.parse import unquote
 
 import moto.guardduty.urls
-from moto.guardduty.exceptions import GuardDutyException
 from moto.guardduty.models import Detector, GuardDutyBackend, guardduty_backends
 from moto.guardduty.responses import GuardDutyResponse
 
 from landingzone.emulator.controls import refusing
 from landingzone.emulator.patching import overrides, routes_to, use_backend
+from landingzone.emulator.wire import EmulatorError
 
 TAGS_PATH = "{0}/tags/(?P<resource_arn>.+)$"
-
-
-def _bad_request(message: str) -> GuardDutyException:
-    error = GuardDutyException("BadRequestException", message)
-    error.code = 400
-    return error
 
 
 class GuardDutyCompatResponse(GuardDutyResponse):
@@ -85,8 +79,9 @@ class GuardDutyCompatBackend(GuardDutyBackend):
     ) -> str:
         """CreateDetector, refused when the region has a detector already."""
         if refusing() and self.detectors:
-            raise _bad_request(
-                "The request is rejected because a detector already exists for the current account."
+            raise EmulatorError(
+                "BadRequestException",
+                "The request is rejected because a detector already exists for the current account.",
             )
         return super().create_detector(
             enable, finding_publishing_frequency, data_sources, tags, features
@@ -102,7 +97,10 @@ class GuardDutyCompatBackend(GuardDutyBackend):
         for detector_id, detector in self.detectors.items():
             if self.detector_arn(detector_id) == arn:
                 return detector
-        raise _bad_request(f"The request is rejected because the resource {arn} does not exist.")
+        raise EmulatorError(
+            "BadRequestException",
+            f"The request is rejected because the resource {arn} does not exist.",
+        )
 
 
 def install() -> None:

@@ -15,12 +15,11 @@ from dataclasses import dataclass
 
 from moto.iam.models import IAMBackend, iam_backends
 
+from landingzone.emulator.constants import PARTITION
 from landingzone.emulator.patching import require
 
 USER_NAME = "lz-sim-admin"
 SECRET_ACCESS_KEY = "lz-sim-secret-access-key"
-# The IAM backend of the standard partition: the emulator's identity lives in "aws".
-PARTITION = "aws"
 
 
 @dataclass(frozen=True)

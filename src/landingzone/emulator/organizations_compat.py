@@ -21,7 +21,6 @@ from moto.organizations.exceptions import (
     AccountNotFoundException,
     AWSOrganizationsNotInUseException,
     DuplicateOrganizationalUnitException,
-    OrganizationsClientError,
     TargetNotFoundException,
 )
 from moto.organizations.models import (
@@ -36,6 +35,7 @@ from moto.organizations.responses import OrganizationsResponse
 
 from landingzone.emulator.controls import CONTROLS, refusing
 from landingzone.emulator.patching import overrides, routes_to, use_backend
+from landingzone.emulator.wire import EmulatorError
 
 # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
 MAX_OU_DEPTH = 5
@@ -43,9 +43,9 @@ MAX_ATTACHED = {"SERVICE_CONTROL_POLICY": 5, "RESOURCE_CONTROL_POLICY": 5}
 MAX_ATTACHED_OTHER_TYPES = 10
 
 
-def refusal(code: str, message: str, reason: str | None = None) -> OrganizationsClientError:
+def refusal(code: str, message: str, reason: str | None = None) -> EmulatorError:
     """An Organizations error; `reason` fills ConstraintViolationException's Reason."""
-    error = OrganizationsClientError(code, message)
+    error = EmulatorError(code, message)
     if reason is not None:
         error.Reason = reason  # type: ignore[attr-defined]
     return error

@@ -21,12 +21,14 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import BaseWSGIServer, make_server, select_address_family
 
 from landingzone.emulator import compat
-from landingzone.emulator.app import CONTROL_PATH, RESET_PATH, EmulatorApp
+from landingzone.emulator.app import RESET_PATH, EmulatorApp
+from landingzone.emulator.constants import (
+    CONTROL_PATH,
+    DEFAULT_MANAGEMENT_ACCOUNT_ID,
+    DEFAULT_REGION,
+)
 from landingzone.emulator.controls import CONTROLS
 from landingzone.emulator.identity import Identity
-
-DEFAULT_MANAGEMENT_ACCOUNT_ID = "123456789012"
-DEFAULT_REGION = "us-east-1"
 
 
 class _QuietRequestHandler(MotoRequestHandler):

@@ -35,6 +35,13 @@ class EmulatorError(ServiceException):
     """An AWS error the emulator answers with (moto resolves its shape from the service)."""
 
 
+# moto warns when an error code is not in the service's model; AWS's common errors
+# (Throttling, AccessDenied, ...) are not, and the emulator uses them on purpose.
+warnings.filterwarnings(
+    "ignore", message=r"Exception\(EmulatorError\) with code", category=UserWarning
+)
+
+
 @dataclass(frozen=True)
 class AwsCall:
     """An AWS API request as the emulator sees it."""
@@ -104,10 +111,7 @@ def error_response(
     serializer = get_serializer_class(service_model.service_name, protocol)(
         operation_model=call.operation_model
     )
-    with warnings.catch_warnings():
-        # moto warns when a code is not in the service's model (Throttling for IAM, ...).
-        warnings.simplefilter("ignore")
-        serialized = serializer.serialize(EmulatorError(code, message))
+    serialized = serializer.serialize(EmulatorError(code, message))
     body = serialized["body"]
     return (
         status or serialized["status_code"],

@@ -118,11 +118,6 @@ class Context:
                 self._cache[key] = value
             return value
 
-    def forget(self, key: str) -> None:
-        """Drop a cached value (after a write made it stale)."""
-        with self._lock:
-            self._cache.pop(key, None)
-
     # -- tags -----------------------------------------------------------------
 
     def creation_tags(self, tags: dict[str, str]) -> dict[str, str]:

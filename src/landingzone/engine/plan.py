@@ -90,11 +90,6 @@ class Plan:
     state_lineage: str
     warnings: list[str] = field(default_factory=list)
 
-    @property
-    def changes(self) -> list[Operation]:
-        """Operations that do something (all of them: no-ops are not kept)."""
-        return self.operations
-
     def summary(self) -> dict[str, int]:
         """Count of operations per action."""
         counts: dict[str, int] = {}

@@ -34,7 +34,7 @@ import boto3
 import botocore.session
 from botocore.config import Config
 from botocore.credentials import RefreshableCredentials
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
 
 from landingzone.errors import AwsError, CredentialsError
 
@@ -158,7 +158,13 @@ class Sessions:
             read_timeout=60,
         )
         self._lock = threading.RLock()
-        self._management = boto3.Session(profile_name=credentials.profile)
+        try:
+            self._management = boto3.Session(profile_name=credentials.profile)
+        except ProfileNotFound as exc:
+            raise CredentialsError(
+                f"{credentials.description}: no such profile in your AWS config "
+                "(~/.aws/config, ~/.aws/credentials)"
+            ) from exc
         self._sessions: dict[str, boto3.Session] = {}
         self._clients: dict[tuple[str, str, str], Any] = {}
         self._identity: dict[str, str] | None = None

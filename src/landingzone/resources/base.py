@@ -236,12 +236,6 @@ def kind(name: str) -> Kind:
     return _KINDS[name]
 
 
-def all_kinds() -> dict[str, Kind]:
-    """Every registered kind, by name."""
-    load_kinds()
-    return dict(_KINDS)
-
-
 # Every module that defines kinds; add a module here when you add one.
 KIND_MODULES = (
     "organizations",

@@ -158,7 +158,6 @@ class KmsKeyKind(Kind):
             call(kms.update_alias, AliasName=desired["alias"], TargetKeyId=key_arn, **where)
         if desired["rotation"]:
             call(kms.enable_key_rotation, KeyId=key_arn, **where)
-        ctx.forget(f"kms-aliases:{ctx.require_account_id(node.account)}:{node.region}")
         return Found(id=key_arn, attrs=dict(desired), managed=True)
 
     def update(

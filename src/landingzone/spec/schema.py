@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from landingzone.spec.access_checks import AccessCheck
 from landingzone.spec.baselines import Baselines, Profile
 from landingzone.spec.strict import StrictModel as StrictModel  # sections derive from it
 
@@ -113,4 +114,6 @@ class Spec(StrictModel):
     accounts: dict[str, Account] = Field(default_factory=dict)
     policies: dict[str, Policy] = Field(default_factory=dict)
     state: State
+    # Access properties `lz check` proves (docs/access.md).
+    checks: list[AccessCheck] = Field(default_factory=list)
     baselines: Baselines = Field(default_factory=Baselines)

@@ -1,0 +1,244 @@
+"""`lz can`, `lz who-can`, `lz check` and `lz access lint`: queries on the access model.
+
+Offline (default) the model is the spec's organization as apply would build
+it; `--live` reads the organization as it exists (reads only).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from landingzone.access.assume import AssumeGraph
+from landingzone.access.checks import CheckResult, run_checks
+from landingzone.access.lint import Finding, lint
+from landingzone.access.model import AccessModel
+from landingzone.access.queries import Answer, can, who_can
+from landingzone.access.sources import live_model, offline_model
+from landingzone.access.targets import actions_for, actors_for, parse_context, resources_for
+from landingzone.cli.access_commands import access_app
+from landingzone.cli.app import app
+from landingzone.cli.engine_commands import EndpointOpt, JsonOpt, ProfileOpt, open_spec
+from landingzone.errors import EXIT_CHECKS_FAILED
+from landingzone.spec.loader import load_spec
+from landingzone.spec.schema import Spec
+from landingzone.ui import emit_json, err, mode
+
+DirArg = Annotated[
+    Path,
+    typer.Argument(help="Spec directory (holds landingzone.yaml).", show_default=False),
+]
+LiveOpt = Annotated[
+    bool,
+    typer.Option("--live", help="Read the organization as it exists instead of the spec."),
+]
+ContextOpt = Annotated[
+    list[str] | None,
+    typer.Option("--context", "-c", metavar="KEY=VALUE", help="A request context key (repeat)."),
+]
+
+
+def _model(
+    directory: Path, live: bool, profile: str | None, endpoint: str | None
+) -> tuple[AccessModel, Spec]:
+    if live:
+        ws = open_spec(directory, profile, endpoint)
+        return live_model(ws), ws.spec
+    loaded = load_spec(directory)
+    return offline_model(loaded.spec), loaded.spec
+
+
+def _accounts(model: AccessModel) -> dict[str, Any]:
+    return {
+        name: {"id": account_id, "synthetic": model.ids.is_synthetic(account_id)}
+        for name in model.ids.names()
+        if (account_id := model.ids.id_of(name)) is not None
+    }
+
+
+def _document(model: AccessModel, **parts: Any) -> dict[str, Any]:
+    return {
+        "source": model.source,
+        **parts,
+        "accounts": _accounts(model),
+        "warnings": model.warnings,
+    }
+
+
+def _header(model: AccessModel) -> None:
+    source = "the live organization" if model.source == "live" else "the spec (offline)"
+    err.print(f"[dim]model: {source}[/]")
+    made_up = [n for n in model.ids.names() if model.ids.is_synthetic(model.ids.id_of(n) or "")]
+    if made_up:
+        shown = ", ".join(f"{n}={model.ids.id_of(n)}" for n in made_up)
+        err.print(f"[dim]synthetic account IDs (accounts not created yet): {escape(shown)}[/]")
+    for warning in model.warnings:
+        err.print(f"[yellow]warning:[/] {escape(warning)}")
+
+
+def _show_answer(answer: Answer, indent: str = "  ") -> None:
+    verdict = "[green]allowed[/]" if answer.allowed else "[red]denied[/]"
+    err.print(
+        f"{verdict}: {escape(answer.actor.key)} [dim]({escape(answer.actor.description)})[/] "
+        f"{escape(answer.action)} on {escape(answer.resource)}"
+    )
+    for step, hop in enumerate(answer.path, 1):
+        err.print(f"{indent}{step}. {escape(hop.actor)} -> {escape(hop.role)} ({hop.action})")
+        err.print(f"{indent}   {escape(hop.decision.explanation)}")
+    step = len(answer.path) + 1
+    err.print(f"{indent}{step}. {escape(answer.acting)}: {escape(answer.action)}")
+    err.print(f"{indent}   {escape(answer.decision.explanation)}")
+    if answer.reachable:
+        err.print(f"{indent}roles it can reach, all denied: {escape(', '.join(answer.reachable))}")
+
+
+@app.command("can")
+def can_command(
+    principal: Annotated[
+        str, typer.Argument(help="role:ACCOUNT/NAME, ARN, github:ORG/REPO@REF...")
+    ],
+    action: Annotated[str, typer.Argument(help="service:Action (a pattern expands).")],
+    resource: Annotated[str, typer.Argument(help="ARN, role:ACCOUNT/NAME or *.")],
+    directory: DirArg = Path("."),
+    context: ContextOpt = None,
+    live: LiveOpt = False,
+    profile: ProfileOpt = None,
+    endpoint_url: EndpointOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Can PRINCIPAL do ACTION on RESOURCE, directly or by assuming roles? Every hop is shown.
+
+    Example: `lz can github:acme/infra@refs/heads/main ec2:AcceptVpcPeeringConnection
+    'arn:aws:ec2:us-east-1:{account_id:shared}:vpc-peering-connection/*' examples/coalition`
+    """
+    mode.json = as_json
+    model, _ = _model(directory, live, profile, endpoint_url)
+    values = parse_context(context or [])
+    graph = AssumeGraph(model, values)
+    answers = [
+        can(model, graph, actor, act, res, values)
+        for actor in actors_for(model, principal)
+        for act in actions_for(action)
+        for res in resources_for(model, resource)
+    ]
+    if as_json:
+        emit_json(_document(model, answers=[a.to_json() for a in answers]))
+        return
+    _header(model)
+    for answer in answers:
+        _show_answer(answer)
+
+
+@app.command("who-can")
+def who_can_command(
+    action: Annotated[str, typer.Argument(help="service:Action (a pattern expands).")],
+    resource: Annotated[str, typer.Argument(help="ARN, role:ACCOUNT/NAME or *.")],
+    directory: DirArg = Path("."),
+    context: ContextOpt = None,
+    live: LiveOpt = False,
+    profile: ProfileOpt = None,
+    endpoint_url: EndpointOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Every principal (and class of OIDC subjects) that can do ACTION on RESOURCE, with a path.
+
+    Example: `lz who-can cloudtrail:StopLogging
+    'arn:aws:cloudtrail:us-east-1:{account_id:prod}:trail/main' examples/coalition`
+    """
+    mode.json = as_json
+    model, _ = _model(directory, live, profile, endpoint_url)
+    values = parse_context(context or [])
+    graph = AssumeGraph(model, values)
+    found: dict[str, Answer] = {}
+    for act in actions_for(action):
+        for res in resources_for(model, resource):
+            for answer in who_can(model, graph, act, res, values):
+                found.setdefault(answer.actor.key, answer)
+    answers = sorted(found.values(), key=lambda a: (a.actor.kind.value, a.actor.key))
+    if as_json:
+        emit_json(_document(model, principals=[a.to_json() for a in answers]))
+        return
+    _header(model)
+    err.print(f"{len(answers)} principal(s) can {escape(action)} on {escape(resource)}:")
+    for answer in answers:
+        route = " -> ".join(hop.role for hop in answer.path) or "directly"
+        err.print(f"  {escape(answer.actor.key)}  [dim]{escape(answer.actor.description)}[/]")
+        err.print(f"      via {escape(route)}")
+
+
+def _show_result(result: CheckResult) -> None:
+    status = "[green]pass[/]" if result.passed else "[red]FAIL[/]"
+    err.print(f"{status}  {escape(result.check.name)}  [dim]({result.tested} tested)[/]")
+    if result.error:
+        err.print(f"      {escape(result.error)}")
+    if result.counterexample is not None:
+        err.print(f"      expected {result.check.expect}; counter-example:")
+        _show_answer(result.counterexample, indent="        ")
+
+
+def _show_findings(findings: list[Finding]) -> None:
+    for finding in findings:
+        err.print(
+            f"[yellow]lint[/] {finding.rule}: {escape(finding.policy)}, statement "
+            f"{escape(finding.statement)}: {escape(finding.message)}"
+        )
+
+
+@app.command("check")
+def check_command(
+    directory: DirArg = Path("."),
+    live: LiveOpt = False,
+    profile: ProfileOpt = None,
+    endpoint_url: EndpointOpt = None,
+    as_json: JsonOpt = False,
+) -> int:
+    """Prove the spec's `checks:`; print a pass/fail table and lint findings.
+
+    Exit 0 when every check holds, 3 when one does not (its counter-example is
+    shown), 1 on errors. Example: `lz check examples/coalition`
+    """
+    mode.json = as_json
+    model, spec = _model(directory, live, profile, endpoint_url)
+    results = run_checks(model, spec.checks)
+    findings = lint(model)
+    passed = all(result.passed for result in results)
+    if as_json:
+        emit_json(
+            _document(
+                model,
+                passed=passed,
+                checks=[r.to_json() for r in results],
+                lint=[f.to_json() for f in findings],
+            )
+        )
+    else:
+        _header(model)
+        for result in results:
+            _show_result(result)
+        _show_findings(findings)
+        failed = sum(not r.passed for r in results)
+        err.print(f"{len(results) - failed} passed, {failed} failed")
+    return 0 if passed else EXIT_CHECKS_FAILED
+
+
+@access_app.command("lint")
+def lint_command(
+    directory: DirArg = Path("."),
+    live: LiveOpt = False,
+    profile: ProfileOpt = None,
+    endpoint_url: EndpointOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Lint the policies the spec writes (broad grants, open trusts, unknown actions)."""
+    mode.json = as_json
+    model, _ = _model(directory, live, profile, endpoint_url)
+    findings = lint(model)
+    if as_json:
+        emit_json(_document(model, lint=[f.to_json() for f in findings]))
+        return
+    _header(model)
+    _show_findings(findings)
+    err.print(f"{len(findings)} finding(s)")
