@@ -81,7 +81,8 @@ class GuardDutyCompatBackend(GuardDutyBackend):
         if refusing() and self.detectors:
             raise EmulatorError(
                 "BadRequestException",
-                "The request is rejected because a detector already exists for the current account.",
+                "The request is rejected because a detector already exists for the current "
+                "account.",
             )
         return super().create_detector(
             enable, finding_publishing_frequency, data_sources, tags, features

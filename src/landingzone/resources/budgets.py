@@ -146,15 +146,17 @@ class BudgetKind(TaggedAtCreationKind):
         changes: list[Change],
     ) -> Found:
         client = ctx.client("budgets", node.account)
-        budget = {
-            "AccountId": ctx.require_account_id(node.account),
-            "BudgetName": desired["name"],
-            "account": node.account,
-            "resource": node.address,
-        }
+        where = {"account": node.account, "resource": node.address}
+        account_id = ctx.require_account_id(node.account)
+        budget = {"AccountId": account_id, "BudgetName": desired["name"], **where}
         changed = {c.attr for c in changes}
         if changed & {"limit_usd", "time_unit"}:
-            call(client.update_budget, NewBudget=self._budget(desired), **budget)
+            call(
+                client.update_budget,
+                AccountId=account_id,
+                NewBudget=self._budget(desired),
+                **where,
+            )
         if "alerts" in changed:
             have = {_key(item): item for item in found.attrs["alerts"]}
             want = {_key(item): item for item in desired["alerts"]}

@@ -54,8 +54,9 @@ class PasswordPolicyKind(AccountSettingKind):
             if error_code(exc) == "NoSuchEntity":
                 return None
             raise aws_error(exc, account=node.account, resource=node.address) from exc
+        # Absent, false and 0 ("never expire", "no reuse prevention") are AWS's defaults.
         return {
-            attr: policy.get(param, default)
+            attr: policy.get(param) or default
             for attr, (param, default) in PASSWORD_POLICY_FIELDS.items()
         }
 
