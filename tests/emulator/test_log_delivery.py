@@ -102,6 +102,9 @@ def test_a_trail_needs_a_bucket_policy_that_names_it(aws: Aws, accounts: tuple[s
     assert _code(cloudtrail.create_trail, **create) == "TrailAlreadyExistsException"
     missing = {"Name": "org-trail", "S3BucketName": "no-such-bucket"}
     assert _code(cloudtrail.update_trail, **missing) == "S3BucketDoesNotExistException"
+    cloudtrail.delete_trail(Name=_trail_arn(member))  # by ARN
+    assert cloudtrail.describe_trails()["trailList"] == []
+    assert _code(cloudtrail.delete_trail, Name="org-trail") == "TrailNotFoundException"
 
 
 def test_a_trail_needs_a_key_policy_that_names_it(aws: Aws, accounts: tuple[str, str]) -> None:

@@ -13,7 +13,9 @@ While `refusals` is on, CreateTrail and UpdateTrail check what AWS checks
   the encryption context `aws:cloudtrail:arn`): `InsufficientEncryptionPolicyException`.
 
 The trail then reports its key by the key's ARN, whatever form the request
-named it in (key ID, alias, alias ARN), as AWS does.
+named it in (key ID, alias, alias ARN), as AWS does. And DeleteTrail takes a
+trail's ARN as well as its name, and refuses an unknown trail
+(`TrailNotFoundException`; moto ignored both).
 """
 
 from __future__ import annotations
@@ -165,6 +167,11 @@ class CloudTrailCompatBackend(CloudTrailBackend):
         )
         self._key_arn(updated)
         return updated
+
+    @overrides
+    def delete_trail(self, name: str) -> None:
+        """DeleteTrail by name or ARN; an unknown trail is `TrailNotFoundException`."""
+        super().delete_trail(self.get_trail(name).trail_name)
 
 
 def install() -> None:
