@@ -23,7 +23,7 @@ documented in docs/spec.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from landingzone.graph.organization import is_protected
@@ -142,8 +142,11 @@ class _Builder:
         *,
         region: str | None = None,
         depends_on: frozenset[str] = frozenset(),
+        source: TreePath | None = None,
     ) -> None:
-        """A node of `target`'s baseline; `inside` is the setting's path within a profile."""
+        """A node of `target`'s baseline; `inside` is the setting's path within a profile
+        (its source, unless `source` names another spec path)."""
+        path = source or value_path(self.spec, target.name, inside)
         self.nodes.append(
             Node(
                 address=address,
@@ -153,7 +156,7 @@ class _Builder:
                 region=region,
                 desired=desired,
                 depends_on=depends_on,
-                source=self.where(*value_path(self.spec, target.name, inside)),
+                source=self.where(*path),
                 protected=target.protected,
             )
         )
@@ -162,12 +165,13 @@ class _Builder:
         account = self.spec.accounts[name]
         target = _Target(name, is_protected(name, account), account_regions(self.spec, name))
         profile = effective_profile(self.spec, name)
-        if account.alias is not None:
-            self.add(target, "account_alias", f"account_alias:{name}", {"alias": account.alias}, ())
-            self.nodes[-1] = replace(self.nodes[-1], source=self.where("accounts", name, "alias"))
+        address = f"account_alias:{name}"
+        if account.alias is not None:  # the account's own alias wins over a profile's pattern
+            own = ("accounts", name, "alias")
+            self.add(target, "account_alias", address, {"alias": account.alias}, (), source=own)
         elif profile is not None and profile.alias is not None:
             alias = self.fill(profile.alias, name)
-            self.add(target, "account_alias", f"account_alias:{name}", {"alias": alias}, ("alias",))
+            self.add(target, "account_alias", address, {"alias": alias}, ("alias",))
         if profile is not None:
             self._settings(target, profile)
 
