@@ -16,6 +16,7 @@ from landingzone.emulator import (
     organizations_compat,
     ram_compat,
     route53_compat,
+    routing_compat,
     s3_compat,
     s3_policy_compat,
     sts_compat,
@@ -24,6 +25,7 @@ from landingzone.emulator import (
 
 def install() -> None:
     """Install the whole compatibility layer into moto (idempotent, checked)."""
+    routing_compat.install()
     organizations_compat.install()
     s3_compat.install()
     s3_policy_compat.install()
