@@ -297,6 +297,11 @@ def tag_delta(changes: Iterable[Change]) -> tuple[dict[str, str], list[str]]:
     return to_set, sorted(k for k in before if k not in after)
 
 
+def located(item: Node | ResourceRecord) -> dict[str, Any]:
+    """`account`, `region` and `resource` of a node or record, for `context.call`'s errors."""
+    return {"account": item.account, "region": item.region, "resource": item.address}
+
+
 def tag_list(tags: Mapping[str, str]) -> list[dict[str, str]]:
     """AWS's [{"Key": k, "Value": v}] form, sorted by key."""
     return [{"Key": k, "Value": v} for k, v in sorted(tags.items())]

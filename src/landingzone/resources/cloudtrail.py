@@ -24,6 +24,7 @@ from landingzone.resources.base import (
     Node,
     ReadGroup,
     is_managed,
+    located,
     register,
     tag_delta,
     tag_dict,
@@ -35,10 +36,6 @@ if TYPE_CHECKING:
     from landingzone.engine.state import ResourceRecord
 
 _SETTINGS = ("bucket", "kms_key", "multi_region", "global_events", "log_file_validation")
-
-
-def _where(node: Node | ResourceRecord) -> dict[str, Any]:
-    return {"account": node.account, "region": node.region, "resource": node.address}
 
 
 @register
@@ -96,11 +93,11 @@ class TrailKind(Kind):
             )["TrailARN"]
         except ClientError as exc:
             if error_code(exc) != "TrailAlreadyExistsException":
-                raise aws_error(exc, **_where(node)) from exc
+                raise aws_error(exc, **located(node)) from exc
             # An interrupted earlier run created it: make it match.
-            arn = call(client.update_trail, **self._settings(desired), **_where(node))["TrailARN"]
+            arn = call(client.update_trail, **self._settings(desired), **located(node))["TrailARN"]
         if desired["logging"]:
-            call(client.start_logging, Name=arn, **_where(node))
+            call(client.start_logging, Name=arn, **located(node))
         return Found(id=arn, attrs=dict(desired), managed=True)
 
     def update(
@@ -112,7 +109,7 @@ class TrailKind(Kind):
         changes: list[Change],
     ) -> Found:
         client = ctx.client("cloudtrail", node.account, node.region)
-        where = _where(node)
+        where = located(node)
         changed = {c.attr for c in changes}
         if changed & set(_SETTINGS):
             call(client.update_trail, **self._settings(desired), **where)
@@ -133,7 +130,7 @@ class TrailKind(Kind):
 
     def delete(self, ctx: Context, record: ResourceRecord) -> None:
         client = ctx.client("cloudtrail", record.account, record.region)
-        call(client.delete_trail, Name=record.id, **_where(record))
+        call(client.delete_trail, Name=record.id, **located(record))
 
     @staticmethod
     def _names_key(ctx: Context, alias_arn: str, key_arn: str) -> bool:

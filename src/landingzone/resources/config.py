@@ -22,7 +22,16 @@ from botocore.exceptions import ClientError
 
 from landingzone.engine.context import Context, call, pages
 from landingzone.engine.session import aws_error, error_code
-from landingzone.resources.base import Change, Found, Kind, Node, ReadGroup, register, tag_list
+from landingzone.resources.base import (
+    Change,
+    Found,
+    Kind,
+    Node,
+    ReadGroup,
+    located,
+    register,
+    tag_list,
+)
 from landingzone.resources.tagged_at_creation import TaggedAtCreationKind
 
 if TYPE_CHECKING:
@@ -32,10 +41,6 @@ CONFIG_SERVICE = "config.amazonaws.com"
 DEFAULT_NAME = "default"  # the name AWS's console gives the recorder and the channel
 _RECORDER_ATTRS = ("role_arn", "all_supported", "include_global_resource_types")
 _CHANNEL_ATTRS = ("bucket", "delivery_frequency")
-
-
-def _where(node: Node | ResourceRecord) -> dict[str, Any]:
-    return {"account": node.account, "region": node.region, "resource": node.address}
 
 
 @register
@@ -113,7 +118,7 @@ class ConfigRecorderKind(Kind):
     ) -> None:
         """Write the recorder, the channel and the status (all, or those in `changed`)."""
         client = ctx.client("config", node.account, node.region)
-        where = _where(node)
+        where = located(node)
         if changed is None or changed & set(_RECORDER_ATTRS):
             call(
                 client.put_configuration_recorder,
@@ -153,7 +158,7 @@ class ConfigRecorderKind(Kind):
 
     def delete(self, ctx: Context, record: ResourceRecord) -> None:
         client = ctx.client("config", record.account, record.region)
-        where = _where(record)
+        where = located(record)
         call(client.stop_configuration_recorder, ConfigurationRecorderName=record.id, **where)
         for channel in call(client.describe_delivery_channels, **where)["DeliveryChannels"]:
             call(client.delete_delivery_channel, DeliveryChannelName=channel["name"], **where)
@@ -216,8 +221,8 @@ class ConfigRuleKind(TaggedAtCreationKind):
         }
         if desired["parameters"]:
             rule["InputParameters"] = json.dumps(desired["parameters"], sort_keys=True)
-        call(client.put_config_rule, ConfigRule=rule, **extra, **_where(node))
+        call(client.put_config_rule, ConfigRule=rule, **extra, **located(node))
 
     def delete(self, ctx: Context, record: ResourceRecord) -> None:
         client = ctx.client("config", record.account, record.region)
-        call(client.delete_config_rule, ConfigRuleName=record.id, **_where(record))
+        call(client.delete_config_rule, ConfigRuleName=record.id, **located(record))

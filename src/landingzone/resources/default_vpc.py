@@ -23,13 +23,9 @@ from typing import Any
 from landingzone.engine.context import Context, call
 from landingzone.errors import AwsError
 from landingzone.resources.account_setting import AccountSettingKind
-from landingzone.resources.base import Node, register
+from landingzone.resources.base import Node, located, register
 
 NONE = "none"
-
-
-def _where(node: Node) -> dict[str, Any]:
-    return {"account": node.account, "region": node.region, "resource": node.address}
 
 
 def _filter(name: str, value: str) -> list[dict[str, Any]]:
@@ -45,7 +41,7 @@ class DefaultVpcKind(AccountSettingKind):
 
     def read_setting(self, ctx: Context, node: Node) -> dict[str, Any] | None:
         ec2 = ctx.client("ec2", node.account, node.region)
-        vpcs = call(ec2.describe_vpcs, Filters=_filter("isDefault", "true"), **_where(node))
+        vpcs = call(ec2.describe_vpcs, Filters=_filter("isDefault", "true"), **located(node))
         descriptions = []
         for vpc in vpcs["Vpcs"]:
             contents = _contents(ec2, node, vpc["VpcId"])
@@ -69,7 +65,7 @@ class DefaultVpcKind(AccountSettingKind):
         self, ctx: Context, node: Node, desired: Mapping[str, Any], current: Mapping[str, Any]
     ) -> None:
         ec2 = ctx.client("ec2", node.account, node.region)
-        where = _where(node)
+        where = located(node)
         vpcs = call(ec2.describe_vpcs, Filters=_filter("isDefault", "true"), **where)["Vpcs"]
         for vpc in vpcs:
             vpc_id = vpc["VpcId"]
@@ -96,7 +92,7 @@ class DefaultVpcKind(AccountSettingKind):
 
 def _contents(ec2: Any, node: Node, vpc_id: str) -> dict[str, list[str]]:
     """The IDs of the subnets, internet gateways and network interfaces of a VPC."""
-    where = _where(node)
+    where = located(node)
     subnets = call(ec2.describe_subnets, Filters=_filter("vpc-id", vpc_id), **where)
     gateways = call(
         ec2.describe_internet_gateways, Filters=_filter("attachment.vpc-id", vpc_id), **where

@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 from landingzone.engine.context import Context, call
 from landingzone.engine.session import aws_error, error_code
 from landingzone.resources.account_setting import AccountSettingKind
-from landingzone.resources.base import Node, register
+from landingzone.resources.base import Node, located, register
 
 
 @register
@@ -27,7 +27,7 @@ class EbsEncryptionKind(AccountSettingKind):
 
     def read_setting(self, ctx: Context, node: Node) -> dict[str, Any] | None:
         ec2 = ctx.client("ec2", node.account, node.region)
-        where = {"account": node.account, "region": node.region, "resource": node.address}
+        where = located(node)
         enabled = call(ec2.get_ebs_encryption_by_default, **where)["EbsEncryptionByDefault"]
         attrs: dict[str, Any] = {"enabled": bool(enabled)}
         wanted = node.desired.get("kms_key")
@@ -54,7 +54,7 @@ class EbsEncryptionKind(AccountSettingKind):
         self, ctx: Context, node: Node, desired: Mapping[str, Any], current: Mapping[str, Any]
     ) -> None:
         ec2 = ctx.client("ec2", node.account, node.region)
-        where = {"account": node.account, "region": node.region, "resource": node.address}
+        where = located(node)
         if desired["enabled"] != current.get("enabled"):
             if desired["enabled"]:
                 call(ec2.enable_ebs_encryption_by_default, **where)

@@ -18,6 +18,7 @@ from landingzone.resources.base import (
     Node,
     ReadGroup,
     is_managed,
+    located,
     register,
     tag_delta,
 )
@@ -58,7 +59,7 @@ class DetectorKind(Kind):
 
     def create(self, ctx: Context, node: Node, desired: Mapping[str, Any]) -> Found:
         client = ctx.client("guardduty", node.account, node.region)
-        where = {"account": node.account, "region": node.region, "resource": node.address}
+        where = located(node)
         existing = call(client.list_detectors, **where)["DetectorIds"]
         if existing:  # an interrupted earlier run created it: take it over
             call(
@@ -87,7 +88,7 @@ class DetectorKind(Kind):
         changes: list[Change],
     ) -> Found:
         client = ctx.client("guardduty", node.account, node.region)
-        where = {"account": node.account, "region": node.region, "resource": node.address}
+        where = located(node)
         if any(c.attr != "tags" for c in changes):
             call(
                 client.update_detector,

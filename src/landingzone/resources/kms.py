@@ -24,6 +24,7 @@ from landingzone.resources.base import (
     Node,
     ReadGroup,
     is_managed,
+    located,
     register,
     tag_delta,
 )
@@ -141,7 +142,7 @@ class KmsKeyKind(Kind):
 
     def create(self, ctx: Context, node: Node, desired: Mapping[str, Any]) -> Found:
         kms = ctx.client("kms", node.account, node.region)
-        where = {"account": node.account, "region": node.region, "resource": node.address}
+        where = located(node)
         key_arn = call(
             kms.create_key,
             Description=desired["description"],
@@ -169,7 +170,7 @@ class KmsKeyKind(Kind):
         changes: list[Change],
     ) -> Found:
         kms = ctx.client("kms", node.account, node.region)
-        where = {"account": node.account, "region": node.region, "resource": node.address}
+        where = located(node)
         changed = {c.attr for c in changes}
         if "policy" in changed:
             call(
