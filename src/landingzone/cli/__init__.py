@@ -24,6 +24,7 @@ def _register_commands() -> None:
     from landingzone.cli import (  # noqa: F401
         access_commands,
         engine_commands,
+        export_commands,
         sim_commands,
         spec_commands,
         up_command,
