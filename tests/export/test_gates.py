@@ -169,3 +169,48 @@ def test_ci_files_are_valid_yaml_and_pass_the_vendored_schemas(name: str, trees)
             check=False,
         )
         assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_ci_uses_oidc_only_and_protected_applies_wait_for_a_person(trees):
+    tree = trees["coalition"]  # prod is protected, so is the organization stack (prod is in it)
+    texts = [p.read_text() for p in (tree / ".github" / "workflows").glob("*.yml")]
+    gitlab_text = (tree.parent / "gitlab" / ".gitlab-ci.yml").read_text()
+    for text in [*texts, gitlab_text]:
+        assert "aws-access-key-id" not in text and "AWS_SECRET_ACCESS_KEY" not in text
+    load = YAML(typ="safe").load
+    for text in texts:
+        for job in load(text)["jobs"].values():
+            assert job["permissions"] == {"contents": "read", "id-token": "write"}
+    org = load(
+        (tree / ".github/workflows/terraform-management-us-east-1-organization.yml").read_text()
+    )
+    assert org["jobs"]["apply"]["environment"] == "management"
+    assert "management required reviewers" in texts[0] + texts[1]
+    gitlab = load(gitlab_text)
+    assert gitlab["apply:management-us-east-1-organization"]["rules"][0]["when"] == "manual"
+    assert "when" not in gitlab["apply:bootstrap"]["rules"][0]  # the shared account is not prod
+    assert gitlab["plan:bootstrap"]["rules"][0]["changes"] == [
+        "bootstrap/**/*",
+        "modules/state_backend/**/*",
+    ]
+
+
+def test_the_import_check_catches_an_address_no_module_defines(tmp_path: Path):
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "main.tf").write_text(
+        'resource "aws_s3_bucket" "state" {\n  bucket = "b"\n}\n'
+    )
+    stack = tmp_path / "stack"
+    stack.mkdir()
+    (stack / "main.tf").write_text('module "m" {\n  source = "../m"\n}\n')
+    (stack / "imports.tf").write_text(
+        'import {\n  to = module.m.aws_s3_bucket.state\n  id = "b"\n}\n'
+        'import {\n  to = module.m.aws_s3_bucket.other\n  id = "c"\n}\n'
+        'import {\n  to = module.m.aws_s3_bucket.state["k"]\n  id = "d"\n}\n'
+        'import {\n  to = module.n.aws_s3_bucket.state\n  id = "e"\n}\n'
+    )
+    assert [p.split(": ", 1)[1] for p in gates.import_problems(stack)] == [
+        "module.m.aws_s3_bucket.other: module m has no aws_s3_bucket.other",
+        'module.m.aws_s3_bucket.state["k"]: key and for_each disagree',
+        "module.n.aws_s3_bucket.state: no module n",
+    ]
