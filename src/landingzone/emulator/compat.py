@@ -6,12 +6,13 @@ docs/emulator.md) and installs itself into moto with `install()`.
 
 from __future__ import annotations
 
-from landingzone.emulator import organizations_compat, s3_compat, s3_policy_compat
+from landingzone.emulator import iam_compat, organizations_compat, s3_compat, s3_policy_compat
 
 
 def install() -> None:
     """Install the whole compatibility layer into moto (idempotent, checked)."""
     organizations_compat.install()
+    iam_compat.install()
     s3_compat.install()
     s3_policy_compat.install()
 
