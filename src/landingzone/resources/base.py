@@ -246,6 +246,7 @@ def all_kinds() -> dict[str, Kind]:
 KIND_MODULES = (
     "organizations",
     "state_backend",
+    "iam",
 )
 
 
