@@ -369,6 +369,11 @@ def test_drift_is_detected_and_repaired(applied: dict[str, Any], lz: Any, spec_d
     assert changed["role:shared/runner"] == {"inline_policies"}
     assert changed["role:dev/TerraformAdmin"] == {"max_session_duration", "tags"}
 
+    # A reviewer sees what a trust change does, line by line.
+    shown = lz("plan", spec_dir).err
+    assert f'-        "AWS": "arn:aws:iam::{ids["dev"]}:root"' in shown
+    assert f'+        "AWS": "arn:aws:iam::{ids["shared"]}:role/automation"' in shown
+
     applied_again = lz("apply", spec_dir, "--auto-approve", "--approve-protected")
     assert applied_again.code == 0, applied_again.err
     trust = iam["prod"].get_role(RoleName="TerraformAdmin")["Role"]["AssumeRolePolicyDocument"]

@@ -17,7 +17,6 @@ from landingzone.access.policy import PolicyKind, parse_policy
 from landingzone.errors import SpecProblem
 from landingzone.resources.base import MANAGEMENT
 from landingzone.spec import iam_rules as rules
-from landingzone.spec.iam_rules import ACCOUNT_ID
 from landingzone.spec.iam_schema import (
     GENERATED_POLICY_PREFIX,
     PROFILE_POLICY_PREFIX,
@@ -54,6 +53,8 @@ def _subject(where: TreePath) -> str:
 
 
 class _IamChecker:
+    """Checks the sections against the whole spec and collects the problems."""
+
     def __init__(
         self,
         spec: Spec,
@@ -130,7 +131,7 @@ class _IamChecker:
         if not sep or not account or not name:
             self.report(path, f'{subject}: "{reference}" is not ACCOUNT:ROLE or a role ARN')
             return
-        if ACCOUNT_ID.match(account) or not self.account_exists(path, subject, account):
+        if rules.ACCOUNT_ID.match(account) or not self.account_exists(path, subject, account):
             return
         there = self.deployed.get(account, set())
         known = name.lower() in there or name in self.skipped_roles | self.unplaced
@@ -209,7 +210,7 @@ class _IamChecker:
                     f'{subject}: the role would be trusted by "*": any AWS principal could '
                     "assume it; name accounts",
                 )
-            elif not ACCOUNT_ID.match(account):
+            elif not rules.ACCOUNT_ID.match(account):
                 self.account_exists(where, subject, account)
         for i, reference in enumerate(entry.roles):
             self.role_reference((*path, "roles", i), subject, reference)
