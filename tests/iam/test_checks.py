@@ -407,3 +407,140 @@ def test_every_problem_is_reported_once_in_one_run(write_spec, iam_files, proble
     files = edit(files, "ci.yaml", "repo:acme/app:environment:prod", "repo:acme/*")
     problems = problems_of(write_spec(files))
     assert [p.split(": ")[0] for p in problems] == ["ci.yaml:23", "roles.yaml:10"]
+
+
+# --- shapes of names and values ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        (
+            "roles.yaml",
+            '"shared:automation"',
+            '"arn:aws:iam::123:role/x"',
+            'roles.yaml:5: role "TerraformAdmin": "arn:aws:iam::123:role/x" is not a role ARN '
+            "(arn:aws:iam::123456789012:role/NAME)",
+        ),
+        (
+            "roles.yaml",
+            '"shared:automation"',
+            '"automation"',
+            'roles.yaml:5: role "TerraformAdmin": "automation" is not ACCOUNT:ROLE or a role ARN',
+        ),
+        (
+            "roles.yaml",
+            "      - accounts: [shared]\n        mfa: true\n",
+            "      - mfa: true\n",
+            'roles.yaml:10: role "auditor": a trust entry names accounts, roles or services',
+        ),
+        (
+            "roles.yaml",
+            "    trust:\n      - accounts: [shared]\n        mfa: true\n",
+            "    trust: []\n",
+            'roles.yaml:9: role "auditor": trust names nobody',
+        ),
+        (
+            "roles.yaml",
+            "        mfa: true\n",
+            "        external_id: x\n",
+            'roles.yaml:11: role "auditor": an external ID is 2 to 1224 characters of letters, '
+            "digits and +=,.@:/-_",
+        ),
+        (
+            "roles.yaml",
+            "accounts: [shared]\n        mfa: true",
+            "services: [ec2]",
+            'roles.yaml:10: role "auditor": "ec2" is not a service principal (ec2.amazonaws.com)',
+        ),
+        (
+            "roles.yaml",
+            "[AdministratorAccess]",
+            '["arn:aws:iam::aws:role/Admin"]',
+            'roles.yaml:6: role "TerraformAdmin": "arn:aws:iam::aws:role/Admin" is neither a '
+            "policy ARN nor the name of an AWS managed policy",
+        ),
+        (
+            "roles.yaml",
+            "      read:\n",
+            "      read all:\n",
+            'roles.yaml:13: role "auditor": inline policy name "read all" is not valid in IAM',
+        ),
+        (
+            "roles.yaml",
+            "  auditor:\n",
+            f"  auditor:\n    description: {'d' * 1001}\n",
+            'roles.yaml:8: role "auditor": the description is over 1000 characters',
+        ),
+        (
+            "ci.yaml",
+            "      type: github\n",
+            "      type: github\n      url: http://token.actions.githubusercontent.com\n",
+            'ci.yaml:5: provider "github": the URL is "https://" and a host (and path), at most '
+            "255 characters",
+        ),
+        (
+            "ci.yaml",
+            "      type: github\n",
+            "      type: github\n      thumbprints: [abc]\n",
+            'ci.yaml:5: provider "github": at most 5 thumbprints of 40 hex digits',
+        ),
+        (
+            "ci.yaml",
+            "      type: github\n",
+            f"      type: github\n      audiences: [{'a' * 256}]\n",
+            'ci.yaml:5: provider "github": at most 100 audiences of 1 to 255 characters',
+        ),
+        (
+            "ci.yaml",
+            "      type: github\n",
+            "      type: github\n      deploy_to: {accounts: [stage]}\n",
+            'ci.yaml:5: provider "github": account "stage" does not exist (accounts: dev, '
+            'prod, shared; or "management")',
+        ),
+        (
+            "ci.yaml",
+            "prefix: acme",
+            "prefix: acme corp",
+            'ci.yaml:7: profile "app": a prefix is 1 to 32 characters of letters, digits and '
+            "+=,.@_-",
+        ),
+        (
+            "ci.yaml",
+            "read_services: [ec2]",
+            "read_services: [EC2]",
+            'ci.yaml:9: profile "app": read_services "EC2": not an IAM service prefix (ec2, '
+            "lambda, s3, ...)",
+        ),
+    ],
+)
+def test_names_and_values_have_the_shapes_iam_takes(
+    write_spec, iam_files, problems_of, file, old, new, expected
+):
+    assert problems_of(write_spec(edit(iam_files, file, old, new))) == [expected]
+
+
+def test_one_provider_url_per_account(write_spec, iam_files, problems_of):
+    files = edit(
+        iam_files,
+        "ci.yaml",
+        "  profiles:\n",
+        "    github2:\n      type: github\n      deploy_to: {accounts: [prod]}\n  profiles:\n",
+    )
+    assert problems_of(write_spec(files)) == [
+        'ci.yaml:5: provider "github2": account "prod" already has the provider '
+        f'"{GITHUB}" from ci.providers.github'
+    ]
+
+
+def test_an_invalid_role_is_left_out_and_the_rest_still_checked(write_spec, iam_files, problems_of):
+    files = edit(
+        iam_files, "roles.yaml", "    managed_policies: [Admin", "    managed_policie: [Admin"
+    )
+    files = edit(files, "roles.yaml", "accounts: [shared]", 'accounts: ["*"]')
+    assert problems_of(write_spec(files)) == [
+        'roles.yaml:6: unknown key "managed_policie" in roles.TerraformAdmin (did you mean '
+        '"managed_policies"?)',
+        'roles.yaml:10: role "auditor": the role would be trusted by "*": any AWS principal '
+        "could assume it; name accounts",
+    ]

@@ -2,7 +2,7 @@
 
 Addresses: `role:ACCOUNT/NAME`, `instance_profile:ACCOUNT/NAME`,
 `oidc_provider:ACCOUNT/HOST` (ACCOUNT is a spec account or `management`).
-What each holds comes from `spec/iam_documents.py`, the same code the checks
+What each holds comes from `graph/iam_documents.py`, the same code the checks
 validated. A role depends on the OIDC provider it trusts and on the spec's
 roles its trust names (AWS refuses a trust policy naming a role that does not
 exist yet); `build_graph` adds the accounts.

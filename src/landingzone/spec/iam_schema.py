@@ -1,7 +1,7 @@
 """The `roles` and `ci` sections: IAM roles in member accounts and CI federation (OIDC).
 
 Shapes only; what they turn into (trust and permission documents) is in
-`spec/iam_documents.py`, and the rules a valid spec keeps in
+`graph/iam_documents.py`, and the rules a valid spec keeps in
 `spec/iam_checks.py`. docs/spec.md documents every key and default.
 """
 
