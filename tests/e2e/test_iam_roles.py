@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,9 @@ from typing import Any
 import pytest
 
 from landingzone.emulator import Emulator
+from landingzone.graph import build_graph
 from landingzone.resources.base import canonical_policy
+from landingzone.spec.loader import load_spec
 from tests.aws import Aws
 
 pytestmark = pytest.mark.e2e
@@ -225,6 +228,36 @@ def test_roles_are_created_in_every_account_with_trust_policies_and_tags(
     replan = lz("plan", spec_dir, "--detailed-exitcode")
     assert replan.code == 0, replan.err
     assert "No changes" in replan.err
+
+
+def with_ids(value: Any, ids: dict[str, str], account: str) -> Any:
+    """A desired value of the spec with account placeholders replaced by the real IDs."""
+    text = re.sub(
+        r"\{account_id(?::([^}]+))?\}", lambda m: ids[m.group(1) or account], json.dumps(value)
+    )
+    return json.loads(text)
+
+
+def test_every_role_matches_the_spec(applied: dict[str, Any], spec_dir: Path):
+    ids, iam = applied["ids"], applied["iam"]
+    roles = [n for n in build_graph(load_spec(spec_dir).spec) if n.kind == "iam_role"]
+    assert len(roles) == 7
+    for node in roles:
+        want = with_ids(dict(node.desired), ids, node.account)
+        client = iam[node.account]
+        role = client.get_role(RoleName=want["name"])["Role"]
+        assert same(role["AssumeRolePolicyDocument"], want["trust"]), node.address
+        policies = inline(client, want["name"])
+        assert sorted(policies) == sorted(want["inline_policies"]), node.address
+        for name, document in want["inline_policies"].items():
+            assert same(policies[name], document), (node.address, name)
+        assert attached(client, want["name"]) == want["managed_policies"], node.address
+        boundary = role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
+        assert boundary == want["permissions_boundary"], node.address
+        assert role["MaxSessionDuration"] == want["max_session_duration"], node.address
+        assert role["Path"] == want["path"], node.address
+        assert role.get("Description", "") == want["description"], node.address
+        assert want["tags"].items() <= tags_of(client, want["name"]).items(), node.address
 
 
 def test_ci_providers_and_deploy_roles(applied: dict[str, Any]):
