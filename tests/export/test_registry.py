@@ -39,7 +39,7 @@ def test_kinds_without_an_exporter_are_reported_and_left_out():
         repo="infra",
     )
     estate = build_estate(inventory)
-    assert estate.unexported == ["vpc"]
+    assert "vpc" in estate.unexported
     assert not any("vpc" in path for path in estate.files)
     pending = {what for _, what in estate.pending}
     assert {"account:dev", "attachment deny-leave-organization@root"} <= pending

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from landingzone.emulator import (
     ec2_compat,
+    iam_compat,
     organizations_compat,
     ram_compat,
     route53_compat,
@@ -20,6 +21,7 @@ from landingzone.emulator import (
 def install() -> None:
     """Install the whole compatibility layer into moto (idempotent, checked)."""
     organizations_compat.install()
+    iam_compat.install()
     s3_compat.install()
     s3_policy_compat.install()
     ram_compat.install()

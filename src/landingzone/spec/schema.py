@@ -11,17 +11,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from landingzone.spec.access_checks import AccessCheck
+from landingzone.spec.iam_schema import Ci, Role
+from landingzone.spec.strict import StrictModel
 
 ACCOUNT_ID_PATTERN = r"^\d{12}$"
-
-
-class StrictModel(BaseModel):
-    """Base for every spec model: unknown keys are errors, no type coercion."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
 
 
 class Quotas(StrictModel):
@@ -31,6 +27,8 @@ class Quotas(StrictModel):
     policies_per_target: int = Field(5, gt=0)
     account_creation_concurrency: int = Field(5, gt=0, le=50)
     ou_depth: int = Field(5, gt=0, le=5)
+    trust_policy_characters: int = Field(2048, gt=0, le=4096)
+    managed_policies_per_role: int = Field(10, gt=0, le=20)
 
 
 class Organization(StrictModel):
@@ -114,5 +112,7 @@ class Spec(StrictModel):
     accounts: dict[str, Account] = Field(default_factory=dict)
     policies: dict[str, Policy] = Field(default_factory=dict)
     state: State
+    roles: dict[str, Role] = Field(default_factory=dict)
+    ci: Ci = Field(default_factory=Ci)
     # Access properties `lz check` proves (docs/access.md).
     checks: list[AccessCheck] = Field(default_factory=list)
