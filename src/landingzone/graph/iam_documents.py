@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from landingzone.access import catalog
 from landingzone.graph.targets import (
     account_id_ref,
     account_regions,
@@ -46,7 +47,7 @@ GITHUB_THUMBPRINTS = (
     "1c58a3a8518e8759bf075b76b750d4f2df264fcd",
     "6938fd4d98bab03faadb97b34396831e3780aea1",
 )
-READ_VERBS = ("Describe", "Get", "List")
+READ_VERBS = ("Describe", "Get", "List", "View")
 # IAM changes a permission profile allows, on PREFIX-named resources only.
 IAM_MUTATIONS = (
     "iam:AddClientIDToOpenIDConnectProvider",
@@ -283,7 +284,14 @@ def profile_statements(
                 {"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resources}
             )
 
-    reads = [f"{s}:{verb}*" for s in profile.read_services for verb in READ_VERBS]
+    # Only patterns that name real actions (AWS's catalog): `budgets:Get*` names
+    # none, `budgets:View*` is how Budgets reads.
+    reads = [
+        pattern
+        for s in profile.read_services
+        for verb in READ_VERBS
+        if catalog.expand(pattern := f"{s}:{verb}*")
+    ]
     grant("ServiceReadOnly", reads, "*")
     if profile.iam:
         grant("IamReadOnly", ["iam:Get*", "iam:List*"], "*")
