@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+CHECKOV_VERSION := 3.3.30
 
 .PHONY: install demo test test-fast lint fmt bench clean
 
@@ -11,6 +12,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# checkov (tests/export) in its own environment: it pins boto3 and ships its own hcl2
+	$(BIN)/python -m venv $(VENV)/checkov
+	$(VENV)/checkov/bin/pip install --quiet checkov==$(CHECKOV_VERSION)
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -41,6 +45,7 @@ fmt: $(STAMP)
 ## bench: the scale benchmarks (results go to benchmarks/results/)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/org_scale.py
+	$(BIN)/python benchmarks/export_scale.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -58,6 +58,12 @@ def test_example_applies_and_matches_the_spec(name: str, lz, example, emulator: 
     assert replan.code == 0, replan.err
     assert "No changes" in replan.err
 
+    # The seeds' sentences hold, proven from the spec and from what now exists.
+    for mode in ([], ["--live"]):
+        checked = lz("check", spec_dir, *mode)
+        assert checked.code == 0, checked.out + checked.err
+        assert "0 failed" in checked.out + checked.err
+
 
 def test_state_bucket_name_with_account_id_is_filled_in(lz, example, emulator: Emulator):
     spec_dir = example("coalition")

@@ -25,6 +25,7 @@ def _register_commands() -> None:
         access_commands,
         access_model_commands,
         engine_commands,
+        export_commands,
         sim_commands,
         spec_commands,
         up_command,

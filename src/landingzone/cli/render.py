@@ -38,26 +38,42 @@ def _where(op: Operation) -> str:
     return f"  [dim]in {op.account}{'/' + op.region if op.region else ''}[/]"
 
 
+def _is_document(value: Any) -> bool:
+    """A policy document: shown as a statement count or a diff, never as one long line."""
+    return isinstance(value, dict) and "Statement" in value
+
+
+def _statements(document: dict[str, Any]) -> str:
+    statements = document["Statement"]
+    count = len(statements) if isinstance(statements, list) else 1
+    return f"{count} statement{'s' if count != 1 else ''}"
+
+
 def change_lines(op: Operation) -> list[str]:
     """The attribute lines under an operation: before -> after."""
     lines: list[str] = []
     for change in op.changes:
         before, after = change.before, change.after
-        if isinstance(before, dict) and isinstance(after, dict) and change.attr != "document":
-            for key in sorted(set(before) | set(after)):
-                if before.get(key) != after.get(key):
-                    lines.append(
-                        f"{change.attr}.{key}: {_short(before.get(key))} → {_short(after.get(key))}"
-                    )
-        elif change.attr in ("document", "policy"):
+        if _is_document(before) or _is_document(after):
             lines.extend(_document_diff(change.attr, before, after))
+        elif isinstance(before, dict) and isinstance(after, dict):
+            for key in sorted(set(before) | set(after)):
+                old, new = before.get(key), after.get(key)
+                if old == new:
+                    continue
+                if _is_document(old) or _is_document(new):  # a map of documents
+                    lines.extend(_document_diff(f"{change.attr}.{key}", old, new))
+                else:
+                    lines.append(f"{change.attr}.{key}: {_short(old)} → {_short(new)}")
         else:
             lines.append(f"{change.attr}: {_short(before)} → {_short(after)}")
     if op.action == "create" and op.node is not None:
         for attr, value in op.node.desired.items():
-            if attr in ("document", "policy") and isinstance(value, dict):
-                count = len(value.get("Statement", []))
-                lines.append(f"{attr}: {count} statement{'s' if count != 1 else ''}")
+            if _is_document(value):
+                lines.append(f"{attr}: {_statements(value)}")
+            elif isinstance(value, dict) and value and all(map(_is_document, value.values())):
+                shown = ", ".join(f"{k} ({_statements(v)})" for k, v in value.items())
+                lines.append(f"{attr}: {shown}")
             elif attr != "tags":
                 lines.append(f"{attr}: {_short(value)}")
     return lines

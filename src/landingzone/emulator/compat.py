@@ -13,6 +13,7 @@ from landingzone.emulator import (
     ec2_compat,
     ec2_defaults_compat,
     guardduty_compat,
+    iam_compat,
     organizations_compat,
     ram_compat,
     route53_compat,
@@ -27,6 +28,7 @@ def install() -> None:
     """Install the whole compatibility layer into moto (idempotent, checked)."""
     routing_compat.install()
     organizations_compat.install()
+    iam_compat.install()
     s3_compat.install()
     s3_policy_compat.install()
     ram_compat.install()

@@ -240,6 +240,7 @@ def kind(name: str) -> Kind:
 KIND_MODULES = (
     "organizations",
     "state_backend",
+    "iam",
     "iam_account",
     "ec2_account",
     "s3_account",

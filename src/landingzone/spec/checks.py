@@ -7,13 +7,14 @@ rules run in one pass. The rules are listed, for users, in docs/spec.md.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 
 from landingzone.errors import Location, SpecProblem
+from landingzone.spec.iam_checks import check_iam
 from landingzone.spec.policy_rules import check_scp_document, minified_size
 from landingzone.spec.provenance import Provenance, format_path
 from landingzone.spec.schema import Spec
-from landingzone.spec.suggest import closest
+from landingzone.spec.suggest import choices as _choices
 from landingzone.spec.tree import TreePath
 from landingzone.spec.units import all_unit_paths, well_formed
 
@@ -24,20 +25,7 @@ ACCOUNT_NAME = re.compile(r"^[\x20-\x7e]{1,50}$")
 ALIAS = re.compile(r"^[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9]$")
 REGION = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
 OU_NAME_MAX = 128
-_LISTED = 12  # names shown in a "does not exist" message
 _SUBJECTS = {"accounts": "account", "units": "unit"}  # how entries are named in messages
-
-
-def _choices(kind: str, names: Collection[str], wanted: str) -> str:
-    """`did you mean "x"? units: a, b, c` for a name that does not exist."""
-    if not names:
-        return f"no {kind} are declared"
-    listed = sorted(names)
-    shown = ", ".join(listed[:_LISTED])
-    if len(listed) > _LISTED:
-        shown += f", ... ({len(listed)} in all)"
-    likely = closest(wanted, listed)
-    return (f'did you mean "{likely}"? ' if likely else "") + f"{kind}: {shown}"
 
 
 def _unit_path_problem(path: str, max_depth: int) -> str | None:
@@ -256,4 +244,4 @@ def check_spec(
     checker.policy_documents()
     checker.aliases()
     checker.regions()
-    return checker.problems
+    return [*checker.problems, *check_iam(spec, provenance, skipped or {})]

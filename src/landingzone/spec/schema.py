@@ -15,7 +15,8 @@ from pydantic import Field, model_validator
 
 from landingzone.spec.access_checks import AccessCheck
 from landingzone.spec.baselines import Baselines, Profile
-from landingzone.spec.strict import StrictModel as StrictModel  # sections derive from it
+from landingzone.spec.iam_schema import Ci, Role
+from landingzone.spec.strict import StrictModel
 
 ACCOUNT_ID_PATTERN = r"^\d{12}$"
 
@@ -27,6 +28,8 @@ class Quotas(StrictModel):
     policies_per_target: int = Field(5, gt=0)
     account_creation_concurrency: int = Field(5, gt=0, le=50)
     ou_depth: int = Field(5, gt=0, le=5)
+    trust_policy_characters: int = Field(2048, gt=0, le=4096)
+    managed_policies_per_role: int = Field(10, gt=0, le=20)
 
 
 class Organization(StrictModel):
@@ -114,6 +117,8 @@ class Spec(StrictModel):
     accounts: dict[str, Account] = Field(default_factory=dict)
     policies: dict[str, Policy] = Field(default_factory=dict)
     state: State
+    roles: dict[str, Role] = Field(default_factory=dict)
+    ci: Ci = Field(default_factory=Ci)
     # Access properties `lz check` proves (docs/access.md).
     checks: list[AccessCheck] = Field(default_factory=list)
     baselines: Baselines = Field(default_factory=Baselines)

@@ -1,8 +1,5 @@
-"""The base of every spec model: unknown keys are errors, values are not coerced.
-
-Its own module so that section modules (`spec/baselines.py`, ...) and
-`spec/schema.py`, which joins them into `Spec`, can both import it.
-"""
+"""The base of every spec model, in a module of its own so that section modules
+(`spec/iam_schema.py`, `spec/baselines.py`, ...) and `spec/schema.py` can both import it."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from landingzone.spec.schema import Spec
 from landingzone.spec.schema_errors import problems_from_errors
 
 # Sections whose entries are independent: an invalid one can be left out.
-ENTRY_SECTIONS = ("accounts", "units", "policies")
+ENTRY_SECTIONS = ("accounts", "units", "policies", "roles")
 
 
 @dataclass

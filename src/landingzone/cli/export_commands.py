@@ -1,0 +1,134 @@
+"""`lz export terraform`, `lz export ci`: hand the landing zone over to Terraform and CI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from landingzone.cli.app import app
+from landingzone.cli.engine_commands import EndpointOpt, JsonOpt, ProfileOpt, open_spec
+from landingzone.export.ci import ci_stacks, protected_environments
+from landingzone.export.github import github_files
+from landingzone.export.gitlab import gitlab_files
+from landingzone.export.inventory import inventory_of
+from landingzone.export.terraform import build_estate
+from landingzone.export.writer import WriteReport, write_tree
+from landingzone.ui import emit_json, err, mode
+
+export_app = typer.Typer(
+    help="Export the landing zone as Terraform root modules and CI pipelines.",
+    no_args_is_help=True,
+)
+app.add_typer(export_app, name="export")
+
+OutArg = Annotated[Path, typer.Argument(help="Directory to write into (the repository root).")]
+DirArg = Annotated[Path, typer.Argument(help="Spec directory (holds landingzone.yaml).")]
+
+
+def _show_writes(report: WriteReport, out: Path) -> None:
+    err.print(
+        f"{out}: {len(report.created)} created, {len(report.changed)} changed, "
+        f"{len(report.removed)} removed, {len(report.unchanged)} unchanged"
+    )
+
+
+@export_app.command("terraform")
+def terraform_command(
+    out: OutArg,
+    directory: DirArg = Path("."),
+    repo: Annotated[
+        str | None,
+        typer.Option("--repo", help="Default tag Repo (default: the organization's Repo tag)."),
+    ] = None,
+    profile: ProfileOpt = None,
+    endpoint_url: EndpointOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write modules/, live/<account>-<region>/<stack>/ and bootstrap/ for Terraform.
+
+    Reads the spec and lz's state (never writes AWS). Every root module gets
+    backend.tf, provider.tf, versions.tf, terraform.tfvars and imports.tf with
+    the real IDs of what lz created, so the first `terraform plan` creates
+    nothing lz already made. Exporting again rewrites only what changed.
+
+    Example: `lz export terraform ../infra examples/codewilling`
+    """
+    mode.json = as_json
+    ws = open_spec(directory, profile, endpoint_url)
+    estate = build_estate(inventory_of(ws, repo))
+    report = write_tree(out, estate.files, "terraform")
+    if as_json:
+        emit_json(
+            {
+                "files": report.to_json(),
+                "stacks": [root.stack.path for root in estate.roots],
+                "imports": estate.imports,
+                "not_applied": [{"stack": s, "resource": r} for s, r in estate.pending],
+                "not_exported_kinds": estate.unexported,
+            }
+        )
+        return
+    for root in estate.roots:
+        imports = sum(len(p.imports) for p in root.parts)
+        err.print(f"  {root.stack.path}: {', '.join(root.modules)} ({imports} imports)")
+    _show_writes(report, out)
+    if estate.pending:
+        err.print(
+            "[yellow]Not applied by lz yet[/] (exported without an import block; "
+            "Terraform will create them):"
+        )
+        for stack, item in estate.pending:
+            err.print(f"  {stack}: {item}")
+    if estate.unexported:
+        err.print(
+            f"[yellow]Not exported[/] (no exporter yet): kinds {', '.join(estate.unexported)}"
+        )
+
+
+@export_app.command("ci")
+def ci_command(
+    out: OutArg,
+    github: Annotated[
+        bool,
+        typer.Option(
+            "--github/--gitlab",
+            help="GitHub Actions workflows, or a GitLab CI pipeline.",
+            show_default=False,
+        ),
+    ],
+    directory: DirArg = Path("."),
+    branch: Annotated[
+        str, typer.Option("--branch", help="The branch applies run on (GitHub).")
+    ] = "main",
+    profile: ProfileOpt = None,
+    endpoint_url: EndpointOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write CI pipelines for the stacks `lz export terraform` writes.
+
+    Plans run for pull (merge) requests, only for stacks whose directory or
+    modules changed; applies run on the main branch, prod-like environments
+    only after an approval. CI authenticates with OIDC: no long-lived keys.
+
+    Example: `lz export ci ../infra examples/codewilling --github`
+    """
+    mode.json = as_json
+    ws = open_spec(directory, profile, endpoint_url)
+    inventory = inventory_of(ws)
+    stacks = ci_stacks(build_estate(inventory), inventory)
+    files = github_files(stacks, branch) if github else gitlab_files(stacks)
+    report = write_tree(out, files, "ci")
+    if as_json:
+        emit_json({"files": report.to_json(), "stacks": [s.path for s in stacks]})
+        return
+    for stack in stacks:
+        err.print(f"  {stack.path}: environment {stack.environment}, roles {stack.roles.apply}")
+    _show_writes(report, out)
+    protected = protected_environments(stacks)
+    if protected and github:
+        err.print(
+            f"Give the GitHub environments {', '.join(protected)} required reviewers "
+            "(Settings > Environments)."
+        )

@@ -1,0 +1,139 @@
+"""What an export starts from: the spec's nodes and lz's state records (the real IDs).
+
+Also the facts every stack shares: where Terraform's state lives (the spec's
+state bucket and lock table, in the state account), each account's
+environment and protection, and which stack publishes account IDs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from landingzone.engine.plan import ACCOUNT_REF
+from landingzone.engine.state import ResourceRecord
+from landingzone.engine.workflow import Workspace
+from landingzone.errors import LzError
+from landingzone.export.model import RemoteOutput, StackRef
+from landingzone.graph import is_protected, state_names
+from landingzone.resources.base import MANAGEMENT, Node
+from landingzone.spec.schema import Spec
+
+ORGANIZATION = "organization"
+
+
+class ExportError(LzError):
+    """The export cannot be made (e.g. the state backend does not exist yet)."""
+
+    code = "export_failed"
+
+
+@dataclass(frozen=True)
+class Backend:
+    """Terraform's S3 backend: lz's state bucket and lock table, in the state account."""
+
+    bucket: str
+    region: str
+    lock_table: str
+    role_arn: str | None  # assumed to reach a member state account; None for management
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """The spec's resources and what lz applied, for one export."""
+
+    spec: Spec
+    nodes: Sequence[Node]
+    records: Mapping[str, ResourceRecord]  # lz's state records by address
+    management_account_id: str
+    repo: str  # the `Repo` default tag
+
+    def record(self, address: str) -> ResourceRecord | None:
+        """lz's state record of a node, if lz applied it."""
+        return self.records.get(address)
+
+    def account_id(self, account: str) -> str | None:
+        """An account's ID: known once lz created or adopted it (or the spec names it)."""
+        if account == MANAGEMENT:
+            return self.management_account_id
+        record = self.records.get(f"account:{account}")
+        if record is not None:
+            return record.id
+        return self.spec.accounts[account].id
+
+    def fill(self, value: Any, account: str) -> Any:
+        """A desired value with the account IDs lz filled in when it applied it.
+
+        `{account_id}` is `account`'s own ID, `{account_id:NAME}` another
+        account's; IDs not known yet stay as written. Use it for names and
+        documents that embed IDs (a bucket named after its account); values
+        that *refer* to another stack's resources are `RemoteOutput`s instead.
+        """
+        if isinstance(value, str):
+            return ACCOUNT_REF.sub(
+                lambda m: self.account_id(m.group(1) or account) or m.group(0), value
+            )
+        if isinstance(value, dict):
+            return {k: self.fill(v, account) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.fill(v, account) for v in value]
+        return value
+
+    def environment(self, account: str) -> str:
+        """The account's environment: its Environment tag, else its name."""
+        if account == MANAGEMENT:
+            return MANAGEMENT
+        tags = self.spec.accounts[account].tags
+        return tags.get("Environment") or tags.get("environment") or account
+
+    def protected(self, account: str) -> bool:
+        """Whether changes in the account need an approval (as for lz apply)."""
+        return account != MANAGEMENT and is_protected(account, self.spec.accounts[account])
+
+    def organization_stack(self) -> StackRef:
+        """The stack that owns the organization and publishes `account_ids`."""
+        return StackRef(MANAGEMENT, self.spec.organization.home_region, ORGANIZATION)
+
+    def account_id_output(self, account: str) -> RemoteOutput | None:
+        """An account's ID as other stacks read it; None for the management account."""
+        if account == MANAGEMENT:
+            return None
+        return RemoteOutput(self.organization_stack(), "account_ids", account)
+
+    def access_role_arn(self, account_id: str) -> str:
+        """The role lz (and Terraform) assume in a member account."""
+        return f"arn:aws:iam::{account_id}:role/{self.spec.organization.access_role}"
+
+    def backend(self) -> Backend:
+        """Where every stack keeps its state; an error if the state account does not exist."""
+        bucket, table, region = state_names(self.spec)
+        account = self.spec.state.account
+        account_id = self.account_id(account)
+        if account_id is None:
+            raise ExportError(
+                f"the state account {account} does not exist yet, so Terraform's backend "
+                "(lz's state bucket in it) cannot be named; apply the spec with lz first"
+            )
+        return Backend(
+            bucket=self.fill(bucket, account),
+            region=region,
+            lock_table=self.fill(table, account),
+            role_arn=None if account == MANAGEMENT else self.access_role_arn(account_id),
+        )
+
+
+def inventory_of(ws: Workspace, repo: str | None = None) -> Inventory:
+    """The inventory of an open workspace: its nodes and the state it read.
+
+    `repo` (the `Repo` default tag) defaults to the organization's Repo tag,
+    else the organization's name.
+    """
+    org = ws.spec.organization
+    return Inventory(
+        spec=ws.spec,
+        nodes=ws.nodes,
+        records=dict(ws.store.doc.resources),
+        management_account_id=ws.sessions.management_account_id,
+        repo=repo or org.tags.get("Repo") or org.name,
+    )

@@ -1,0 +1,201 @@
+"""The state backend: lz's state bucket and lock table, in `bootstrap/`.
+
+Exports the kinds `state_bucket` and `lock_table` into `modules/state_backend/`:
+the S3 bucket with versioning, default encryption, a full public access
+block and a TLS-only policy, and the DynamoDB lock table (hash key LockID,
+on-demand, encrypted). Every stack keeps its state in this bucket and locks
+in this table, so the bootstrap stack keeps its own state there too: lz
+created both, Terraform imports them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from landingzone.export.hcl import BLANK, Block, Item, Raw, attrs, block
+from landingzone.export.inventory import Inventory
+from landingzone.export.model import (
+    BOOTSTRAP,
+    Import,
+    Module,
+    Output,
+    StackPart,
+    StackRef,
+    Variable,
+)
+from landingzone.export.organization import exported_tags
+from landingzone.export.registry import Exporter, register
+from landingzone.graph import state_names
+from landingzone.resources.base import Node, minified
+
+BUCKET_RESOURCES = (
+    "aws_s3_bucket.state",
+    "aws_s3_bucket_versioning.state",
+    "aws_s3_bucket_server_side_encryption_configuration.state",
+    "aws_s3_bucket_public_access_block.state",
+    "aws_s3_bucket_policy.state",
+)
+TABLE_RESOURCE = "aws_dynamodb_table.lock"
+PUBLIC_ACCESS_BLOCK_NAMES = {  # lz's desired attribute (AWS's names) -> Terraform's
+    "BlockPublicAcls": "block_public_acls",
+    "IgnorePublicAcls": "ignore_public_acls",
+    "BlockPublicPolicy": "block_public_policy",
+    "RestrictPublicBuckets": "restrict_public_buckets",
+}
+
+VARIABLES = (
+    Variable("bucket", "string", "The state bucket"),
+    Variable("versioning", "string", "Versioning status of the bucket"),
+    Variable("sse_algorithm", "string", "Default encryption of the bucket"),
+    Variable(
+        "public_access_block",
+        "object({\nblock_public_acls = bool\nignore_public_acls = bool\n"
+        "block_public_policy = bool\nrestrict_public_buckets = bool\n})",
+        "The bucket's public access block",
+    ),
+    Variable("bucket_policy", "string", "The bucket policy (JSON): denies requests without TLS"),
+    Variable("lock_table", "string", "The DynamoDB lock table"),
+    Variable("hash_key", "string", "The lock table's hash key"),
+    Variable("billing_mode", "string", "The lock table's billing mode"),
+    Variable("tags", "map(string)", "Tags of the bucket and the table"),
+)
+
+OUTPUTS = (
+    Output("bucket", "aws_s3_bucket.state.id", "The state bucket"),
+    Output("bucket_arn", "aws_s3_bucket.state.arn", "The state bucket's ARN"),
+    Output("lock_table", "aws_dynamodb_table.lock.name", "The lock table"),
+    Output("lock_table_arn", "aws_dynamodb_table.lock.arn", "The lock table's ARN"),
+)
+
+
+def _bucket_setting(resource: str, *body: Item) -> Block:
+    return block(
+        "resource", resource, "state", body=(*attrs(bucket=Raw("aws_s3_bucket.state.id")), *body)
+    )
+
+
+def _main() -> list[Item]:
+    pab = "var.public_access_block"
+    return [
+        block(
+            "resource",
+            "aws_s3_bucket",
+            "state",
+            body=(
+                *attrs(bucket=Raw("var.bucket"), tags=Raw("var.tags")),
+                BLANK,
+                block("lifecycle", body=attrs(prevent_destroy=True)),
+            ),
+        ),
+        _bucket_setting(
+            "aws_s3_bucket_versioning",
+            BLANK,
+            block("versioning_configuration", body=attrs(status=Raw("var.versioning"))),
+        ),
+        _bucket_setting(
+            "aws_s3_bucket_server_side_encryption_configuration",
+            BLANK,
+            block(
+                "rule",
+                body=(
+                    block(
+                        "apply_server_side_encryption_by_default",
+                        body=attrs(sse_algorithm=Raw("var.sse_algorithm")),
+                    ),
+                ),
+            ),
+        ),
+        _bucket_setting(
+            "aws_s3_bucket_public_access_block",
+            *attrs(
+                block_public_acls=Raw(f"{pab}.block_public_acls"),
+                ignore_public_acls=Raw(f"{pab}.ignore_public_acls"),
+                block_public_policy=Raw(f"{pab}.block_public_policy"),
+                restrict_public_buckets=Raw(f"{pab}.restrict_public_buckets"),
+            ),
+        ),
+        _bucket_setting("aws_s3_bucket_policy", *attrs(policy=Raw("var.bucket_policy"))),
+        block(
+            "resource",
+            "aws_dynamodb_table",
+            "lock",
+            body=(
+                *attrs(
+                    name=Raw("var.lock_table"),
+                    billing_mode=Raw("var.billing_mode"),
+                    hash_key=Raw("var.hash_key"),
+                    tags=Raw("var.tags"),
+                ),
+                BLANK,
+                block("attribute", body=attrs(name=Raw("var.hash_key"), type="S")),
+                block("server_side_encryption", body=attrs(enabled=True)),
+                block("lifecycle", body=attrs(prevent_destroy=True)),
+            ),
+        ),
+    ]
+
+
+MODULE = Module(
+    name="state_backend",
+    description="Terraform's (and lz's) state bucket and lock table",
+    variables=VARIABLES,
+    main=_main(),
+    outputs=OUTPUTS,
+)
+
+
+@register
+class StateBackendExporter(Exporter):
+    """The state bucket and lock table, in the state account: `bootstrap/`."""
+
+    name = "state_backend"
+    kinds = frozenset({"state_bucket", "lock_table"})
+
+    def module(self) -> Module:
+        return MODULE
+
+    def parts(self, nodes: Sequence[Node], inventory: Inventory) -> list[StackPart]:
+        bucket = next(n for n in nodes if n.kind == "state_bucket")
+        table = next(n for n in nodes if n.kind == "lock_table")
+        account = inventory.spec.state.account
+        desired = inventory.fill(dict(bucket.desired), account)
+        _, _, region = state_names(inventory.spec)
+        values = {
+            "bucket": desired["name"],
+            "versioning": desired["versioning"],
+            "sse_algorithm": desired["encryption"],
+            "public_access_block": {
+                name: desired["public_access_block"][aws_name]
+                for aws_name, name in PUBLIC_ACCESS_BLOCK_NAMES.items()
+            },
+            "bucket_policy": minified(desired["policy"]),
+            "lock_table": inventory.fill(table.desired["name"], account),
+            "hash_key": table.desired["hash_key"],
+            "billing_mode": table.desired["billing_mode"],
+            "tags": exported_tags(desired["tags"]),
+        }
+        imports: list[Import] = []
+        pending: list[str] = []
+        bucket_record = inventory.record(bucket.address)
+        if bucket_record is None:
+            pending.append(bucket.address)
+        else:
+            imports.extend(
+                Import(r, None, bucket_record.id, bucket.address) for r in BUCKET_RESOURCES
+            )
+        table_record = inventory.record(table.address)
+        if table_record is None:
+            pending.append(table.address)
+        else:  # lz records the table's ARN; Terraform imports a table by name
+            table_name = table_record.id.rpartition("/")[2]
+            imports.append(Import(TABLE_RESOURCE, None, table_name, table.address))
+        stack = StackRef(account, region, BOOTSTRAP)
+        part = StackPart(
+            stack=stack,
+            module=MODULE,
+            values=values,
+            imports=imports,
+            pending=pending,
+            protected=any(n.protected for n in nodes),
+        )
+        return [part]

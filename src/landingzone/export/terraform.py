@@ -1,0 +1,54 @@
+"""`lz export terraform`: the whole Terraform estate of a landing zone, as files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from landingzone.export.inventory import Inventory
+from landingzone.export.model import StackPart
+from landingzone.export.registry import exporters
+from landingzone.export.stacks import RootModule, assemble, module_files, root_files
+
+
+@dataclass(frozen=True)
+class Estate:
+    """The exported files and what they hold."""
+
+    files: dict[str, str]  # relative path -> content
+    roots: list[RootModule]
+    unexported: list[str]  # node kinds no exporter claims (not in the export)
+
+    @property
+    def imports(self) -> int:
+        """How many import blocks the export holds."""
+        return sum(len(part.imports) for root in self.roots for part in root.parts)
+
+    @property
+    def pending(self) -> list[tuple[str, str]]:
+        """(stack path, what) for everything exported without an import: not applied yet."""
+        return [
+            (root.stack.path, item)
+            for root in self.roots
+            for part in root.parts
+            for item in part.pending
+        ]
+
+
+def build_estate(inventory: Inventory) -> Estate:
+    """Run every exporter over its kinds' nodes and assemble the root modules."""
+    parts: list[StackPart] = []
+    claimed: set[str] = set()
+    for exporter in exporters():
+        claimed |= exporter.kinds
+        nodes = [n for n in inventory.nodes if n.kind in exporter.kinds]
+        if nodes:
+            parts.extend(exporter.parts(nodes, inventory))
+    roots = assemble(parts, inventory)
+    backend = inventory.backend()
+    files: dict[str, str] = {}
+    for module in sorted({p.module.name: p.module for p in parts}.values(), key=lambda m: m.name):
+        files.update(module_files(module))
+    for root in roots:
+        files.update(root_files(root, backend, inventory))
+    unexported = sorted({n.kind for n in inventory.nodes} - claimed)
+    return Estate(files=dict(sorted(files.items())), roots=roots, unexported=unexported)

@@ -1,0 +1,85 @@
+"""Import blocks carry the real IDs: checked against the emulator with plain boto3."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from landingzone.emulator import Emulator
+from landingzone.spec.loader import load_spec
+from tests.aws import Aws
+from tests.export import gates
+from tests.export.conftest import ALL_EXAMPLES, applied_copy, run_lz
+
+pytestmark = pytest.mark.e2e
+
+
+def expected_ids(aws: Aws, spec_dir: Path) -> Callable[[str, str, str | None], str]:
+    """The ID plain boto3 finds for a resource type, name and key."""
+    spec = load_spec(spec_dir).spec
+    org = aws.client("organizations")
+    accounts = {key: aws.accounts()[a.name or key]["Id"] for key, a in spec.accounts.items()}
+    policies = {
+        p["Name"]: p["Id"] for p in org.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"]
+    }
+    root = org.list_roots()["Roots"][0]["Id"]
+    state_account = accounts.get(spec.state.account)
+
+    def target_id(target: str) -> str:
+        kind, _, name = target.partition(":")
+        return {"root": lambda: root, "unit": lambda: aws.unit_id(name)}.get(
+            kind, lambda: accounts[name]
+        )()
+
+    def bucket(name: str) -> str:
+        aws.client("s3", state_account).head_bucket(Bucket=name)  # it exists there
+        return name
+
+    def table(name: str) -> str:
+        ddb = aws.client(
+            "dynamodb", state_account, spec.state.region or spec.organization.home_region
+        )
+        return str(ddb.describe_table(TableName=name)["Table"]["TableName"])
+
+    def expected(type_: str, name: str, key: str | None, id_: str) -> str:
+        if type_ == "aws_organizations_organization":
+            return str(org.describe_organization()["Organization"]["Id"])
+        if type_ == "aws_organizations_organizational_unit":
+            assert key is not None and name == f"level_{key.count('/') + 1}"
+            return aws.unit_id(key)
+        if type_ == "aws_organizations_account":
+            return accounts[str(key)]
+        if type_ == "aws_organizations_policy":
+            return policies[str(key)]
+        if type_ == "aws_organizations_policy_attachment":
+            policy, _, target = str(key).partition("@")
+            assert policy in aws.policies_on(target_id(target))
+            return f"{target_id(target)}:{policies[policy]}"
+        if type_.startswith("aws_s3_bucket"):
+            return bucket(id_)
+        if type_ == "aws_dynamodb_table":
+            return table(id_)
+        raise AssertionError(f"no check for {type_}")
+
+    return expected  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("name", ALL_EXAMPLES)
+def test_every_import_id_is_the_resource_that_exists(name: str, emulated: Emulator, tmp_path: Path):
+    emulated.reset()
+    spec_dir = applied_copy(name, tmp_path)
+    assert run_lz("export", "terraform", tmp_path / "repo", spec_dir) == 0
+    aws = Aws(emulated, region=load_spec(spec_dir).spec.organization.home_region)
+    expected = expected_ids(aws, spec_dir)
+    checked = 0
+    for stack in gates.root_modules(tmp_path / "repo"):
+        for to, id_ in gates.imports(stack):
+            _, type_, resource, key = gates.split_address(to)
+            assert id_ == expected(type_, resource, key, id_), to
+            checked += 1
+    spec = load_spec(spec_dir).spec
+    assert checked >= 1 + len(spec.accounts) + len(spec.policies) + 6
+    imports_text = "".join(p.read_text() for p in (tmp_path / "repo").rglob("imports.tf"))
+    assert "Not applied" not in imports_text  # everything lz made is imported
