@@ -23,12 +23,12 @@ from landingzone.spec.baseline_resolution import (
     value_path,
 )
 from landingzone.spec.baselines import NO_BASELINE
-from landingzone.spec.checks import ALIAS, EMAIL, _choices
+from landingzone.spec.checks import ALIAS, EMAIL
 from landingzone.spec.config_rules import catalogue, identifier_for, known_names
 from landingzone.spec.placeholders import PlaceholderError, fill_placeholders
 from landingzone.spec.provenance import Provenance, format_path
 from landingzone.spec.schema import Spec
-from landingzone.spec.suggest import closest
+from landingzone.spec.suggest import choices, closest
 from landingzone.spec.tree import TreePath
 
 SAMPLE_ACCOUNT_ID = "123456789012"  # stands in for account IDs lz learns only in AWS
@@ -83,10 +83,10 @@ class _Checker:
         ]
         for subject, name, path in targets:
             if name is not None and name != NO_BASELINE and name not in self.profiles:
-                choices = _choices("profiles", self.profiles, name)
+                listed = choices("profiles", self.profiles, name)
                 self.report(
                     path,
-                    f'{subject}: baseline profile "{name}" does not exist ({choices}; '
+                    f'{subject}: baseline profile "{name}" does not exist ({listed}; '
                     f'or "{NO_BASELINE}" for no baseline)',
                 )
 
@@ -96,10 +96,10 @@ class _Checker:
             return
         path: TreePath = ("baselines", "log_archive")
         if archive.account not in self.account_names:
-            choices = _choices("accounts", self.account_names, archive.account)
+            listed = choices("accounts", self.account_names, archive.account)
             self.report(
                 (*path, "account"),
-                f'log_archive: account "{archive.account}" does not exist ({choices})',
+                f'log_archive: account "{archive.account}" does not exist ({listed})',
             )
             return
         home = self.spec.organization.home_region
