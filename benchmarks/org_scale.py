@@ -1,10 +1,13 @@
 """Organization scale: apply and no-change plan of a large organization on the embedded AWS.
 
-    python benchmarks/org_scale.py [--accounts 100] [--units 20] [--policies 10] [--out FILE]
+    python benchmarks/org_scale.py [--accounts 100] [--units 20] [--policies 10] [--baselines]
+                                   [--out FILE]
 
 Builds a spec with ACCOUNTS accounts spread over UNITS OUs (a two-level
-tree) and POLICIES SCPs attached across root, OUs and accounts; applies it
-to a fresh emulator; then runs a no-change plan. Prints one JSON document
+tree) and POLICIES SCPs attached across root, OUs and accounts; with
+--baselines, also a standard baseline on every account (`BASELINES`),
+delivering to a log archive in the state account. Applies it to a fresh
+emulator, then runs a no-change plan. Prints one JSON document
 with wall time and API calls (counted in the client, per operation) of
 each phase, and writes it to benchmarks/results/ unless --out - is given.
 """
@@ -29,7 +32,39 @@ from landingzone.spec.schema import Spec
 RESULTS = Path(__file__).parent / "results"
 
 
-def make_spec(accounts: int, units: int, policies: int) -> dict[str, Any]:
+# A standard baseline: every setting except default VPC removal, one region.
+BASELINES: dict[str, Any] = {
+    "log_archive": {"account": "shared"},
+    "profiles": {
+        "standard": {
+            "password_policy": {"minimum_length": 14, "require_symbols": True, "max_age_days": 90},
+            "alias": "{org}-{account}",
+            "ebs_encryption": {},
+            "s3_public_access_block": {},
+            "guardduty": {},
+            "config": {
+                "rules": [
+                    "restricted-ssh",
+                    "root-account-mfa-enabled",
+                    "s3-bucket-server-side-encryption-enabled",
+                ]
+            },
+            "cloudtrail": {},
+            "budgets": {
+                "monthly": {
+                    "limit_usd": 500,
+                    "alerts": [
+                        {"percent": 80, "emails": ["ops@bench.example"]},
+                        {"percent": 100, "forecasted": True, "emails": ["ops@bench.example"]},
+                    ],
+                }
+            },
+        }
+    },
+}
+
+
+def make_spec(accounts: int, units: int, policies: int, baselines: bool = False) -> dict[str, Any]:
     """A spec of the given size: OUs two levels deep, SCPs spread over every level."""
     top = max(1, units // 5)
     paths = [f"ou{t}" for t in range(top)]
@@ -69,7 +104,7 @@ def make_spec(accounts: int, units: int, policies: int) -> dict[str, Any]:
         for i in range(accounts)
     }
     account_specs["shared"] = {"email": "aws+shared@bench.example", "unit": paths[0]}
-    return {
+    spec: dict[str, Any] = {
         "organization": {
             "name": "bench",
             "home_region": "us-east-1",
@@ -82,6 +117,10 @@ def make_spec(accounts: int, units: int, policies: int) -> dict[str, Any]:
         "policies": docs,
         "state": {"account": "shared"},
     }
+    if baselines:
+        spec["organization"]["baseline"] = "standard"
+        spec["baselines"] = BASELINES
+    return spec
 
 
 def phase(ws: workflow.Workspace, started: float) -> dict[str, Any]:
@@ -94,9 +133,9 @@ def phase(ws: workflow.Workspace, started: float) -> dict[str, Any]:
     }
 
 
-def run(accounts: int, units: int, policies: int) -> dict[str, Any]:
+def run(accounts: int, units: int, policies: int, baselines: bool = False) -> dict[str, Any]:
     """Apply then re-plan a generated organization; returns the measurements."""
-    spec = Spec.model_validate(make_spec(accounts, units, policies))
+    spec = Spec.model_validate(make_spec(accounts, units, policies, baselines))
     with Emulator() as emulator, tempfile.TemporaryDirectory() as tmp:
         os.environ.update(emulator.env())
         root = Path(tmp)
@@ -122,7 +161,12 @@ def run(accounts: int, units: int, policies: int) -> dict[str, Any]:
         "lz_version": __version__,
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
-        "size": {"accounts": accounts + 1, "units": units, "policies": policies},
+        "size": {
+            "accounts": accounts + 1,
+            "units": units,
+            "policies": policies,
+            "baselines": baselines,
+        },
         "apply": apply_phase,
         "no_change_plan": plan_phase,
     }
@@ -134,13 +178,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--accounts", type=int, default=100)
     parser.add_argument("--units", type=int, default=20)
     parser.add_argument("--policies", type=int, default=10)
+    parser.add_argument(
+        "--baselines", action="store_true", help="a standard baseline on every account"
+    )
     parser.add_argument("--out", default=None, help="result file (default: results/...; - none)")
     args = parser.parse_args(argv)
-    result = run(args.accounts, args.units, args.policies)
+    result = run(args.accounts, args.units, args.policies, args.baselines)
     text = json.dumps(result, indent=2, sort_keys=True)
     print(text)
     if args.out != "-":
-        out = Path(args.out) if args.out else RESULTS / f"org_scale_{args.accounts}.json"
+        suffix = "_baselines" if args.baselines else ""
+        out = Path(args.out) if args.out else RESULTS / f"org_scale_{args.accounts}{suffix}.json"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text + "\n")
         print(f"wrote {out}", file=sys.stderr)

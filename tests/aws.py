@@ -63,9 +63,13 @@ class Aws:
                 "aws_secret_access_key": assumed["SecretAccessKey"],
                 "aws_session_token": assumed["SessionToken"],
             }
+        # S3 Control has an endpoint of its own (see Emulator.s3_control_endpoint).
+        endpoint = env[
+            "AWS_ENDPOINT_URL_S3_CONTROL" if service == "s3control" else "AWS_ENDPOINT_URL"
+        ]
         return boto3.client(
             service,
-            endpoint_url=env["AWS_ENDPOINT_URL"],
+            endpoint_url=endpoint,
             region_name=region or self.region,
             config=NO_RETRIES,
             **credentials,

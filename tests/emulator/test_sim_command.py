@@ -45,7 +45,7 @@ def sim() -> Iterator[subprocess.Popen[str]]:
 def _exports(process: subprocess.Popen[str]) -> dict[str, str]:
     assert process.stdout is not None
     exports = {}
-    while len(exports) < 4:
+    while len(exports) < 5:
         line = process.stdout.readline()
         assert line.startswith("export "), line
         name, value = line.removeprefix("export ").strip().split("=", 1)
@@ -60,6 +60,7 @@ def test_sim_prints_the_environment_and_stops_on_a_signal(
     exports = _exports(sim)
     assert set(exports) == {
         "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_S3_CONTROL",
         "AWS_ACCESS_KEY_ID",
         "AWS_SECRET_ACCESS_KEY",
         "AWS_DEFAULT_REGION",

@@ -53,7 +53,7 @@ def up(
         os.environ.update(emulator.env())
         err.print(f"[bold]Embedded AWS[/] listening on {emulator.endpoint}\n")
         _apply(spec_dir)
-        ws = open_spec(spec_dir, None, emulator.endpoint)
+        ws = open_spec(spec_dir, None, None)  # the environment points at the emulator
         started = time.monotonic()
         replan = workflow.make_plan(ws)
         show_plan(

@@ -7,11 +7,17 @@ docs/emulator.md) and installs itself into moto with `install()`.
 from __future__ import annotations
 
 from landingzone.emulator import (
+    budgets_compat,
+    cloudtrail_compat,
+    config_compat,
     ec2_compat,
+    ec2_defaults_compat,
+    guardduty_compat,
     iam_compat,
     organizations_compat,
     ram_compat,
     route53_compat,
+    routing_compat,
     s3_compat,
     s3_policy_compat,
     sts_compat,
@@ -20,14 +26,20 @@ from landingzone.emulator import (
 
 def install() -> None:
     """Install the whole compatibility layer into moto (idempotent, checked)."""
+    routing_compat.install()
     organizations_compat.install()
     iam_compat.install()
     s3_compat.install()
     s3_policy_compat.install()
     ram_compat.install()
     ec2_compat.install()
+    ec2_defaults_compat.install()  # extends ec2_compat's backend
     route53_compat.install()
     sts_compat.install()
+    guardduty_compat.install()
+    budgets_compat.install()
+    cloudtrail_compat.install()
+    config_compat.install()
 
 
 def after_reset() -> None:

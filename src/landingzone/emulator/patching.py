@@ -52,10 +52,12 @@ def _check_overrides(cls: type) -> None:
 def use_backend(backends: BackendDict[Any], compat: type[BaseBackend]) -> None:
     """Make moto build `compat` (a subclass of its backend) for this service.
 
-    Idempotent. The first install drops backends moto already built for the
-    service in this process, so that every account and region gets the subclass.
+    Idempotent, also when another compatibility module extends `compat`
+    (`ec2_defaults_compat` extends `ec2_compat`): its subclass stays. The first
+    install drops backends moto already built for the service in this process,
+    so that every account and region gets the subclass.
     """
-    if backends.backend is compat:
+    if issubclass(backends.backend, compat):
         return
     if not issubclass(compat, backends.backend):
         raise MotoInternalsChanged(

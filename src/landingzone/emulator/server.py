@@ -118,10 +118,24 @@ class Emulator:
         """Forget everything: every account, every resource, every control setting."""
         self._request("POST", RESET_PATH, {})
 
+    @property
+    def s3_control_endpoint(self) -> str:
+        """The URL for S3 Control clients.
+
+        S3 Control clients put the account ID in front of the endpoint's host
+        name (`123456789012.s3-control.us-east-1.amazonaws.com`), even for a
+        custom endpoint, where `123456789012.127.0.0.1` resolves nowhere. With
+        user information before the host, the account ID lands there
+        (`http://123456789012.s3-control@127.0.0.1:4566`) and the request
+        reaches the emulator, which reads the account from a header.
+        """
+        return f"http://s3-control@{self.host}:{self.port}"
+
     def env(self) -> dict[str, str]:
         """Environment variables that point boto3 (and lz) at this emulator."""
         return {
             "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ENDPOINT_URL_S3_CONTROL": self.s3_control_endpoint,
             "AWS_ACCESS_KEY_ID": self.identity.access_key_id,
             "AWS_SECRET_ACCESS_KEY": self.identity.secret_access_key,
             "AWS_DEFAULT_REGION": self.region,

@@ -27,6 +27,7 @@ from werkzeug.exceptions import NotFound
 from landingzone.emulator.controls import CallKey
 
 # SigV4: "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/organizations/aws4_request, ..."
+S3_CONTROL_PATH = "/v20180820/"  # every S3 Control operation's path starts with it
 _CREDENTIAL = re.compile(r"Credential=(?P<key>[^/]+)/[^/]+/(?P<region>[^/]+)/(?P<service>[^/]+)/")
 
 
@@ -67,13 +68,19 @@ def identify(environ: dict[str, Any]) -> AwsCall | None:
     match = _CREDENTIAL.search(environ.get("HTTP_AUTHORIZATION", ""))
     if match is None:
         return None
-    # The signing name is botocore's service name for every service lz uses.
-    service = match["service"]
+    service = _service(match["service"], environ.get("PATH_INFO", ""))
     account = environ.get("HTTP_X_MOTO_ACCOUNT_ID") or get_account_id_from(match["key"])
     content_type = environ.get("CONTENT_TYPE", "")
     operation = _operation(service, environ)
     key = CallKey(account, service, operation.name if operation else "")
     return AwsCall(key, content_type, operation)
+
+
+def _service(signing_name: str, path: str) -> str:
+    """botocore's service name: the signing name, except for S3 Control, which signs as s3."""
+    if signing_name == "s3" and path.startswith(S3_CONTROL_PATH):
+        return "s3control"
+    return signing_name
 
 
 def _operation(service: str, environ: dict[str, Any]) -> OperationModel | None:

@@ -6,8 +6,10 @@ Rules this module keeps:
   in order: `--profile`, explicit environment credentials (access keys, web
   identity or container credentials, as CI sets them), `AWS_PROFILE`, the
   spec's `organization.profile`. With none of these, lz stops with an error.
-- `AWS_ENDPOINT_URL` or `--endpoint-url` points every client elsewhere (the
-  embedded AWS); nothing else differs between AWS and the emulator.
+- `--endpoint-url` points every client elsewhere (the embedded AWS); without
+  it, botocore's own endpoint configuration applies: `AWS_ENDPOINT_URL`, and
+  `AWS_ENDPOINT_URL_<SERVICE>` for one service (the embedded AWS sets one for
+  S3 Control). Nothing else differs between AWS and the emulator.
 - Member accounts are reached by assuming `organization.access_role` from the
   management account; credentials are cached per account and refreshed
   before they expire.
@@ -147,6 +149,7 @@ class Sessions:
         self.home_region = home_region
         self.access_role = access_role
         self.endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+        self._endpoint_flag = endpoint_url  # None: botocore reads AWS_ENDPOINT_URL(_<SERVICE>)
         self.counter = counter or CallCounter()
         self._config = Config(
             retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
@@ -203,7 +206,7 @@ class Sessions:
                 client = session.client(
                     service,
                     region_name=region,
-                    endpoint_url=self.endpoint_url,
+                    endpoint_url=self._endpoint_flag,
                     config=self._config,
                 )
                 label = account_id or "management"
@@ -255,6 +258,11 @@ class Sessions:
         )
         core = botocore.session.get_session()
         core._credentials = credentials  # the documented way to inject refreshable creds
+        # One loader for every account: service models are parsed once per run, not
+        # once per account (parsing dominated reading 100 accounts).
+        core.register_component(
+            "data_loader", self._management._session.get_component("data_loader")
+        )
         return boto3.Session(botocore_session=core)
 
 

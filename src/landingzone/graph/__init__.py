@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
+from landingzone.graph.baselines import baseline_nodes
 from landingzone.graph.iam import iam_nodes
 from landingzone.graph.organization import is_protected, organization_nodes, state_names
 from landingzone.graph.targets import Where, account_depends, referenced_accounts
@@ -22,7 +23,11 @@ __all__ = ["build_graph", "is_protected", "state_names"]
 
 
 # One builder per spec section; add yours here.
-SECTIONS: tuple[Callable[[Spec, Where], list[Node]], ...] = (organization_nodes, iam_nodes)
+SECTIONS: tuple[Callable[[Spec, Where], list[Node]], ...] = (
+    organization_nodes,
+    iam_nodes,
+    baseline_nodes,
+)
 
 
 def build_graph(spec: Spec, where: Where = lambda *_: None) -> list[Node]:

@@ -18,7 +18,8 @@ from typing import Any
 from landingzone.graph.targets import Where, account_depends, base_tags
 from landingzone.resources.base import Node
 from landingzone.resources.org_snapshot import FULL_AWS_ACCESS, SCP
-from landingzone.resources.state_backend import bucket_desired, lock_table_desired
+from landingzone.resources.s3_bucket import bucket_desired
+from landingzone.resources.state_backend import lock_table_desired
 from landingzone.spec.schema import Account, Spec, Unit
 from landingzone.spec.units import all_unit_paths, parents
 

@@ -241,6 +241,16 @@ KIND_MODULES = (
     "organizations",
     "state_backend",
     "iam",
+    "iam_account",
+    "ec2_account",
+    "s3_account",
+    "default_vpc",
+    "guardduty",
+    "config",
+    "cloudtrail",
+    "budgets",
+    "kms",
+    "log_bucket",
 )
 
 
@@ -286,6 +296,11 @@ def tag_delta(changes: Iterable[Change]) -> tuple[dict[str, str], list[str]]:
     before, after = dict(change.before or {}), dict(change.after or {})
     to_set = {k: v for k, v in after.items() if before.get(k) != v}
     return to_set, sorted(k for k in before if k not in after)
+
+
+def located(item: Node | ResourceRecord) -> dict[str, Any]:
+    """`account`, `region` and `resource` of a node or record, for `context.call`'s errors."""
+    return {"account": item.account, "region": item.region, "resource": item.address}
 
 
 def tag_list(tags: Mapping[str, str]) -> list[dict[str, str]]:

@@ -1,14 +1,14 @@
 """lz's own backend: the state bucket (S3) and the lock table (DynamoDB).
 
-The bucket is versioned (every state write is kept), encrypted by default,
-fully blocked from public access, and its policy denies any request not
-made over TLS. The table has the hash key `LockID` and on-demand billing.
-Neither is ever deleted by lz: losing state is worse than keeping a bucket.
+The bucket is a `s3_bucket.BucketKind`: versioned (every state write is
+kept), encrypted by default, fully blocked from public access, and its
+policy denies any request not made over TLS. The table has the hash key
+`LockID` and on-demand billing. Neither is ever deleted by lz: losing state
+is worse than keeping a bucket.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,42 +28,7 @@ from landingzone.resources.base import (
     tag_dict,
     tag_list,
 )
-
-PUBLIC_ACCESS_BLOCK = {
-    "BlockPublicAcls": True,
-    "IgnorePublicAcls": True,
-    "BlockPublicPolicy": True,
-    "RestrictPublicBuckets": True,
-}
-
-
-def tls_only_policy(bucket: str) -> dict[str, Any]:
-    """A bucket policy that denies every request not made over TLS."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "DenyInsecureTransport",
-                "Effect": "Deny",
-                "Principal": "*",
-                "Action": "s3:*",
-                "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
-                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-            }
-        ],
-    }
-
-
-def bucket_desired(bucket: str, tags: Mapping[str, str]) -> dict[str, Any]:
-    """The desired attributes of a state bucket."""
-    return {
-        "name": bucket,
-        "versioning": "Enabled",
-        "encryption": "AES256",
-        "public_access_block": dict(PUBLIC_ACCESS_BLOCK),
-        "policy": tls_only_policy(bucket),
-        "tags": dict(tags),
-    }
+from landingzone.resources.s3_bucket import BucketKind
 
 
 def lock_table_desired(table: str, tags: Mapping[str, str]) -> dict[str, Any]:
@@ -77,155 +42,10 @@ def lock_table_desired(table: str, tags: Mapping[str, str]) -> dict[str, Any]:
 
 
 @register
-class StateBucketKind(Kind):
+class StateBucketKind(BucketKind):
     """The S3 bucket that holds lz's state."""
 
     name = "state_bucket"
-    service = "s3"
-    taggable = True
-    deletable = False
-    policy_attrs = frozenset({"policy"})
-
-    def read(self, ctx: Context, group: ReadGroup) -> dict[str, Found]:
-        s3 = ctx.client("s3", group.account, group.region)
-        result: dict[str, Found] = {}
-        for node in group.nodes:
-            found = self._read_bucket(s3, node.desired["name"], group.account, group.region)
-            if found is not None:
-                result[node.address] = found
-        return result
-
-    def _read_bucket(self, s3: Any, bucket: str, account: str, region: str | None) -> Found | None:
-        where = {"account": account, "region": region, "resource": f"s3 bucket {bucket}"}
-        try:
-            s3.head_bucket(Bucket=bucket)
-        except ClientError as exc:
-            if error_code(exc) in ("404", "NoSuchBucket", "NotFound"):
-                return None
-            raise aws_error(exc, **where) from exc
-
-        def get(method: str, missing: str, **kwargs: Any) -> Any:
-            try:
-                return getattr(s3, method)(Bucket=bucket, **kwargs)
-            except ClientError as exc:
-                if error_code(exc) == missing:
-                    return None
-                raise aws_error(exc, **where) from exc
-
-        versioning = (get("get_bucket_versioning", "") or {}).get("Status", "Disabled")
-        encryption_doc = get(
-            "get_bucket_encryption", "ServerSideEncryptionConfigurationNotFoundError"
-        )
-        rules = (encryption_doc or {}).get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
-        encryption = (
-            rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] if rules else None
-        )
-        pab = get("get_public_access_block", "NoSuchPublicAccessBlockConfiguration")
-        policy = get("get_bucket_policy", "NoSuchBucketPolicy")
-        tagging = get("get_bucket_tagging", "NoSuchTagSet")
-        tags = tag_dict((tagging or {}).get("TagSet"))
-        attrs = {
-            "name": bucket,
-            "versioning": versioning,
-            "encryption": encryption,
-            "public_access_block": (pab or {}).get("PublicAccessBlockConfiguration"),
-            "policy": (policy or {}).get("Policy"),
-            "tags": tags,
-        }
-        return Found(id=bucket, attrs=attrs, managed=is_managed(tags))
-
-    def create(self, ctx: Context, node: Node, desired: Mapping[str, Any]) -> Found:
-        s3 = ctx.client("s3", node.account, node.region)
-        bucket = desired["name"]
-        kwargs: dict[str, Any] = {"Bucket": bucket}
-        if node.region and node.region != "us-east-1":
-            kwargs["CreateBucketConfiguration"] = {"LocationConstraint": node.region}
-        try:
-            s3.create_bucket(**kwargs)
-        except ClientError as exc:
-            if error_code(exc) != "BucketAlreadyOwnedByYou":  # an interrupted earlier run
-                raise aws_error(
-                    exc, account=node.account, region=node.region, resource=node.address
-                ) from exc
-        tags = ctx.creation_tags(desired["tags"])
-        self._configure(s3, node, desired, changed=None, tags_to_set=tags, tags_to_remove=[])
-        return Found(id=bucket, attrs=dict(desired), managed=True)
-
-    def update(
-        self,
-        ctx: Context,
-        node: Node,
-        desired: Mapping[str, Any],
-        found: Found,
-        changes: list[Change],
-    ) -> Found:
-        s3 = ctx.client("s3", node.account, node.region)
-        to_set, to_remove = tag_delta(changes)
-        self._configure(
-            s3,
-            node,
-            desired,
-            changed={c.attr for c in changes},
-            tags_to_set=to_set,
-            tags_to_remove=to_remove,
-            current_tags=found.attrs.get("tags") or {},
-        )
-        return Found(id=found.id, attrs=dict(desired), managed=found.managed)
-
-    def _configure(
-        self,
-        s3: Any,
-        node: Node,
-        desired: Mapping[str, Any],
-        *,
-        changed: set[str] | None,
-        tags_to_set: Mapping[str, str],
-        tags_to_remove: list[str],
-        current_tags: Mapping[str, str] | None = None,
-    ) -> None:
-        """Apply the bucket's settings (all of them, or only those in `changed`)."""
-        bucket = desired["name"]
-
-        def wanted(attr: str) -> bool:
-            return changed is None or attr in changed
-
-        where = {"account": node.account, "region": node.region, "resource": node.address}
-        if wanted("versioning"):
-            call(
-                s3.put_bucket_versioning,
-                Bucket=bucket,
-                VersioningConfiguration={"Status": desired["versioning"]},
-                **where,
-            )
-        if wanted("encryption"):
-            call(
-                s3.put_bucket_encryption,
-                Bucket=bucket,
-                ServerSideEncryptionConfiguration={
-                    "Rules": [
-                        {
-                            "ApplyServerSideEncryptionByDefault": {
-                                "SSEAlgorithm": desired["encryption"]
-                            }
-                        }
-                    ]
-                },
-                **where,
-            )
-        if wanted("public_access_block"):
-            call(
-                s3.put_public_access_block,
-                Bucket=bucket,
-                PublicAccessBlockConfiguration=desired["public_access_block"],
-                **where,
-            )
-        if wanted("policy"):
-            call(s3.put_bucket_policy, Bucket=bucket, Policy=json.dumps(desired["policy"]), **where)
-        if tags_to_set or tags_to_remove:
-            tags = {**(current_tags or {}), **tags_to_set}
-            for key in tags_to_remove:
-                tags.pop(key, None)
-            call(s3.put_bucket_tagging, Bucket=bucket, Tagging={"TagSet": tag_list(tags)}, **where)
 
 
 @register

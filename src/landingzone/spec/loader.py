@@ -17,6 +17,7 @@ from typing import Any
 
 from landingzone.errors import SpecInvalid, SpecProblem
 from landingzone.spec.access_check_rules import check_access_checks, declared_roles
+from landingzone.spec.baseline_checks import check_baselines
 from landingzone.spec.checks import check_spec
 from landingzone.spec.imports import read_sources
 from landingzone.spec.merge import merge_sources
@@ -77,6 +78,7 @@ def load_spec(path: str | Path) -> LoadedSpec:
     problems += validated.problems
     if validated.spec is not None:
         problems += check_spec(validated.spec, provenance, validated.skipped)
+        problems += check_baselines(validated.spec, provenance, validated.skipped)
         roles = declared_roles(validated.spec) if not problems else None
         problems += check_access_checks(validated.spec, provenance, roles=roles)
     if problems or validated.spec is None:

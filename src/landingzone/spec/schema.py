@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from landingzone.spec.access_checks import AccessCheck
+from landingzone.spec.baselines import Baselines, Profile
 from landingzone.spec.iam_schema import Ci, Role
 from landingzone.spec.strict import StrictModel
 
@@ -48,6 +49,7 @@ class Organization(StrictModel):
     regions: list[str] | None = None
     # Where an account removed from the spec is moved (default: left in place).
     removed_accounts_unit: str | None = None
+    baseline: str | None = None  # the baseline profile of every account
 
 
 class Unit(StrictModel):
@@ -57,6 +59,7 @@ class Unit(StrictModel):
     tags: dict[str, str] = Field(default_factory=dict)
     # Earlier paths of this unit: a rename or move instead of delete + create.
     moved_from: list[str] = Field(default_factory=list)
+    baseline: str | None = None  # the baseline profile of the accounts below
 
 
 class Account(StrictModel):
@@ -74,6 +77,8 @@ class Account(StrictModel):
     # account whose name or Environment tag says prod/production is protected.
     protected: bool | None = None
     close_on_removal: bool = False
+    baseline: str | None = None  # this account's baseline profile (or "none")
+    baseline_overrides: Profile | None = None  # deep-merged over the profile
 
 
 class Policy(StrictModel):
@@ -116,3 +121,4 @@ class Spec(StrictModel):
     ci: Ci = Field(default_factory=Ci)
     # Access properties `lz check` proves (docs/access.md).
     checks: list[AccessCheck] = Field(default_factory=list)
+    baselines: Baselines = Field(default_factory=Baselines)

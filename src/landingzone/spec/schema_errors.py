@@ -50,6 +50,8 @@ def _shape_at(loc: TreePath) -> tuple[Any, FieldInfo | None]:
 
 def _allowed_keys(loc: TreePath) -> list[str]:
     shape, _ = _shape_at(loc)
+    if get_origin(shape) in (Union, types.UnionType):  # `X | None`: the keys of X
+        shape = next(arg for arg in get_args(shape) if arg is not type(None))
     keys = (
         list(shape.model_fields) if isinstance(shape, type) and issubclass(shape, BaseModel) else []
     )

@@ -1,5 +1,5 @@
 """The base of every spec model, in a module of its own so that section modules
-(`spec/iam_schema.py`, ...) and `spec/schema.py` can both import it."""
+(`spec/iam_schema.py`, `spec/baselines.py`, ...) and `spec/schema.py` can both import it."""
 
 from __future__ import annotations
 

@@ -1,0 +1,29 @@
+"""Kinds tagged when lz creates them, whose tags lz does not read back.
+
+AWS Config rules and budgets take tags at creation, but reading them back
+costs one call per resource (no list call returns them), which would make a
+no-change plan cost a call per rule and per budget. These kinds set
+ManagedBy, CreatedBy and the spec's tags at creation and leave tags out of
+the comparison afterwards; whether lz created a resource comes from state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from landingzone.resources.base import Change, Found, Kind
+
+if TYPE_CHECKING:
+    from landingzone.engine.state import ResourceRecord
+
+
+class TaggedAtCreationKind(Kind):
+    """Base class: the default diff, without `tags`."""
+
+    taggable = True
+
+    def diff(
+        self, desired: Mapping[str, Any], found: Found, record: ResourceRecord | None
+    ) -> list[Change]:
+        return super().diff({k: v for k, v in desired.items() if k != "tags"}, found, record)
