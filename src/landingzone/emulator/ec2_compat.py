@@ -22,6 +22,20 @@ behaviour for shared transit gateways:
   SearchTransitGatewayRoutes lists the attachment a static route goes to.
 - Route propagation adds a `propagated` route for each IPv4 CIDR of the VPC to
   the route table, and removes it when propagation stops or the attachment goes.
+  An attachment propagates to any number of route tables, once to each
+  (moto kept one propagation per attachment: disabling one broke the others).
+- CreateTransitGatewayVpcAttachment keeps its `transit-gateway-attachment` tags
+  (moto read them from the wrong resource type and dropped them).
+
+And in VPC route tables:
+
+- CreateRoute / ReplaceRoute to a transit gateway of the account or shared
+  with it routes to that gateway (moto dropped the target of a shared one);
+  an unknown gateway is `InvalidTransitGatewayID.NotFound`, an unknown NAT
+  gateway `InvalidNatGatewayID.NotFound` (moto made a route to nothing).
+- ModifyVpcEndpoint adding or removing route tables of a gateway endpoint adds
+  or removes the endpoint's prefix-list route in them, as CreateVpcEndpoint
+  and DeleteVpcEndpoints do.
 
 For speed, moto's catalogue of public AMIs is not loaded.
 """
@@ -34,12 +48,16 @@ import moto.ec2.urls
 from moto.core.responses import ActionResult
 from moto.ec2.exceptions import DuplicateTransitGatewayAttachmentError, InvalidTransitGatewayID
 from moto.ec2.models import EC2Backend, ec2_backends
+from moto.ec2.models.route_tables import Route
 from moto.ec2.models.transit_gateway import TransitGateway
 from moto.ec2.models.transit_gateway_attachments import (
     TransitGatewayAttachment,
     TransitGatewayVpcAttachment,
 )
-from moto.ec2.models.transit_gateway_route_tables import TransitGatewayRouteTable
+from moto.ec2.models.transit_gateway_route_tables import (
+    TransitGatewayRelations,
+    TransitGatewayRouteTable,
+)
 from moto.ec2.responses import EC2Response
 
 from landingzone.emulator.patching import overrides, routes_to, use_backend
@@ -117,6 +135,11 @@ def _propagate_routes(
                 "type": "propagated",
                 "transitGatewayAttachments": _route_target(attachment),
             }
+
+
+def _propagates(table: TransitGatewayRouteTable, attachment_id: str) -> bool:
+    """Whether an attachment propagates to a route table."""
+    return any(p.transitGatewayAttachmentId == attachment_id for p in table.route_table_propagation)
 
 
 def _withdraw_routes(attachment_id: str, table: TransitGatewayRouteTable) -> None:
@@ -327,40 +350,54 @@ class EC2CompatBackend(EC2Backend):
     def enable_transit_gateway_route_table_propagation(
         self, transit_gateway_attachment_id: str, transit_gateway_route_table_id: str
     ) -> Any:
-        """Propagate an available attachment's routes to a route table of this account."""
+        """Propagate an available attachment's routes to a route table of this account (an
+        attachment may propagate to several route tables, once to each)."""
         attachment = self._attachment(transit_gateway_attachment_id)
-        self._route_table(transit_gateway_route_table_id)
+        table = self._route_table(transit_gateway_route_table_id)
         if attachment.state != "available":
             raise EmulatorError(
                 "IncorrectState",
                 f"Transit Gateway Attachment {attachment.id} is in {attachment.state} state.",
             )
+        if _propagates(table, attachment.id):
+            raise EmulatorError(
+                "TransitGatewayRouteTablePropagation.Duplicate",
+                f"Transit Gateway Attachment {attachment.id} already propagates to {table.id}.",
+            )
         propagation = super().enable_transit_gateway_route_table_propagation(
             attachment.id, transit_gateway_route_table_id
         )
-        _propagate_routes(
-            attachment, self.transit_gateways_route_tables[transit_gateway_route_table_id]
-        )
+        _propagate_routes(attachment, table)
         return propagation
 
     @overrides
     def disable_transit_gateway_route_table_propagation(
         self, transit_gateway_attachment_id: str, transit_gateway_route_table_id: str
     ) -> Any:
-        """Stop propagating; the attachment's propagated routes leave the route table."""
-        self._attachment(transit_gateway_attachment_id)
+        """Stop propagating to one route table (the attachment's propagated routes leave it);
+        propagations to other route tables stay."""
+        attachment = self._attachment(transit_gateway_attachment_id)
         table = self._route_table(transit_gateway_route_table_id)
-        if transit_gateway_attachment_id not in self.transit_gateway_propagations:
+        if not _propagates(table, attachment.id):
             raise EmulatorError(
                 "TransitGatewayRouteTablePropagation.NotFound",
                 f"Transit Gateway Attachment {transit_gateway_attachment_id} does not propagate "
                 f"to {transit_gateway_route_table_id}.",
             )
-        propagation = super().disable_transit_gateway_route_table_propagation(
-            transit_gateway_attachment_id, transit_gateway_route_table_id
-        )
-        _withdraw_routes(transit_gateway_attachment_id, table)
-        return propagation
+        self.disable_route_table_propagation(attachment.id, table.id)
+        _withdraw_routes(attachment.id, table)
+        elsewhere = [
+            t for t in self.transit_gateways_route_tables.values() if _propagates(t, attachment.id)
+        ]
+        if elsewhere:
+            attachment.propagation = {
+                "state": "enabled",
+                "transitGatewayRouteTableId": elsewhere[0].id,
+            }
+        else:
+            self.disable_attachment_propagation(attachment.id)
+            self.transit_gateway_propagations.pop(attachment.id, None)
+        return TransitGatewayRelations(self, attachment.id, table.id, state="disabled")
 
     @overrides
     def create_transit_gateway_route(
@@ -388,9 +425,145 @@ class EC2CompatBackend(EC2Backend):
             route["transitGatewayAttachments"] = _route_target(attachment)
         return route
 
+    # -- VPC route tables -----------------------------------------------------------
+
+    def _route_gateway(self, gateway_id: str | None) -> TransitGateway | None:
+        return self._gateway(gateway_id) if gateway_id else None
+
+    def _check_nat_gateway(self, nat_gateway_id: str | None) -> None:
+        if nat_gateway_id and nat_gateway_id not in self.nat_gateways:
+            raise EmulatorError(
+                "InvalidNatGatewayID.NotFound", f"The Nat Gateway {nat_gateway_id} was not found"
+            )
+
+    @overrides
+    def create_route(
+        self,
+        route_table_id: str,
+        destination_cidr_block: str | None,
+        destination_ipv6_cidr_block: str | None = None,
+        destination_prefix_list_id: str | None = None,
+        local: bool = False,
+        gateway_id: str | None = None,
+        instance_id: str | None = None,
+        nat_gateway_id: str | None = None,
+        egress_only_igw_id: str | None = None,
+        transit_gateway_id: str | None = None,
+        interface_id: str | None = None,
+        vpc_peering_connection_id: str | None = None,
+        carrier_gateway_id: str | None = None,
+        vpc_endpoint_id: str | None = None,
+    ) -> Route:
+        """A route to a gateway of this account or shared with it, or to a NAT gateway
+        that exists."""
+        gateway = self._route_gateway(transit_gateway_id)
+        self._check_nat_gateway(nat_gateway_id)
+        route: Route = super().create_route(
+            route_table_id,
+            destination_cidr_block,
+            destination_ipv6_cidr_block,
+            destination_prefix_list_id,
+            local=local,
+            gateway_id=gateway_id,
+            instance_id=instance_id,
+            nat_gateway_id=nat_gateway_id,
+            egress_only_igw_id=egress_only_igw_id,
+            interface_id=interface_id,
+            vpc_peering_connection_id=vpc_peering_connection_id,
+            carrier_gateway_id=carrier_gateway_id,
+            vpc_endpoint_id=vpc_endpoint_id,
+        )
+        if gateway is not None:
+            route.transit_gateway = gateway
+        return route
+
+    @overrides
+    def replace_route(
+        self,
+        route_table_id: str,
+        destination_cidr_block: str,
+        destination_ipv6_cidr_block: str | None = None,
+        destination_prefix_list_id: str | None = None,
+        nat_gateway_id: str | None = None,
+        egress_only_igw_id: str | None = None,
+        transit_gateway_id: str | None = None,
+        gateway_id: str | None = None,
+        instance_id: str | None = None,
+        interface_id: str | None = None,
+        vpc_peering_connection_id: str | None = None,
+    ) -> Route:
+        """ReplaceRoute, with the same targets as `create_route`."""
+        gateway = self._route_gateway(transit_gateway_id)
+        self._check_nat_gateway(nat_gateway_id)
+        route: Route = super().replace_route(
+            route_table_id,
+            destination_cidr_block,
+            destination_ipv6_cidr_block,
+            destination_prefix_list_id,
+            nat_gateway_id,
+            egress_only_igw_id,
+            None,
+            gateway_id=gateway_id,
+            instance_id=instance_id,
+            interface_id=interface_id,
+            vpc_peering_connection_id=vpc_peering_connection_id,
+        )
+        route.transit_gateway = gateway
+        return route
+
+    @overrides
+    def modify_vpc_endpoint(
+        self,
+        vpc_id: str,
+        policy_doc: str,
+        add_subnets: list[str] | None,
+        remove_subnets: list[str] | None,
+        remove_route_tables: list[str] | None,
+        add_route_tables: list[str] | None,
+        add_security_groups: list[str] | None,
+        remove_security_groups: list[str] | None,
+    ) -> None:
+        """ModifyVpcEndpoint; a gateway endpoint's prefix-list route follows its route tables.
+
+        (`vpc_id` is moto's name for the endpoint's ID.)"""
+        endpoint = self.get_vpc_end_point(vpc_id)
+        prefix_list = endpoint.destination_prefix_list_id
+        before = set(endpoint.route_table_ids)
+        super().modify_vpc_endpoint(
+            vpc_id,
+            policy_doc,
+            add_subnets,
+            remove_subnets,
+            remove_route_tables,
+            add_route_tables,
+            add_security_groups,
+            remove_security_groups,
+        )
+        if not prefix_list:
+            return
+        after = set(endpoint.route_table_ids)
+        for table in sorted(after - before):
+            super().create_route(
+                table, None, gateway_id=endpoint.id, destination_prefix_list_id=prefix_list
+            )
+        for table in sorted(before - after):
+            self.delete_route(table, prefix_list)
+
 
 class EC2CompatResponse(EC2Response):
     """EC2's API with the operations on attachments to shared transit gateways."""
+
+    @overrides
+    def create_transit_gateway_vpc_attachment(self) -> ActionResult:
+        """CreateTransitGatewayVpcAttachment, keeping the attachment's tags."""
+        attachment = self.ec2_backend.create_transit_gateway_vpc_attachment(
+            transit_gateway_id=self._get_param("TransitGatewayId"),
+            vpc_id=self._get_param("VpcId"),
+            subnet_ids=self._get_param("SubnetIds", []),
+            tags=self._parse_tag_specification().get("transit-gateway-attachment", {}),
+            options=self._get_param("Options", {}),
+        )
+        return ActionResult({"TransitGatewayVpcAttachment": attachment})
 
     def accept_transit_gateway_vpc_attachment(self) -> ActionResult:
         """AcceptTransitGatewayVpcAttachment."""

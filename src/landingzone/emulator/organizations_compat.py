@@ -9,6 +9,7 @@ docs/emulator.md for the list.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -49,6 +50,11 @@ def refusal(code: str, message: str, reason: str | None = None) -> EmulatorError
     if reason is not None:
         error.Reason = reason  # type: ignore[attr-defined]
     return error
+
+
+# The server answers requests on threads: account creations are settled one at a time,
+# so two requests never complete (or fail) the same creation twice.
+_CREATIONS = threading.RLock()
 
 
 @dataclass
@@ -154,33 +160,38 @@ class OrganizationsCompatBackend(OrganizationsBackend):
         if self.org is None:
             raise AWSOrganizationsNotInUseException
         settings = CONTROLS.config.account_creation
-        in_progress = sum(r.state == "IN_PROGRESS" for r in self.create_account_requests.values())
-        if refusing() and in_progress >= settings.max_in_progress:
-            raise refusal(
-                "ConstraintViolationException",
-                "You attempted to exceed the number of accounts that can be in progress at a time.",
-                "ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED",
+        with _CREATIONS:
+            in_progress = sum(
+                r.state == "IN_PROGRESS" for r in self.create_account_requests.values()
             )
-        request = CreateAccountRequest(
-            id=utils.make_random_create_account_status_id(),
-            params=kwargs,
-            polls_left=settings.polls,
-            ready_at=time.time() + settings.seconds,
-        )
-        self.create_account_requests[request.id] = request
-        self.settle_account_creations()
+            if refusing() and in_progress >= settings.max_in_progress:
+                raise refusal(
+                    "ConstraintViolationException",
+                    "You attempted to exceed the number of accounts that can be in progress "
+                    "at a time.",
+                    "ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED",
+                )
+            request = CreateAccountRequest(
+                id=utils.make_random_create_account_status_id(),
+                params=kwargs,
+                polls_left=settings.polls,
+                ready_at=time.time() + settings.seconds,
+            )
+            self.create_account_requests[request.id] = request
+            self.settle_account_creations()
         return {"CreateAccountStatus": request.describe()}
 
     def settle_account_creations(self) -> None:
         """Complete every request that is due: create its account, or fail it as AWS would."""
-        for request in self.create_account_requests.values():
-            if not request.due:
-                continue
-            if refusing() and _email_in_use(request.params["Email"]):
-                request.finish(None, "EMAIL_ALREADY_EXISTS")
-                continue
-            status = super().create_account(**request.params)
-            request.finish(status["CreateAccountStatus"]["AccountId"])
+        with _CREATIONS:
+            for request in list(self.create_account_requests.values()):
+                if not request.due:
+                    continue
+                if refusing() and _email_in_use(request.params["Email"]):
+                    request.finish(None, "EMAIL_ALREADY_EXISTS")
+                    continue
+                status = super().create_account(**request.params)
+                request.finish(status["CreateAccountStatus"]["AccountId"])
 
     @overrides
     def describe_create_account_status(self, **kwargs: Any) -> dict[str, Any]:
