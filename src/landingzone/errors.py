@@ -6,6 +6,7 @@ Exit codes (also in docs/cli.md):
     1   error: invalid spec, AWS error, lock held, stale plan, refused approval
     2   `plan --detailed-exitcode` / `drift`: there are changes
     3   `check`: a property that must hold does not
+    4   `reach`: the source cannot reach the destination
     64  usage error (unknown flag, missing argument)
     130 interrupted (Ctrl-C / SIGTERM); state holds everything done so far
 """
@@ -19,6 +20,7 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_CHANGES = 2
 EXIT_CHECKS_FAILED = 3
+EXIT_UNREACHABLE = 4
 EXIT_USAGE = 64
 EXIT_INTERRUPTED = 130
 

@@ -19,6 +19,7 @@ from landingzone.errors import SpecInvalid, SpecProblem
 from landingzone.spec.access_check_rules import check_access_checks, declared_roles
 from landingzone.spec.baseline_checks import check_baselines
 from landingzone.spec.checks import check_spec
+from landingzone.spec.connection_checks import check_network
 from landingzone.spec.imports import read_sources
 from landingzone.spec.merge import merge_sources
 from landingzone.spec.placeholders import fill_org, substitute_org
@@ -79,6 +80,7 @@ def load_spec(path: str | Path) -> LoadedSpec:
     if validated.spec is not None:
         problems += check_spec(validated.spec, provenance, validated.skipped)
         problems += check_baselines(validated.spec, provenance, validated.skipped)
+        problems += check_network(validated.spec, provenance, validated.skipped)
         roles = declared_roles(validated.spec) if not problems else None
         problems += check_access_checks(validated.spec, provenance, roles=roles)
     if problems or validated.spec is None:

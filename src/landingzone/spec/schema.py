@@ -16,6 +16,7 @@ from pydantic import Field, model_validator
 from landingzone.spec.access_checks import AccessCheck
 from landingzone.spec.baselines import Baselines, Profile
 from landingzone.spec.iam_schema import Ci, Role
+from landingzone.spec.network import AddressPool, HostedZone, Network, Peering, TransitGateway
 from landingzone.spec.strict import StrictModel
 
 ACCOUNT_ID_PATTERN = r"^\d{12}$"
@@ -122,3 +123,9 @@ class Spec(StrictModel):
     # Access properties `lz check` proves (docs/access.md).
     checks: list[AccessCheck] = Field(default_factory=list)
     baselines: Baselines = Field(default_factory=Baselines)
+    # Networking (spec/network.py)
+    address_pools: dict[str, AddressPool] = Field(default_factory=dict)
+    networks: dict[str, Network] = Field(default_factory=dict)
+    peerings: dict[str, Peering] = Field(default_factory=dict)
+    transit_gateways: dict[str, TransitGateway] = Field(default_factory=dict)
+    dns: dict[str, HostedZone] = Field(default_factory=dict)

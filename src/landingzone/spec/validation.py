@@ -15,12 +15,13 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from landingzone.errors import SpecProblem
+from landingzone.spec.network import NETWORK_SECTIONS
 from landingzone.spec.provenance import Provenance
 from landingzone.spec.schema import Spec
 from landingzone.spec.schema_errors import problems_from_errors
 
 # Sections whose entries are independent: an invalid one can be left out.
-ENTRY_SECTIONS = ("accounts", "units", "policies", "roles")
+ENTRY_SECTIONS = ("accounts", "units", "policies", "roles", *NETWORK_SECTIONS)
 
 
 @dataclass

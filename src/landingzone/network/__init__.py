@@ -1,0 +1,1 @@
+"""Networking as the spec implies it: addresses, routes, segmentation, and reachability."""
