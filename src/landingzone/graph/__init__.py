@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from landingzone.graph.baselines import baseline_nodes
 from landingzone.graph.iam import iam_nodes
+from landingzone.graph.network import network_nodes
 from landingzone.graph.organization import is_protected, organization_nodes, state_names
 from landingzone.graph.targets import Where, account_depends, referenced_accounts
 from landingzone.resources.base import Node
@@ -27,6 +28,7 @@ SECTIONS: tuple[Callable[[Spec, Where], list[Node]], ...] = (
     organization_nodes,
     iam_nodes,
     baseline_nodes,
+    network_nodes,
 )
 
 

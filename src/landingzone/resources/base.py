@@ -251,6 +251,16 @@ KIND_MODULES = (
     "budgets",
     "kms",
     "log_bucket",
+    "vpc",
+    "route_tables",
+    "security_groups",
+    "endpoints",
+    "peering",
+    "transit_gateway",
+    "gateway_attachments",
+    "gateway_route_tables",
+    "ram",
+    "dns",
 )
 
 
