@@ -46,6 +46,7 @@ fmt: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/org_scale.py
 	$(BIN)/python benchmarks/export_scale.py
+	$(BIN)/python benchmarks/network_scale.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
