@@ -46,6 +46,13 @@ _EXPORTERS: dict[str, Exporter] = {}
 EXPORTER_MODULES = (
     "organization",
     "state_backend",
+    "baseline",
+    "roles",
+    "ci_federation",
+    "network",
+    "peering",
+    "transit_gateway",
+    "dns",
 )
 
 

@@ -1,0 +1,1 @@
+"""The baseline exporter: account baselines (being written)."""

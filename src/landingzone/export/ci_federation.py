@@ -1,0 +1,1 @@
+"""The ci_federation exporter: CI OIDC providers and deploy roles (being written)."""

@@ -1,0 +1,1 @@
+"""The network exporter: VPCs, subnets, route tables, gateways, endpoints (being written)."""

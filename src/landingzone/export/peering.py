@@ -1,0 +1,1 @@
+"""The peering exporter: VPC peering across accounts (being written)."""

@@ -1,0 +1,1 @@
+"""The roles exporter: cross-account roles and instance profiles (being written)."""
