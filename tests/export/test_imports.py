@@ -15,9 +15,17 @@ from tests.export.conftest import ALL_EXAMPLES, applied_copy, run_lz
 
 pytestmark = pytest.mark.e2e
 
+IAM_TYPES = {
+    "aws_iam_role",
+    "aws_iam_role_policy",
+    "aws_iam_role_policy_attachment",
+    "aws_iam_instance_profile",
+    "aws_iam_openid_connect_provider",
+}
 
-def expected_ids(aws: Aws, spec_dir: Path) -> Callable[[str, str, str | None], str]:
-    """The ID plain boto3 finds for a resource type, name and key."""
+
+def expected_ids(aws: Aws, spec_dir: Path) -> Callable[..., str]:
+    """The ID plain boto3 finds for a resource type, name, key (and stack, for IAM)."""
     spec = load_spec(spec_dir).spec
     org = aws.client("organizations")
     accounts = {key: aws.accounts()[a.name or key]["Id"] for key, a in spec.accounts.items()}
@@ -43,7 +51,36 @@ def expected_ids(aws: Aws, spec_dir: Path) -> Callable[[str, str, str | None], s
         )
         return str(ddb.describe_table(TableName=name)["Table"]["TableName"])
 
-    def expected(type_: str, name: str, key: str | None, id_: str) -> str:
+    def iam_id(type_: str, key: str, stack: Path) -> str:
+        """IAM is per account: look in the stack's own (live/<account>-<region>/iam)."""
+        account = stack.parent.name.removesuffix(f"-{spec.organization.home_region}")
+        iam = aws.client("iam", None if account == "management" else accounts[account])
+        if type_ == "aws_iam_role":
+            return str(iam.get_role(RoleName=key)["Role"]["RoleName"])
+        if type_ == "aws_iam_role_policy":
+            role, _, policy = key.partition(":")
+            got = iam.get_role_policy(RoleName=role, PolicyName=policy)
+            return f"{got['RoleName']}:{got['PolicyName']}"
+        if type_ == "aws_iam_role_policy_attachment":
+            role, _, policy = key.partition("/")
+            attached = iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]
+            arns = [p["PolicyArn"] for p in attached if p["PolicyName"] == policy]
+            assert len(arns) == 1, (key, attached)
+            return f"{role}/{arns[0]}"
+        if type_ == "aws_iam_instance_profile":
+            profile = iam.get_instance_profile(InstanceProfileName=key)["InstanceProfile"]
+            assert [r["RoleName"] for r in profile["Roles"]] == [key]  # its role, same name
+            return str(profile["InstanceProfileName"])
+        if type_ == "aws_iam_openid_connect_provider":
+            listed = iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]
+            arns = [p["Arn"] for p in listed if p["Arn"].endswith(f":oidc-provider/{key}")]
+            assert len(arns) == 1, (key, listed)
+            return str(arns[0])
+        raise AssertionError(f"no check for {type_}")
+
+    def expected(
+        type_: str, name: str, key: str | None, id_: str, stack: Path | None = None
+    ) -> str:
         if type_ == "aws_organizations_organization":
             return str(org.describe_organization()["Organization"]["Id"])
         if type_ == "aws_organizations_organizational_unit":
@@ -61,6 +98,9 @@ def expected_ids(aws: Aws, spec_dir: Path) -> Callable[[str, str, str | None], s
             return bucket(id_)
         if type_ == "aws_dynamodb_table":
             return table(id_)
+        if type_ in IAM_TYPES:
+            assert stack is not None and key is not None
+            return iam_id(type_, key, stack)
         raise AssertionError(f"no check for {type_}")
 
     return expected  # type: ignore[return-value]
@@ -77,7 +117,7 @@ def test_every_import_id_is_the_resource_that_exists(name: str, emulated: Emulat
     for stack in gates.root_modules(tmp_path / "repo"):
         for to, id_ in gates.imports(stack):
             _, type_, resource, key = gates.split_address(to)
-            assert id_ == expected(type_, resource, key, id_), to
+            assert id_ == expected(type_, resource, key, id_, stack), to
             checked += 1
     spec = load_spec(spec_dir).spec
     assert checked >= 1 + len(spec.accounts) + len(spec.policies) + 6

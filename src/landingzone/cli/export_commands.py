@@ -100,7 +100,7 @@ def ci_command(
     ],
     directory: DirArg = Path("."),
     branch: Annotated[
-        str, typer.Option("--branch", help="The branch applies run on (GitHub).")
+        str, typer.Option("--branch", help="The branch applies run on (the default branch).")
     ] = "main",
     profile: ProfileOpt = None,
     endpoint_url: EndpointOpt = None,
@@ -117,14 +117,17 @@ def ci_command(
     mode.json = as_json
     ws = open_spec(directory, profile, endpoint_url)
     inventory = inventory_of(ws)
-    stacks = ci_stacks(build_estate(inventory), inventory)
+    stacks = ci_stacks(build_estate(inventory), inventory, "github" if github else "gitlab", branch)
     files = github_files(stacks, branch) if github else gitlab_files(stacks)
     report = write_tree(out, files, "ci")
     if as_json:
         emit_json({"files": report.to_json(), "stacks": [s.path for s in stacks]})
         return
     for stack in stacks:
-        err.print(f"  {stack.path}: environment {stack.environment}, roles {stack.roles.apply}")
+        err.print(
+            f"  {stack.path}: environment {stack.environment}, "
+            f"plan role {stack.roles.plan}, apply role {stack.roles.apply}"
+        )
     _show_writes(report, out)
     protected = protected_environments(stacks)
     if protected and github:

@@ -4,8 +4,27 @@ One `CiStack` per root module: its directory, the paths whose changes
 trigger it (its own directory and every module it calls), its region, its
 environment, whether it is protected, and the roles CI assumes through OIDC.
 
-Roles, until the spec has a `ci` section (`ci_roles` is the one place that
-will read it): CI authenticates to the management account, where
+Roles (`ci_roles` is the one place that reads the spec's `ci` section). Every
+exported stack runs with management-account credentials: its provider and
+backend assume `organization.access_role`, which trusts the management
+account only. So a stack uses one of the spec's deploy roles when that role
+
+- is deployed to the management account and the stack runs there (a role in
+  a member account cannot assume the access roles: it could not even read
+  the state);
+- has `AdministratorAccess` attached (lz does not read what other managed
+  policies allow, and a permission profile is scoped to one account's
+  workloads, not to Organizations, the state bucket and the access roles);
+- has a provider of the pipeline's platform accepting the pipeline's
+  audience, `sts.amazonaws.com`;
+- trusts the job's subject, for this repository (a subject's repository is
+  this one when it is the `Repo` tag, or ends with `/<Repo tag>`): on
+  GitHub `repo:R:pull_request` for plans, `repo:R:environment:<environment>`
+  for applies; on GitLab `project_path:R:ref_type:branch:ref:<branch>` for
+  applies (GitLab plans run on merge requests' own branches, which no deploy
+  role may trust: plans always use the convention's role).
+
+Otherwise the convention: CI authenticates to the management account, where
 
 - `<org>-terraform-plan` plans pull requests (read access is enough), and
 - `<org>-terraform-<environment>` applies on the main branch, trusted only
@@ -18,18 +37,40 @@ No long-lived keys: the tokens are OIDC tokens, the credentials short-lived.
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from ruamel.yaml import YAML
 
+from landingzone.access.globs import Glob
 from landingzone.export.inventory import Inventory
+from landingzone.export.model import StackRef
 from landingzone.export.terraform import Estate
+from landingzone.graph.iam_documents import (
+    fill,
+    iam_layout,
+    managed_policy_arn,
+    partition,
+    provider_audiences,
+)
+from landingzone.resources.base import MANAGEMENT
 
 CHECKOUT = "actions/checkout@v4"
 SETUP_TERRAFORM = "hashicorp/setup-terraform@v3"
 AWS_CREDENTIALS = "aws-actions/configure-aws-credentials@v4"
 UPLOAD_ARTIFACT = "actions/upload-artifact@v4"
+
+Platform = Literal["github", "gitlab"]
+# The audience of the pipelines' tokens: configure-aws-credentials' default on
+# GitHub, the `id_tokens` aud of gitlab.py on GitLab.
+AUDIENCE = "sts.amazonaws.com"
+# The repository part of a subject: `repo:OWNER/NAME:...`, `project_path:GROUP/PROJECT:...`.
+SUBJECT_REPOSITORY = {
+    "github": re.compile(r"^repo:([^:]+):"),
+    "gitlab": re.compile(r"^project_path:([^:]+):"),
+}
 
 
 @dataclass(frozen=True)
@@ -53,15 +94,102 @@ class CiStack:
     roles: CiRoles
 
 
-def ci_roles(inventory: Inventory, environment: str) -> CiRoles:
-    """The roles of an environment (the documented convention; see the module docstring)."""
+@dataclass(frozen=True)
+class DeployRole:
+    """One of the spec's deploy roles that could run management-account stacks."""
+
+    arn: str
+    subjects: tuple[str, ...]  # as its trust policy lists them (`{account}` filled)
+
+    def trusts(self, subject: str) -> bool:
+        """Whether a token with this `sub` gets in (exact, or IAM's StringLike `*` `?`)."""
+        return any(Glob(pattern).matches(subject) for pattern in self.subjects)
+
+
+def deploy_roles(inventory: Inventory, platform: Platform) -> list[DeployRole]:
+    """The spec's deploy roles able to run a stack in the management account, by name
+    (see the module docstring: in management, AdministratorAccess, this platform's
+    provider accepting `sts.amazonaws.com`)."""
+    spec = inventory.spec
+    part = partition(spec.organization.home_region)
+    admin = managed_policy_arn(spec, "AdministratorAccess")
+    found = []
+    for role in iam_layout(spec).roles:
+        if role.where[:2] != ("ci", "deploy_roles") or role.account != MANAGEMENT:
+            continue
+        entry = spec.ci.deploy_roles[str(role.where[-1])]
+        provider = spec.ci.providers.get(entry.provider)
+        if provider is None or provider.type != platform:
+            continue
+        if AUDIENCE not in provider_audiences(provider):
+            continue
+        if admin not in role.desired["managed_policies"]:
+            continue
+        desired = role.desired
+        found.append(
+            DeployRole(
+                arn=f"arn:{part}:iam::{inventory.management_account_id}:role"
+                f"{desired['path']}{desired['name']}",
+                subjects=tuple(str(fill(s, spec, role.account)) for s in entry.subjects),
+            )
+        )
+    return sorted(found, key=lambda r: r.arn)
+
+
+def _repositories(role: DeployRole, platform: Platform, repo: str) -> list[str]:
+    """The repositories a role's subjects name that are this one (the `Repo` tag)."""
+    found = set()
+    for subject in role.subjects:
+        match = SUBJECT_REPOSITORY[platform].match(subject)
+        if match and (match[1] == repo or match[1].endswith(f"/{repo}")):
+            found.add(match[1])
+    return sorted(found)
+
+
+def job_subjects(
+    platform: Platform, repository: str, environment: str, branch: str
+) -> tuple[str | None, str]:
+    """The `sub` of the plan job (None: it varies by branch) and of the apply job."""
+    if platform == "github":
+        return (
+            f"repo:{repository}:pull_request",
+            f"repo:{repository}:environment:{environment}",
+        )
+    return None, f"project_path:{repository}:ref_type:branch:ref:{branch}"
+
+
+def ci_roles(
+    inventory: Inventory,
+    stack: StackRef,
+    environment: str,
+    platform: Platform = "github",
+    branch: str = "main",
+    candidates: Sequence[DeployRole] | None = None,
+) -> CiRoles:
+    """The roles a stack's jobs assume: the spec's deploy role that fits each job,
+    else the documented convention (see the module docstring)."""
     org = inventory.spec.organization.name
     base = f"arn:aws:iam::{inventory.management_account_id}:role/{org}-terraform"
-    return CiRoles(plan=f"{base}-plan", apply=f"{base}-{environment}")
+    plan, apply = f"{base}-plan", f"{base}-{environment}"
+    if stack.account != MANAGEMENT:
+        return CiRoles(plan=plan, apply=apply)
+    if candidates is None:
+        candidates = deploy_roles(inventory, platform)
+    fits: dict[str, str] = {}
+    for role in candidates:
+        for repository in _repositories(role, platform, inventory.repo):
+            subjects = job_subjects(platform, repository, environment, branch)
+            for job, subject in zip(("plan", "apply"), subjects, strict=True):
+                if subject is not None and role.trusts(subject):
+                    fits.setdefault(job, role.arn)
+    return CiRoles(plan=fits.get("plan", plan), apply=fits.get("apply", apply))
 
 
-def ci_stacks(estate: Estate, inventory: Inventory) -> list[CiStack]:
-    """Every stack of an export, in path order."""
+def ci_stacks(
+    estate: Estate, inventory: Inventory, platform: Platform = "github", branch: str = "main"
+) -> list[CiStack]:
+    """Every stack of an export, in path order, with its roles on `platform`."""
+    candidates = deploy_roles(inventory, platform)
     return [
         CiStack(
             id=root.stack.id,
@@ -70,7 +198,7 @@ def ci_stacks(estate: Estate, inventory: Inventory) -> list[CiStack]:
             region=root.stack.region,
             environment=root.environment,
             protected=root.protected,
-            roles=ci_roles(inventory, root.environment),
+            roles=ci_roles(inventory, root.stack, root.environment, platform, branch, candidates),
         )
         for root in estate.roots
     ]

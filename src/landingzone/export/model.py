@@ -57,6 +57,14 @@ class RemoteOutput:
 
 
 @dataclass(frozen=True)
+class ModuleOutput:
+    """An output of another module call in the same stack: `module.<module>.<output>`."""
+
+    module: str
+    output: str
+
+
+@dataclass(frozen=True)
 class Variable:
     """A module variable; root modules declare it too and set it in terraform.tfvars."""
 
@@ -103,6 +111,7 @@ class StackPart:
     module: Module
     values: Mapping[str, Any]  # terraform.tfvars: one per module variable not in `remote`
     remote: Mapping[str, RemoteOutput] = field(default_factory=dict)
+    inputs: Mapping[str, ModuleOutput] = field(default_factory=dict)  # from sibling modules
     imports: Sequence[Import] = ()
     pending: Sequence[str] = ()  # lz addresses with no state record: Terraform creates them
     protected: bool = False  # a node in it is protected (a change needs an approval)
@@ -110,9 +119,11 @@ class StackPart:
     def check(self) -> None:
         """Every module variable has exactly one source (a programming error otherwise)."""
         names = {v.name for v in self.module.variables}
-        given = set(self.values) | set(self.remote)
-        if names != given or set(self.values) & set(self.remote):
+        sources = (set(self.values), set(self.remote), set(self.inputs))
+        given = set().union(*sources)
+        if names != given or sum(map(len, sources)) != len(given):
             raise RuntimeError(
                 f"internal error: module {self.module.name} in {self.stack.path}: "
                 f"variables {sorted(names)}, given {sorted(self.values)} + {sorted(self.remote)}"
+                f" + {sorted(self.inputs)}"
             )

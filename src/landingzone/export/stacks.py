@@ -73,6 +73,11 @@ def assemble(parts: Iterable[StackPart], inventory: Inventory) -> list[RootModul
     for part in parts:
         part.check()
         grouped.setdefault(part.stack, []).append(part)
+    for stack, found in grouped.items():
+        called = {p.module.name for p in found}
+        missing = {i.module for p in found for i in p.inputs.values()} - called
+        if missing:
+            raise RuntimeError(f"internal error: {stack.path} reads modules it lacks: {missing}")
     return [
         RootModule(
             stack=stack,
@@ -228,9 +233,13 @@ def _module_call(stack: StackRef, part: StackPart, labels: Mapping[StackRef, str
     inputs: dict[str, Any] = {}
     for variable in part.module.variables:
         remote = part.remote.get(variable.name)
-        inputs[variable.name] = (
-            _remote_value(remote, labels) if remote else Raw(f"var.{variable.name}")
-        )
+        sibling = part.inputs.get(variable.name)
+        if remote:
+            inputs[variable.name] = _remote_value(remote, labels)
+        elif sibling:
+            inputs[variable.name] = Raw(f"module.{sibling.module}.{sibling.output}")
+        else:
+            inputs[variable.name] = Raw(f"var.{variable.name}")
     return block("module", part.module.name, body=(*attrs(source=source), BLANK, *attrs(**inputs)))
 
 

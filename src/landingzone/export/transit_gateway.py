@@ -1,1 +1,1 @@
-"""The transit_gateway exporter: transit gateways, RAM shares, attachments and route tables (being written)."""
+"""The transit_gateway exporter: gateways, RAM shares, attachments, route tables (being written)."""
