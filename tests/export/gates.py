@@ -137,6 +137,9 @@ def _body_problems(
     for name, value in body.items():
         if name in MARKERS or name in meta:
             continue
+        if name == "dynamic":  # dynamic "NAME" { for_each = ..., content { NAME's arguments } }
+            problems += _dynamic_problems(value, schema, where)
+            continue
         nested = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, dict)]
         if nested and all(v.get("__is_block__") for v in nested):
             if name not in schema.blocks:
@@ -146,4 +149,20 @@ def _body_problems(
                 problems += _body_problems(item, schema.blocks[name], f"{where}.{name}")
         elif name not in schema.attributes:
             problems.append(f"{where}: no argument {name}")
+    return problems
+
+
+def _dynamic_problems(value: list[dict[str, Any]], schema: BlockSchema, where: str) -> list[str]:
+    problems = []
+    for entry in value:
+        for name, body in entry.items():
+            if name not in schema.blocks:
+                problems.append(f"{where}: no block {name}")
+                continue
+            problems += [
+                f"{where}.dynamic.{name}: {a}"
+                for a in set(body) - {"for_each", "iterator", "labels", "content"} - MARKERS
+            ]
+            for content in body.get("content", []):
+                problems += _body_problems(content, schema.blocks[name], f"{where}.{name}")
     return problems

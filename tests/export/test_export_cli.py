@@ -59,11 +59,22 @@ def test_a_spec_change_rewrites_only_the_files_it_must_and_says_what_is_not_appl
     assert run_lz("export", "terraform", out, codewilling, "--json") == 0
     report = json.loads(capsys.readouterr().out)
     stack = "live/management-us-west-2/organization"
-    assert report["files"]["changed"] == [f"{stack}/imports.tf", f"{stack}/terraform.tfvars"]
-    assert report["files"]["created"] == report["files"]["removed"] == []
-    assert report["not_applied"] == [{"stack": stack, "resource": "account:qa"}]
+    archive = "live/shared-services-us-west-2/baseline"  # its log bucket lets qa's Config deliver
+    assert sorted(report["files"]["changed"]) == [
+        f"{stack}/imports.tf",
+        f"{stack}/terraform.tfvars",
+        f"{archive}/terraform.tfvars",
+    ]
+    created = report["files"]["created"]
+    assert created and all(path.startswith("live/qa-us-west-2/baseline/") for path in created)
+    assert report["files"]["removed"] == []
+    not_applied = {(item["stack"], item["resource"]) for item in report["not_applied"]}
+    assert (stack, "account:qa") in not_applied
+    assert {s for s, _ in not_applied} == {stack, "live/qa-us-west-2/baseline"}
     after = snapshot(out)
-    assert {k for k in after if after[k] != before[k]} == set(report["files"]["changed"])
+    rewritten = {k for k in before if after[k] != before[k]} - {".lz-export.json"}  # lz's list
+    assert rewritten == set(report["files"]["changed"])
+    assert set(after) - set(before) == set(created)
     imports = (out / stack / "imports.tf").read_text()
     assert "- account:qa" in imports
     assert 'aws_organizations_account.this["qa"]' not in imports

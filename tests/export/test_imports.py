@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +22,13 @@ IAM_TYPES = {
     "aws_iam_role_policy_attachment",
     "aws_iam_instance_profile",
     "aws_iam_openid_connect_provider",
+}
+
+
+# Stacks whose imports tests/export/stack_ids/<stack>.py checks, by stack name.
+STACK_CHECKS = {
+    path.stem: importlib.import_module(f"tests.export.stack_ids.{path.stem}").expected_id
+    for path in sorted((Path(__file__).parent / "stack_ids").glob("[a-z]*.py"))
 }
 
 
@@ -81,6 +89,9 @@ def expected_ids(aws: Aws, spec_dir: Path) -> Callable[..., str]:
     def expected(
         type_: str, name: str, key: str | None, id_: str, stack: Path | None = None
     ) -> str:
+        if stack is not None and stack.name in STACK_CHECKS:
+            assert key is not None
+            return STACK_CHECKS[stack.name](aws, accounts, type_, key, stack)
         if type_ == "aws_organizations_organization":
             return str(org.describe_organization()["Organization"]["Id"])
         if type_ == "aws_organizations_organizational_unit":

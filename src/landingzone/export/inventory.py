@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from landingzone.engine.plan import ACCOUNT_REF
+from landingzone.engine.session import Sessions
 from landingzone.engine.state import ResourceRecord
 from landingzone.engine.workflow import Workspace
 from landingzone.errors import LzError
@@ -48,10 +49,23 @@ class Inventory:
     records: Mapping[str, ResourceRecord]  # lz's state records by address
     management_account_id: str
     repo: str  # the `Repo` default tag
+    # Reads what lz's state does not hold (a NAT gateway's Elastic IP); None: no AWS access.
+    sessions: Sessions | None = None
 
     def record(self, address: str) -> ResourceRecord | None:
         """lz's state record of a node, if lz applied it."""
         return self.records.get(address)
+
+    def client(self, service: str, account: str, region: str) -> Any | None:
+        """A boto3 client in a spec account, for reads lz's state cannot answer.
+
+        None without AWS access or while the account does not exist yet.
+        """
+        account_id = self.account_id(account)
+        if self.sessions is None or account_id is None:
+            return None
+        member = None if account == MANAGEMENT else account_id
+        return self.sessions.client(service, member, region)
 
     def account_id(self, account: str) -> str | None:
         """An account's ID: known once lz created or adopted it (or the spec names it)."""
@@ -136,4 +150,5 @@ def inventory_of(ws: Workspace, repo: str | None = None) -> Inventory:
         records=dict(ws.store.doc.resources),
         management_account_id=ws.sessions.management_account_id,
         repo=repo or org.tags.get("Repo") or org.name,
+        sessions=ws.sessions,
     )

@@ -1,1 +1,452 @@
-"""The network exporter: VPCs, subnets, route tables, gateways, endpoints (being written)."""
+"""The network stack: each account's VPCs and what lives inside them, per account and region.
+
+Exports the kinds `vpc`, `subnet`, `route_table`, `route`, `internet_gateway`,
+`nat_gateway`, `vpc_endpoint` and `security_group` into `modules/network/`,
+called from `live/<account>-<region>/network/`. Keys are spec names: VPCs,
+internet and NAT gateways by network, subnets `<network>/<tier>/<zone>`,
+route tables `<network>/<tier>`, endpoints `<network>/<service>`, the
+endpoints' security group `<network>/endpoints`, routes
+`<network>/<tier>/<destination>`.
+
+Only routes to a gateway of the same VPC (internet, NAT) are in this stack:
+a route to a peering connection or a transit gateway needs the other side's
+ID, so it belongs to a stack that reads both (not exported yet, see
+docs/export.md). The NAT gateway's Elastic IP is not in lz's state: its
+allocation ID is read from AWS (DescribeNatGateways) for the import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from landingzone.export.hcl import BLANK, Comment, Item, Raw, attrs, block
+from landingzone.export.inventory import Inventory
+from landingzone.export.model import Import, Module, Output, StackPart, StackRef, Variable
+from landingzone.export.organization import exported_tags
+from landingzone.export.registry import Exporter, register
+from landingzone.resources.base import Node
+from landingzone.resources.endpoints import GATEWAY
+from landingzone.resources.network_addresses import parse
+
+STACK = "network"
+# Route targets inside the VPC, by the kind of the target's address: the route's argument.
+LOCAL_TARGETS = {"internet_gateway": "gateway_id", "nat_gateway": "nat_gateway_id"}
+
+
+def key_of(address: str) -> str:
+    """The for_each key of a networking address: its path after account and region."""
+    return parse(address).rest
+
+
+def network_of(address: str) -> str:
+    """The network an address belongs to."""
+    return key_of(address).split("/", 1)[0]
+
+
+TAGS = "map(string)"
+VARIABLES = (
+    Variable("vpcs", f"map(object({{\ncidr = string\ntags = {TAGS}\n}}))", "VPCs by network name"),
+    Variable(
+        "subnets",
+        f"map(object({{\nnetwork = string\ncidr = string\nzone = string\ntags = {TAGS}\n}}))",
+        "Subnets by <network>/<tier>/<zone>; zone is the availability zone",
+    ),
+    Variable(
+        "route_tables",
+        f"map(object({{\nnetwork = string\nsubnets = list(string)\ntags = {TAGS}\n}}))",
+        "Route tables by <network>/<tier>, with the subnets (keys) associated with them",
+    ),
+    Variable(
+        "internet_gateways",
+        f"map(object({{\ntags = {TAGS}\n}}))",
+        "Internet gateways by network (attached to its VPC)",
+    ),
+    Variable(
+        "nat_gateways",
+        f"map(object({{\nsubnet = string\ntags = {TAGS}\n}}))",
+        "NAT gateways by network, each in a subnet (key) with its own Elastic IP",
+    ),
+    Variable(
+        "security_groups",
+        f"map(object({{\nnetwork = string\nname = string\ndescription = string\n"
+        f"ingress = list(object({{\nprotocol = string\nfrom_port = number\nto_port = number\n"
+        f"cidr_blocks = list(string)\n}}))\ntags = {TAGS}\n}}))",
+        "Security groups by <network>/<name> (the interface endpoints' group)",
+    ),
+    Variable(
+        "endpoints",
+        f"map(object({{\nnetwork = string\nservice = string\ntype = string\n"
+        f"route_tables = list(string)\nsubnets = list(string)\nsecurity_groups = list(string)\n"
+        f"private_dns = bool\ntags = {TAGS}\n}}))",
+        "VPC endpoints by <network>/<service>: Gateway ones in route tables (keys), "
+        "Interface ones in subnets with security groups (keys)",
+    ),
+    Variable(
+        "routes",
+        "map(object({\nroute_table = string\ndestination = string\ntarget_type = string\n"
+        "target = string\n}))",
+        "Routes by <network>/<tier>/<destination>, to an internet_gateway or nat_gateway "
+        "(target: its network)",
+    ),
+)
+
+
+def _ids(resource: str, attribute: str = "id") -> str:
+    return f"{{ for key, item in {resource} : key => item.{attribute} }}"
+
+
+OUTPUTS = (
+    Output("vpc_ids", _ids("aws_vpc.this"), "VPC IDs by network"),
+    Output("vpc_cidrs", _ids("aws_vpc.this", "cidr_block"), "VPC CIDR blocks by network"),
+    Output("subnet_ids", _ids("aws_subnet.this"), "Subnet IDs by <network>/<tier>/<zone>"),
+    Output("route_table_ids", _ids("aws_route_table.this"), "Route table IDs by <network>/<tier>"),
+)
+
+
+def _resource(type_: str, for_each: str, **arguments: Any) -> list[Item]:
+    return [
+        block(
+            "resource",
+            type_,
+            "this",
+            body=(*attrs(for_each=Raw(for_each)), BLANK, *attrs(**arguments)),
+        )
+    ]
+
+
+def _main() -> list[Item]:
+    vpc = "aws_vpc.this[each.value.network].id"
+    interface = 'each.value.type == "Interface"'
+    return [
+        block(
+            "locals",
+            body=attrs(
+                associations=Raw(
+                    "merge([for table, item in var.route_tables : "
+                    "{ for subnet in item.subnets : subnet => table }]...)"
+                )
+            ),
+        ),
+        *_resource(
+            "aws_vpc",
+            "var.vpcs",
+            cidr_block=Raw("each.value.cidr"),
+            enable_dns_support=True,
+            enable_dns_hostnames=True,
+            tags=Raw("each.value.tags"),
+        ),
+        *_resource(
+            "aws_subnet",
+            "var.subnets",
+            vpc_id=Raw(vpc),
+            cidr_block=Raw("each.value.cidr"),
+            availability_zone=Raw("each.value.zone"),
+            tags=Raw("each.value.tags"),
+        ),
+        Comment("Routes are aws_route resources of their own, as lz keeps them."),
+        *_resource(
+            "aws_route_table", "var.route_tables", vpc_id=Raw(vpc), tags=Raw("each.value.tags")
+        ),
+        *_resource(
+            "aws_route_table_association",
+            "local.associations",
+            subnet_id=Raw("aws_subnet.this[each.key].id"),
+            route_table_id=Raw("aws_route_table.this[each.value].id"),
+        ),
+        *_resource(
+            "aws_internet_gateway",
+            "var.internet_gateways",
+            vpc_id=Raw("aws_vpc.this[each.key].id"),
+            tags=Raw("each.value.tags"),
+        ),
+        *_resource("aws_eip", "var.nat_gateways", domain="vpc", tags=Raw("each.value.tags")),
+        *_resource(
+            "aws_nat_gateway",
+            "var.nat_gateways",
+            allocation_id=Raw("aws_eip.this[each.key].id"),
+            subnet_id=Raw("aws_subnet.this[each.value.subnet].id"),
+            tags=Raw("each.value.tags"),
+        ),
+        block(
+            "resource",
+            "aws_security_group",
+            "this",
+            body=(
+                *attrs(for_each=Raw("var.security_groups")),
+                BLANK,
+                *attrs(
+                    name=Raw("each.value.name"),
+                    description=Raw("each.value.description"),
+                    vpc_id=Raw(vpc),
+                ),
+                BLANK,
+                block(
+                    "dynamic",
+                    "ingress",
+                    body=(
+                        *attrs(for_each=Raw("each.value.ingress")),
+                        BLANK,
+                        block(
+                            "content",
+                            body=attrs(
+                                protocol=Raw("ingress.value.protocol"),
+                                from_port=Raw("ingress.value.from_port"),
+                                to_port=Raw("ingress.value.to_port"),
+                                cidr_blocks=Raw("ingress.value.cidr_blocks"),
+                            ),
+                        ),
+                    ),
+                ),
+                BLANK,
+                *attrs(tags=Raw("each.value.tags")),
+            ),
+        ),
+        *_resource(
+            "aws_vpc_endpoint",
+            "var.endpoints",
+            vpc_id=Raw(vpc),
+            service_name=Raw("each.value.service"),
+            vpc_endpoint_type=Raw("each.value.type"),
+            route_table_ids=Raw(
+                f"{interface} ? null : "
+                "[for table in each.value.route_tables : aws_route_table.this[table].id]"
+            ),
+            subnet_ids=Raw(
+                f"{interface} ? "
+                "[for subnet in each.value.subnets : aws_subnet.this[subnet].id] : null"
+            ),
+            security_group_ids=Raw(
+                f"{interface} ? "
+                "[for group in each.value.security_groups : aws_security_group.this[group].id]"
+                " : null"
+            ),
+            private_dns_enabled=Raw(f"{interface} ? each.value.private_dns : null"),
+            tags=Raw("each.value.tags"),
+        ),
+        *_resource(
+            "aws_route",
+            "var.routes",
+            route_table_id=Raw("aws_route_table.this[each.value.route_table].id"),
+            destination_cidr_block=Raw("each.value.destination"),
+            gateway_id=Raw(
+                'each.value.target_type == "internet_gateway" ? '
+                "aws_internet_gateway.this[each.value.target].id : null"
+            ),
+            nat_gateway_id=Raw(
+                'each.value.target_type == "nat_gateway" ? '
+                "aws_nat_gateway.this[each.value.target].id : null"
+            ),
+        ),
+    ]
+
+
+MODULE = Module(
+    name="network",
+    description="VPCs, subnets, route tables, gateways, endpoints and local routes",
+    variables=VARIABLES,
+    main=_main(),
+    outputs=OUTPUTS,
+)
+
+
+def is_local_route(node: Node) -> bool:
+    """Whether a route goes to a gateway of its own VPC (the network stack's routes)."""
+    return parse(node.desired["target"]).kind in LOCAL_TARGETS
+
+
+def _tags(node: Node) -> dict[str, Any]:
+    return {"tags": exported_tags(node.desired["tags"])}
+
+
+def _vpc(node: Node) -> dict[str, Any]:
+    return {"cidr": node.desired["cidr"], **_tags(node)}
+
+
+def _subnet(node: Node) -> dict[str, Any]:
+    desired = node.desired
+    return {
+        "network": network_of(node.address),
+        "cidr": desired["cidr"],
+        "zone": desired["zone"],
+        **_tags(node),
+    }
+
+
+def _route_table(node: Node) -> dict[str, Any]:
+    subnets = [key_of(s) for s in node.desired["subnets"]]
+    return {"network": network_of(node.address), "subnets": subnets, **_tags(node)}
+
+
+def _nat(node: Node) -> dict[str, Any]:
+    return {"subnet": key_of(node.desired["subnet"]), **_tags(node)}
+
+
+def _security_group(node: Node) -> dict[str, Any]:
+    desired = node.desired
+    ingress = [
+        {
+            "protocol": rule["protocol"],
+            "from_port": rule["from"],
+            "to_port": rule["to"],
+            "cidr_blocks": [rule["source"]],
+        }
+        for rule in desired["ingress"]
+    ]
+    return {
+        "network": network_of(node.address),
+        "name": desired["name"],
+        "description": desired["description"],
+        "ingress": ingress,
+        **_tags(node),
+    }
+
+
+def _endpoint(node: Node) -> dict[str, Any]:
+    desired = node.desired
+    gateway = desired["type"] == GATEWAY
+    return {
+        "network": network_of(node.address),
+        "service": desired["service"],
+        "type": desired["type"],
+        "route_tables": [key_of(t) for t in desired.get("route_tables", [])],
+        "subnets": [key_of(s) for s in desired.get("subnets", [])],
+        "security_groups": [key_of(g) for g in desired.get("security_groups", [])],
+        "private_dns": False if gateway else bool(desired["private_dns"]),
+        **_tags(node),
+    }
+
+
+def _route(node: Node) -> dict[str, Any]:
+    desired = node.desired
+    target = parse(desired["target"])
+    return {
+        "route_table": key_of(desired["route_table"]),
+        "destination": desired["destination"],
+        "target_type": target.kind,
+        "target": key_of(desired["target"]),
+    }
+
+
+# Each kind: (module variable, its Terraform resource, the value of one node).
+KINDS: dict[str, tuple[str, str, Callable[[Node], dict[str, Any]]]] = {
+    "vpc": ("vpcs", "aws_vpc.this", _vpc),
+    "subnet": ("subnets", "aws_subnet.this", _subnet),
+    "route_table": ("route_tables", "aws_route_table.this", _route_table),
+    "internet_gateway": ("internet_gateways", "aws_internet_gateway.this", _tags),
+    "nat_gateway": ("nat_gateways", "aws_nat_gateway.this", _nat),
+    "security_group": ("security_groups", "aws_security_group.this", _security_group),
+    "vpc_endpoint": ("endpoints", "aws_vpc_endpoint.this", _endpoint),
+    "route": ("routes", "aws_route.this", _route),
+}
+
+
+def import_id(node: Node, record_id: str) -> str:
+    """Terraform's import ID from lz's record: routes are `<table>|<cidr>` to lz."""
+    if node.kind == "route":
+        table, _, destination = record_id.partition("|")
+        return f"{table}_{destination}"
+    return record_id
+
+
+def elastic_ips(
+    inventory: Inventory, account: str, region: str, nat_ids: list[str]
+) -> dict[str, str]:
+    """The allocation ID of each NAT gateway's Elastic IP (by gateway ID), read from AWS."""
+    client = inventory.client("ec2", account, region) if nat_ids else None
+    if client is None:
+        return {}
+    found = client.describe_nat_gateways(NatGatewayIds=nat_ids)["NatGateways"]
+    return {
+        gateway["NatGatewayId"]: address["AllocationId"]
+        for gateway in found
+        for address in gateway.get("NatGatewayAddresses", [])[:1]
+        if address.get("AllocationId")
+    }
+
+
+class _Builder:
+    """The values, imports and pending nodes of one network stack."""
+
+    def __init__(self, inventory: Inventory, stack: StackRef) -> None:
+        self.inventory = inventory
+        self.stack = stack
+        self.values: dict[str, dict[str, Any]] = {v.name: {} for v in VARIABLES}
+        self.imports: list[Import] = []
+        self.pending: list[str] = []
+
+    def add(self, node: Node) -> None:
+        variable, resource, value = KINDS[node.kind]
+        key = key_of(node.address)
+        self.values[variable][key] = value(node)
+        record = self.inventory.record(node.address)
+        if record is None:
+            self.pending.append(node.address)
+            return
+        self.imports.append(Import(resource, key, import_id(node, record.id), node.address))
+        if node.kind == "route_table":
+            self._associations(node, record.attrs.get("subnets", []), record.id)
+
+    def _associations(self, table: Node, associated: Sequence[str], table_id: str) -> None:
+        for subnet in table.desired["subnets"]:
+            record = self.inventory.record(subnet)
+            key = key_of(subnet)
+            if record is None or subnet not in associated:
+                self.pending.append(f"route table association {key}")
+            else:
+                resource = "aws_route_table_association.this"
+                self.imports.append(Import(resource, key, f"{record.id}/{table_id}", table.address))
+
+    def add_elastic_ips(self, nats: Sequence[Node]) -> None:
+        records = {n.address: self.inventory.record(n.address) for n in nats}
+        ids = sorted(r.id for r in records.values() if r is not None)
+        allocations = elastic_ips(self.inventory, self.stack.account, self.stack.region, ids)
+        for node in nats:
+            record = records[node.address]
+            allocation = allocations.get(record.id) if record else None
+            key = key_of(node.address)
+            if allocation is None:
+                self.pending.append(f"elastic IP {key}")
+            else:
+                self.imports.append(Import("aws_eip.this", key, allocation, node.address))
+
+    def part(self, nodes: Sequence[Node]) -> StackPart:
+        values = {name: dict(sorted(entries.items())) for name, entries in self.values.items()}
+        return StackPart(
+            stack=self.stack,
+            module=MODULE,
+            values=values,
+            imports=sorted(self.imports, key=lambda i: (i.resource, i.key or "")),
+            pending=self.pending,
+            protected=any(n.protected for n in nodes),
+        )
+
+
+@register
+class NetworkExporter(Exporter):
+    """Each account's VPCs and their parts, one network stack per account and region."""
+
+    name = "network"
+    kinds = frozenset(KINDS)
+
+    def handles(self, node: Node) -> bool:
+        """Every node of its kinds but routes to a peering or a transit gateway."""
+        return node.kind != "route" or is_local_route(node)
+
+    def module(self) -> Module:
+        return MODULE
+
+    def parts(self, nodes: Sequence[Node], inventory: Inventory) -> list[StackPart]:
+        by_stack: dict[StackRef, list[Node]] = {}
+        for node in nodes:
+            assert node.region is not None
+            stack = StackRef(node.account, node.region, STACK)
+            by_stack.setdefault(stack, []).append(node)
+        parts = []
+        for stack, found in sorted(by_stack.items()):
+            builder = _Builder(inventory, stack)
+            for node in sorted(found, key=lambda n: n.address):
+                builder.add(node)
+            builder.add_elastic_ips([n for n in found if n.kind == "nat_gateway"])
+            parts.append(builder.part(found))
+        return parts

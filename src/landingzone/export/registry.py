@@ -31,6 +31,15 @@ class Exporter:
     name: ClassVar[str]  # the concern: modules/<name>/ and the module call's label
     kinds: ClassVar[frozenset[str]]  # the node kinds it exports
 
+    def handles(self, node: Node) -> bool:
+        """Whether this exporter exports a node of one of its kinds (default: every one).
+
+        A kind that several concerns share (a route: to a gateway of its VPC,
+        to a peering connection, to a transit gateway) is claimed by each of
+        them, and each takes only its own nodes.
+        """
+        return True
+
     def module(self) -> Module:
         """The reusable module (the same for every landing zone)."""
         raise NotImplementedError
@@ -56,11 +65,26 @@ EXPORTER_MODULES = (
 )
 
 
+def _selective(cls: type[Exporter]) -> bool:
+    """Whether an exporter takes only some nodes of its kinds (it overrides `handles`)."""
+    return cls.handles is not Exporter.handles
+
+
 def register(cls: type[Exporter]) -> type[Exporter]:
-    """Class decorator: make an exporter known; a kind may be claimed by one exporter only."""
-    claimed = {kind for e in _EXPORTERS.values() if e.name != cls.name for kind in e.kinds}
-    if claimed & cls.kinds:
-        raise RuntimeError(f"exporter {cls.name}: kinds {sorted(claimed & cls.kinds)} taken")
+    """Class decorator: make an exporter known.
+
+    A kind may be claimed by one exporter only, unless every exporter that
+    claims it chooses its nodes with `handles`.
+    """
+    shared = frozenset().union(
+        *(
+            e.kinds & cls.kinds
+            for e in _EXPORTERS.values()
+            if e.name != cls.name and not (_selective(type(e)) and _selective(cls))
+        )
+    )
+    if shared:
+        raise RuntimeError(f"exporter {cls.name}: kinds {sorted(shared)} taken")
     _EXPORTERS[cls.name] = cls()
     return cls
 

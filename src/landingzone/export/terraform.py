@@ -16,7 +16,7 @@ class Estate:
 
     files: dict[str, str]  # relative path -> content
     roots: list[RootModule]
-    unexported: list[str]  # node kinds no exporter claims (not in the export)
+    unexported: list[str]  # node kinds with nodes no exporter takes (not in the export)
 
     @property
     def imports(self) -> int:
@@ -37,10 +37,10 @@ class Estate:
 def build_estate(inventory: Inventory) -> Estate:
     """Run every exporter over its kinds' nodes and assemble the root modules."""
     parts: list[StackPart] = []
-    claimed: set[str] = set()
+    taken: set[str] = set()
     for exporter in exporters():
-        claimed |= exporter.kinds
-        nodes = [n for n in inventory.nodes if n.kind in exporter.kinds]
+        nodes = [n for n in inventory.nodes if n.kind in exporter.kinds and exporter.handles(n)]
+        taken |= {n.address for n in nodes}
         if nodes:
             parts.extend(exporter.parts(nodes, inventory))
     roots = assemble(parts, inventory)
@@ -50,5 +50,5 @@ def build_estate(inventory: Inventory) -> Estate:
         files.update(module_files(module))
     for root in roots:
         files.update(root_files(root, backend, inventory))
-    unexported = sorted({n.kind for n in inventory.nodes} - claimed)
+    unexported = sorted({n.kind for n in inventory.nodes if n.address not in taken})
     return Estate(files=dict(sorted(files.items())), roots=roots, unexported=unexported)
