@@ -111,6 +111,9 @@ class StackPart:
     module: Module
     values: Mapping[str, Any]  # terraform.tfvars: one per module variable not in `remote`
     remote: Mapping[str, RemoteOutput] = field(default_factory=dict)
+    # Map variables whose entries each read another stack's output (a peer VPC's ID
+    # from each peer account's network stack), by variable, then by map key.
+    remote_maps: Mapping[str, Mapping[str, RemoteOutput]] = field(default_factory=dict)
     inputs: Mapping[str, ModuleOutput] = field(default_factory=dict)  # from sibling modules
     imports: Sequence[Import] = ()
     pending: Sequence[str] = ()  # lz addresses with no state record: Terraform creates them
@@ -119,11 +122,14 @@ class StackPart:
     def check(self) -> None:
         """Every module variable has exactly one source (a programming error otherwise)."""
         names = {v.name for v in self.module.variables}
-        sources = (set(self.values), set(self.remote), set(self.inputs))
+        sources = (set(self.values), set(self.remote), set(self.remote_maps), set(self.inputs))
         given = set().union(*sources)
         if names != given or sum(map(len, sources)) != len(given):
             raise RuntimeError(
                 f"internal error: module {self.module.name} in {self.stack.path}: "
-                f"variables {sorted(names)}, given {sorted(self.values)} + {sorted(self.remote)}"
-                f" + {sorted(self.inputs)}"
+                f"variables {sorted(names)}, given {' + '.join(str(sorted(s)) for s in sources)}"
             )
+
+    def remote_reads(self) -> list[RemoteOutput]:
+        """Every other stack's output this call reads."""
+        return [*self.remote.values(), *(r for m in self.remote_maps.values() for r in m.values())]

@@ -61,7 +61,7 @@ class RootModule:
     @property
     def reads(self) -> list[StackRef]:
         """The stacks whose outputs it reads."""
-        refs = {r.stack for part in self.parts for r in part.remote.values()}
+        refs = {r.stack for part in self.parts for r in part.remote_reads()}
         if self.account_id is not None:
             refs.add(self.account_id.stack)
         return sorted(refs)
@@ -233,9 +233,14 @@ def _module_call(stack: StackRef, part: StackPart, labels: Mapping[StackRef, str
     inputs: dict[str, Any] = {}
     for variable in part.module.variables:
         remote = part.remote.get(variable.name)
+        remote_map = part.remote_maps.get(variable.name)
         sibling = part.inputs.get(variable.name)
         if remote:
             inputs[variable.name] = _remote_value(remote, labels)
+        elif remote_map is not None:
+            inputs[variable.name] = {
+                key: _remote_value(ref, labels) for key, ref in sorted(remote_map.items())
+            }
         elif sibling:
             inputs[variable.name] = Raw(f"module.{sibling.module}.{sibling.output}")
         else:
