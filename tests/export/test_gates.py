@@ -10,6 +10,7 @@ the vendored GitHub workflow and GitLab CI schemas.
 
 from __future__ import annotations
 
+import graphlib
 import json
 import shutil
 import subprocess
@@ -60,6 +61,29 @@ def test_every_file_parses_and_every_import_names_a_module_resource(name: str, t
     for stack in stacks:
         assert gates.import_problems(stack) == []
         assert gates.imports(stack), f"{stack} imports nothing"
+
+
+@pytest.mark.parametrize("name", ALL_EXAMPLES)
+def test_stacks_read_each_other_without_a_cycle_and_only_stacks_that_exist(name: str, trees):
+    """A stack can plan only once the stacks it reads are applied: that order must exist."""
+    tree = trees[name]
+    keys = {}  # state key -> stack directory
+    reads: dict[str, set[str]] = {}
+    for stack in gates.root_modules(tree):
+        backend = gates.parse(stack / "backend.tf")["terraform"][0]["backend"][0]["s3"]
+        keys[backend["key"]] = stack.relative_to(tree).as_posix()
+        remote = stack / "remote_state.tf"
+        found = gates.parse(remote).get("data", []) if remote.exists() else []
+        reads[keys[backend["key"]]] = {
+            body["config"]["key"]
+            for data in found
+            for body in data["terraform_remote_state"].values()
+        }
+    assert all(k in keys for read in reads.values() for k in read), "reads a stack not exported"
+    graph = {stack: {keys[k] for k in read} for stack, read in reads.items()}
+    order = list(graphlib.TopologicalSorter(graph).static_order())  # CycleError on a cycle
+    assert sorted(order) == sorted(keys.values())
+    assert any(graph.values()), "no stack reads another: the check would prove nothing"
 
 
 @pytest.fixture(scope="module")
