@@ -57,6 +57,16 @@ def test_mutating_actions_and_passrole_on_any_resource() -> None:
     assert found["passrole-any-resource"]
 
 
+def test_an_action_aws_authorizes_only_on_any_resource_is_not_a_finding_when_named() -> None:
+    named = orgs.role(
+        "dev", "zones", TRUST_DEV, inline=[orgs.allow("route53:CreateHostedZone", "*")]
+    )
+    assert "mutating-any-resource" not in rules(named)
+    pattern = orgs.role("dev", "zones", TRUST_DEV, inline=[orgs.allow("route53:Create*", "*")])
+    [message] = rules(pattern)["mutating-any-resource"]
+    assert "route53:CreateHostedZone" in message  # the pattern reaches scopable ones too
+
+
 def test_trusts_open_to_anyone_or_any_subject() -> None:
     anyone = orgs.role(
         "dev",

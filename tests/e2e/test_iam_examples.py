@@ -62,13 +62,16 @@ def test_coalition_github_oidc_roles_follow_seed_001(lz, example, emulator: Emul
             f"arn:aws:iam::{ids[env]}:role/coalition-*"
             in (statements["IamPrefixedResources"]["Resource"])
         )
-        assert statements["AccountlessServices"]["Action"] == [
-            "s3:*",
-            "route53:*",
-            "apigateway:*",
-            "ce:*",
-            "cloudformation:*",
+        # The seed's "truly global services", scoped: S3 to coalition-* buckets, Route 53
+        # and API Gateway to their own resources; nothing changes anything on "*".
+        assert statements["AccountlessResources"]["Action"] == ["s3:*", "route53:*", "apigateway:*"]
+        assert statements["AccountlessResources"]["Resource"] == [
+            "arn:aws:s3:::coalition-*",
+            "arn:aws:route53:::*",
+            "arn:aws:apigateway:us-east-1::*",
         ]
+        broad = [s["Sid"] for s in statements.values() if s["Resource"] == "*"]
+        assert broad == ["ServiceReadOnly", "IamReadOnly"]
         # sts:AssumeRole toward the shared account's peering accepter: prod and dev only.
         assume = policies.get("lz-assume-roles")
         if env == "shared":

@@ -76,7 +76,7 @@ def test_sim_prints_the_environment_and_stops_on_a_signal(
     sim.send_signal(stop_signal)
     _, stderr = sim.communicate(timeout=10)
     assert sim.returncode == 0
-    assert "lz plan examples/minimal" in stderr
+    assert "lz plan examples/codewilling" in stderr
     assert "stopped" in stderr
 
 

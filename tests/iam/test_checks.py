@@ -169,15 +169,30 @@ def test_not_action_on_any_resource_is_refused(write_spec, iam_files, problems_o
     ]
 
 
-def test_a_profile_grants_on_any_resource_only_for_accountless_services(
-    write_spec, iam_files, problems_of
+@pytest.mark.parametrize("service", ["lambda", "cloudformation", "ce"])
+def test_unscoped_services_are_only_those_with_accountless_arns(
+    write_spec, iam_files, problems_of, service
 ):
-    files = edit(iam_files, "ci.yaml", "unscoped_services: [s3]", "unscoped_services: [s3, ec2]")
+    files = edit(
+        iam_files, "ci.yaml", "unscoped_services: [s3]", f"unscoped_services: [s3, {service}]"
+    )
     assert problems_of(write_spec(files)) == [
-        'ci.yaml:11: profile "app": unscoped_services "ec2": its ARNs name an account: scope it '
-        "with regional_services or global_services (unscoped_services may only list apigateway, "
-        "ce, cloudformation, route53, s3)"
+        f'ci.yaml:11: profile "app": unscoped_services "{service}": its ARNs name an account: '
+        "scope it with regional_services or global_services (unscoped_services may only list "
+        "services with resources whose ARNs carry no account, such as s3, route53 and apigateway)"
     ]
+
+
+def test_an_action_aws_authorizes_only_on_any_resource_may_be_granted_there_by_name(
+    write_spec, iam_files, problems_of, load_ok
+):
+    # route53:CreateHostedZone has no resource types: "*" is as narrow as it gets. A
+    # pattern reaching it (route53:Create*) also reaches scopable actions: refused.
+    named = edit(iam_files, "roles.yaml", '"s3:Get*", "s3:List*"', '"route53:CreateHostedZone"')
+    load_ok(write_spec(named))
+    pattern = edit(iam_files, "roles.yaml", '"s3:Get*", "s3:List*"', '"route53:Create*"')
+    [problem] = problems_of(write_spec(pattern))
+    assert 'route53:Create* on Resource "*" may change any resource' in problem
 
 
 @pytest.mark.parametrize("field", ["regional_services", "global_services", "unscoped_services"])

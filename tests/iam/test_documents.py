@@ -276,9 +276,34 @@ def test_a_permission_profile_follows_the_scoping_tables(write_spec, iam_files, 
         "Action": ["lambda:*"],
         "Resource": ["arn:aws:lambda:us-east-1:{account_id}:*"],
     }
-    assert statements["AccountlessServices"]["Action"] == ["s3:*"]
-    assert statements["AccountlessServices"]["Resource"] == "*"
+    # S3's ARNs carry no account: its grant is scoped to the prefix's buckets and objects
+    assert statements["AccountlessResources"]["Action"] == ["s3:*"]
+    assert statements["AccountlessResources"]["Resource"] == ["arn:aws:s3:::acme-*"]
+    assert not [
+        s
+        for s in statements.values()
+        if s["Resource"] == "*"
+        and s["Sid"]
+        not in (
+            "ServiceReadOnly",
+            "IamReadOnly",
+        )
+    ]
     assert "AccountGlobalResources" not in statements  # no global_services
+
+
+def test_accountless_services_are_scoped_to_their_own_resources_in_the_accounts_regions(
+    write_spec, iam_files, load_ok
+):
+    files = edit(
+        iam_files, "ci.yaml", "unscoped_services: [s3]", "unscoped_services: [route53, apigateway]"
+    )
+    deploy = _role(load_ok(write_spec(files)), "prod", "deploy-prod")
+    statements = {s["Sid"]: s for s in deploy["inline_policies"]["lz-profile-app"]["Statement"]}
+    assert statements["AccountlessResources"]["Resource"] == [
+        "arn:aws:route53:::*",
+        "arn:aws:apigateway:us-east-1::*",
+    ]
 
 
 def test_regional_grants_cover_every_region_of_the_account(write_spec, iam_files, load_ok):

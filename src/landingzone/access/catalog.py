@@ -2,7 +2,8 @@
 Authorization Reference, packaged offline and refreshed daily upstream).
 
 Used to expand action patterns (`s3:Get*`) into the actions they name, to
-tell mutating actions from reads, and to find patterns that name nothing.
+tell mutating actions from reads, to find patterns that name nothing, and to
+know which resources an action can be scoped to (its ARN formats).
 """
 
 from __future__ import annotations
@@ -96,3 +97,30 @@ def is_condition_key(key: str) -> bool:
     exact, heads = _condition_keys(service)
     folded = key.lower()
     return folded in exact or any(folded.startswith(head) and folded != head for head in heads)
+
+
+def only_on_any_resource(action: str) -> bool:
+    """True for an action named exactly (no wildcard) that AWS authorizes only on
+    `Resource: "*"` (it has no resource types, like `route53:CreateHostedZone`): no
+    ARN can narrow it, so granting it on `"*"` is as narrow as it gets."""
+    service, _, name = action.partition(":")
+    if "*" in action or "?" in action or access_level(action) is None:
+        return False
+    actions = _data().actions
+    exact = next(n for n in _service_actions(service.lower()) if n.lower() == name.lower())
+    return not actions.get_action_details(service.lower(), exact)["resourceTypes"]
+
+
+@lru_cache(maxsize=512)
+def accountless_arns(service: str) -> tuple[str, ...]:
+    """The service's own ARN formats that name no account (`arn:${Partition}:s3:::${BucketName}`,
+    `arn:${Partition}:apigateway:${Region}::/apis/${ApiId}`), as AWS documents them."""
+    if service not in services():
+        return ()
+    resources = _data().resources
+    formats = (
+        arn.strip()
+        for kind in resources.get_resource_types_for_service(service)
+        for arn in resources.get_resource_type_details(service, kind)["arn"].split(",")
+    )
+    return tuple(sorted({arn for arn in formats if arn.split(":")[2:5:2] == [service, ""]}))

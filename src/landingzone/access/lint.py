@@ -3,7 +3,8 @@
 Rules (docs/access.md lists them for users):
 
 - `mutating-any-resource`: an identity policy allows mutating actions (any
-  access level but Read and List) on `Resource: "*"`;
+  access level but Read and List) on `Resource: "*"`, other than actions
+  named exactly that AWS authorizes only on `"*"` (`route53:CreateHostedZone`);
 - `passrole-any-resource`: `iam:PassRole` on `Resource: "*"`;
 - `trust-any-principal`: a trust policy allows `"*"` without a condition;
 - `trust-any-subject`: an OIDC trust with no `HOST:sub` condition, or one a
@@ -129,7 +130,12 @@ def _broad(
         mutating = ["every action"]
     else:
         mutating = sorted(
-            {a for pattern in actions for a in catalog.expand(pattern) if catalog.is_mutating(a)}
+            {
+                a
+                for pattern in actions
+                for a in catalog.expand(pattern)
+                if catalog.is_mutating(a) and not catalog.only_on_any_resource(pattern)
+            }
         )
     if mutating:
         shown = ", ".join(mutating[:_SHOWN]) + (

@@ -24,7 +24,7 @@ Run the embedded AWS in the foreground: moto plus lz's compatibility layer.
 boto3) now talks to the emulator as the management account. Other accounts are
 reached as in AWS, by assuming `OrganizationAccountAccessRole` from it.
 
-**3.** Use it: `lz plan examples/minimal`, `aws sts get-caller-identity`.
+**3.** Use it: `lz plan examples/codewilling`, `aws sts get-caller-identity`.
 
 **4.** Stop with Ctrl-C (or SIGTERM). Everything it held is forgotten.
 
@@ -68,7 +68,7 @@ def sim(
             f"lz sim: the embedded AWS listens on {emulator.endpoint}, management account "
             f"{emulator.management_account_id}.\n"
             "Paste the export lines above into another shell, then for example:\n"
-            "  lz plan examples/minimal\n"
+            "  lz plan examples/codewilling\n"
             "  aws sts get-caller-identity\n"
             f"Controls: {emulator.endpoint}{CONTROL_PATH}/config (docs/emulator.md). "
             "Stop with Ctrl-C.",

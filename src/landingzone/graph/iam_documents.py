@@ -315,8 +315,37 @@ def profile_statements(
         [f"{s}:*" for s in profile.global_services],
         [f"arn:{part}:{s}::{{account_id}}:*" for s in profile.global_services],
     )
-    grant("AccountlessServices", [f"{s}:*" for s in profile.unscoped_services], "*")
+    grant(
+        "AccountlessResources",
+        [f"{s}:*" for s in profile.unscoped_services],
+        [
+            arn
+            for s in profile.unscoped_services
+            for arn in accountless_resources(s, part, regions, profile.prefix)
+        ],
+    )
     return statements
+
+
+# Services whose account-less resources the deployer names (S3 buckets): a
+# profile scopes them to the prefix, as it does IAM's. Other account-less
+# resources have IDs AWS assigns (Route 53 zones, API Gateway APIs).
+NAMED_BY_PREFIX = frozenset({"s3"})
+
+
+def accountless_resources(service: str, part: str, regions: list[str], prefix: str) -> list[str]:
+    """The ARN patterns of a service's resources whose ARNs carry no account (from AWS's
+    catalog): S3 buckets and objects named `PREFIX-*`; otherwise the service's
+    account-less resources in the account's regions (and its global ones)."""
+    formats = catalog.accountless_arns(service)
+    if service in NAMED_BY_PREFIX:
+        return [f"arn:{part}:{service}:::{prefix}-*"]
+    found = []
+    if any(f.split(":")[3] == "${Region}" for f in formats):
+        found += [f"arn:{part}:{service}:{region}::*" for region in regions]
+    if any(f.split(":")[3] == "" for f in formats):
+        found.append(f"arn:{part}:{service}:::*")
+    return found
 
 
 def _inline_policies(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from landingzone.access import catalog
 from landingzone.access.errors import PolicyError
 from landingzone.access.policy import PolicyKind, parse_policy
 from landingzone.errors import SpecProblem
@@ -350,11 +351,11 @@ class _IamChecker:
                 "a profile never grants it wholesale (iam: true scopes IAM to the prefix; "
                 "assume_roles grants sts:AssumeRole)"
             )
-        if field == "unscoped_services" and service not in rules.ACCOUNTLESS_SERVICES:
-            allowed = ", ".join(sorted(rules.ACCOUNTLESS_SERVICES))
+        if field == "unscoped_services" and not catalog.accountless_arns(service):
             return (
                 "its ARNs name an account: scope it with regional_services or "
-                f"global_services (unscoped_services may only list {allowed})"
+                "global_services (unscoped_services may only list services with resources "
+                "whose ARNs carry no account, such as s3, route53 and apigateway)"
             )
         return None
 
@@ -450,11 +451,10 @@ class _IamChecker:
         total = 0
         for name, policy in desired["inline_policies"].items():
             total += rules.policy_size(policy)
-            profile = self.profile_of(instance, name)
-            where = (*path, "profile") if profile is not None else (*path, "inline_policies", name)
-            allowed = rules.ACCOUNTLESS_SERVICES & set(profile or ())
+            profile = self.from_profile(instance, name)
+            where = (*path, "profile") if profile else (*path, "inline_policies", name)
             label = f'profile "{name.removeprefix(PROFILE_POLICY_PREFIX)}"' if profile else name
-            for problem in rules.mutating_on_any_resource(policy, allowed):
+            for problem in rules.mutating_on_any_resource(policy):
                 self.report(where, f"{subject}: {label}: {problem}")
         if total > rules.ROLE_POLICIES_CHARACTERS:
             self.report(
@@ -464,12 +464,11 @@ class _IamChecker:
                 "per role",
             )
 
-    def profile_of(self, instance: RoleInstance, policy: str) -> list[str] | None:
-        """The unscoped services of the profile that generated `policy`, if it did."""
+    def from_profile(self, instance: RoleInstance, policy: str) -> bool:
+        """Whether a permission profile of the spec generated the inline policy `policy`."""
         if instance.where[0] != "ci" or not policy.startswith(PROFILE_POLICY_PREFIX):
-            return None
-        profile = self.spec.ci.profiles.get(policy.removeprefix(PROFILE_POLICY_PREFIX))
-        return None if profile is None else list(profile.unscoped_services)
+            return False
+        return policy.removeprefix(PROFILE_POLICY_PREFIX) in self.spec.ci.profiles
 
     def self_management(self) -> None:
         """A deploy role whose profile lets it change IAM roles named like itself."""

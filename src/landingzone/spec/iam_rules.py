@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
+
+from landingzone.access import catalog
 
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 WILDCARD = re.compile(r"[*?]")
@@ -30,9 +32,6 @@ POLICY_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(?:aws|\d{12}|\{account_id\}):pol
 EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
 # Actions whose name starts with one of these only read (the rest may change things).
 READ_PREFIXES = ("describe", "get", "list", "batchget", "query", "scan", "search", "lookup", "view")
-# Services whose ARNs carry no account ID: the only ones a permission profile may
-# grant on `Resource: "*"` (seed 001's "truly global services").
-ACCOUNTLESS_SERVICES = frozenset({"s3", "route53", "apigateway", "ce", "cloudformation"})
 # Services a permission profile never grants wholesale: IAM goes through the
 # prefix rules (`iam: true`); STS through `assume_roles`.
 UNGRANTABLE_SERVICES = frozenset({"iam", "sts", "organizations"})
@@ -70,11 +69,10 @@ def is_read_only(action: str) -> bool:
     return literal.startswith(READ_PREFIXES)
 
 
-def mutating_on_any_resource(
-    policy: Mapping[str, Any], allowed_services: Collection[str] = ()
-) -> Iterator[str]:
+def mutating_on_any_resource(policy: Mapping[str, Any]) -> Iterator[str]:
     """Allow statements that grant a changing action on `Resource: "*"` (or through
-    NotResource / NotAction), except for actions of `allowed_services`."""
+    NotResource / NotAction). An action named exactly that AWS authorizes only on
+    `"*"` (`route53:CreateHostedZone`) is not one: no ARN could narrow it."""
     for index, statement in enumerate(statements_of(policy)):
         if statement.get("Effect") != "Allow":
             continue
@@ -88,7 +86,7 @@ def mutating_on_any_resource(
         changing = sorted(
             str(a)
             for a in _as_list(statement.get("Action"))
-            if not is_read_only(str(a)) and str(a).lower().partition(":")[0] not in allowed_services
+            if not is_read_only(str(a)) and not catalog.only_on_any_resource(str(a))
         )
         if changing:
             where = "NotResource" if "NotResource" in statement else 'Resource "*"'
