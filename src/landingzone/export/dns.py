@@ -1,1 +1,267 @@
-"""The dns exporter: private hosted zones and their cross-account associations (being written)."""
+"""The dns stacks: private hosted zones and their associations with VPCs of any account.
+
+Exports the kinds `hosted_zone` and `hosted_zone_association` into
+`modules/dns/`, called from `live/<account>-<region>/dns/`:
+
+- the zone's owner, in the region of the VPC it is created with, holds the
+  `aws_route53_zone` (its `vpc` block: that VPC), the associations of the
+  owner's other VPCs (any region), and the authorizations of associations
+  of other accounts' VPCs still to be made; it outputs `zone_ids`;
+- every other account with an associated VPC holds, in the VPC's region,
+  the `aws_route53_zone_association`, with the zone's ID read from the
+  owner's dns stack.
+
+VPC IDs are read from the network stacks' `vpc_ids`. Keys are spec names:
+zones by name (no trailing dot), associations and authorizations
+`<network>/<zone>`. The association of the VPC a zone is created with is the
+zone's `vpc` block, not a resource of its own. lz deletes an authorization
+once its association exists, as AWS recommends, so an authorization is in
+the export only while its association is pending (Terraform creates both).
+
+Only the owners' stacks are read, so dns stacks form no cycle unless two
+accounts each associate a VPC with a zone the other owns; the export fails
+then (see `_check_acyclic`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from graphlib import CycleError, TopologicalSorter
+from typing import Any
+
+from landingzone.export.hcl import BLANK, Comment, Item, Raw, attrs, block
+from landingzone.export.inventory import ExportError, Inventory
+from landingzone.export.model import (
+    Import,
+    Module,
+    Output,
+    RemoteOutput,
+    StackPart,
+    StackRef,
+    Variable,
+)
+from landingzone.export.network import STACK as NETWORK_STACK
+from landingzone.export.network import TAGS, _ids, _resource, _tags, key_of
+from landingzone.export.registry import Exporter, register
+from landingzone.resources.base import Node
+from landingzone.resources.network_addresses import parse
+
+STACK = "dns"
+ZONE = "aws_route53_zone.this"
+AUTHORIZATION = "aws_route53_vpc_association_authorization.this"
+ASSOCIATION = "aws_route53_zone_association.this"
+
+LINK = "object({\nzone = string\nnetwork = string\nregion = string\n})"
+VARIABLES = (
+    Variable(
+        "zones",
+        f"map(object({{\ncomment = string\nnetwork = string\nregion = string\ntags = {TAGS}\n}}))",
+        "Private hosted zones by name (no trailing dot), each created with the VPC of a network "
+        "of its owner (in region)",
+    ),
+    Variable(
+        "authorizations",
+        f"map({LINK})",
+        "Associations of other accounts' VPCs (network, in region) with this stack's zones, "
+        "authorized here, by <network>/<zone>: only those still to be made",
+    ),
+    Variable(
+        "associations",
+        f"map({LINK})",
+        "VPCs of this stack's account (network, in region) associated with zones, "
+        "by <network>/<zone>",
+    ),
+    Variable("vpc_ids", "map(string)", "VPC IDs by network (their network stacks' vpc_ids)"),
+    Variable(
+        "zone_ids",
+        "map(string)",
+        "IDs of zones other dns stacks own, by zone name (their zone_ids)",
+    ),
+)
+
+OUTPUTS = (Output("zone_ids", _ids(ZONE, "zone_id"), "Private hosted zone IDs by zone name"),)
+
+
+def _main() -> list[Item]:
+    vpc = {"vpc_id": Raw("var.vpc_ids[each.value.network]"), "vpc_region": Raw("each.value.region")}
+    return [
+        block("locals", body=attrs(zone_ids=Raw(f"merge(var.zone_ids, {_ids(ZONE, 'zone_id')})"))),
+        block(
+            "resource",
+            "aws_route53_zone",
+            "this",
+            body=(
+                *attrs(for_each=Raw("var.zones")),
+                BLANK,
+                *attrs(name=Raw("each.key"), comment=Raw("each.value.comment")),
+                BLANK,
+                block("vpc", body=attrs(**vpc)),
+                BLANK,
+                *attrs(tags=Raw("each.value.tags")),
+                BLANK,
+                block(
+                    "lifecycle",
+                    body=(
+                        Comment(
+                            "The vpc block is the VPC the zone is created with; every other "
+                            "VPC is an\naws_route53_zone_association (here or in its account's "
+                            "dns stack), which\nTerraform requires the zone to ignore. lz, too, "
+                            "never changes a zone's first VPC."
+                        ),
+                        *attrs(ignore_changes=Raw("[vpc]")),
+                    ),
+                ),
+            ),
+        ),
+        *_resource(
+            "aws_route53_vpc_association_authorization",
+            "var.authorizations",
+            zone_id=Raw("aws_route53_zone.this[each.value.zone].zone_id"),
+            **vpc,
+        ),
+        *_resource(
+            "aws_route53_zone_association",
+            "var.associations",
+            zone_id=Raw("local.zone_ids[each.value.zone]"),
+            **vpc,
+        ),
+    ]
+
+
+MODULE = Module(
+    name="dns",
+    description="Private hosted zones, their VPC associations and cross-account authorizations",
+    variables=VARIABLES,
+    main=_main(),
+    outputs=OUTPUTS,
+)
+
+
+def zone_name(zone: Node) -> str:
+    """A zone's key: its spec name (Route 53's name without the trailing dot)."""
+    return str(zone.desired["name"]).removesuffix(".")
+
+
+def zone_stack(zone: Node) -> StackRef:
+    """The owner's dns stack, in the region of the VPC the zone is created with."""
+    return StackRef(zone.account, parse(zone.desired["vpc"]).region, STACK)
+
+
+class _Builder:
+    """The values, remote reads, imports and pending nodes of one dns stack."""
+
+    def __init__(self, inventory: Inventory, stack: StackRef) -> None:
+        self.inventory = inventory
+        self.stack = stack
+        self.values: dict[str, dict[str, Any]] = {
+            name: {} for name in ("zones", "authorizations", "associations")
+        }
+        self.vpc_ids: dict[str, RemoteOutput] = {}
+        self.zone_ids: dict[str, RemoteOutput] = {}
+        self.imports: list[Import] = []
+        self.pending: list[str] = []
+        self.nodes: list[Node] = []
+
+    def _vpc(self, address: str) -> dict[str, str]:
+        """A VPC as the module takes it (its ID read from its network stack's vpc_ids)."""
+        vpc = parse(address)
+        network = StackRef(vpc.account, vpc.region, NETWORK_STACK)
+        self.vpc_ids[vpc.rest] = RemoteOutput(network, "vpc_ids", vpc.rest)
+        return {"network": vpc.rest, "region": vpc.region}
+
+    def _imported(self, node: Node, resource: str, key: str, import_id: str | None) -> None:
+        self.nodes.append(node)
+        if import_id is None:
+            self.pending.append(node.address)
+        else:
+            self.imports.append(Import(resource, key, import_id, node.address))
+
+    def add_zone(self, zone: Node) -> None:
+        name = zone_name(zone)
+        vpc = self._vpc(zone.desired["vpc"])
+        self.values["zones"][name] = {"comment": zone.desired["comment"], **vpc, **_tags(zone)}
+        record = self.inventory.record(zone.address)
+        self._imported(zone, ZONE, name, record.id if record else None)
+
+    def add_association(self, node: Node, zone: Node) -> None:
+        key, name = key_of(node.address), zone_name(zone)
+        vpc = self._vpc(node.desired["vpc"])
+        self.values["associations"][key] = {"zone": name, **vpc}
+        owner = zone_stack(zone)
+        if owner != self.stack:
+            self.zone_ids[name] = RemoteOutput(owner, "zone_ids", name)
+        record = self.inventory.record(node.address)
+        import_id = None
+        if record is not None:  # lz records ZONE|VPC; Terraform imports ZONE:VPC[:REGION]
+            region = "" if vpc["region"] == self.stack.region else f":{vpc['region']}"
+            import_id = record.id.replace("|", ":") + region
+        self._imported(node, ASSOCIATION, key, import_id)
+
+    def add_authorization(self, node: Node, zone: Node) -> None:
+        key = key_of(node.address)
+        vpc = self._vpc(node.desired["vpc"])
+        self.values["authorizations"][key] = {"zone": zone_name(zone), **vpc}
+        self.nodes.append(node)
+        self.pending.append(f"association authorization {key}")
+
+    def part(self) -> StackPart:
+        values = {name: dict(sorted(entries.items())) for name, entries in self.values.items()}
+        return StackPart(
+            stack=self.stack,
+            module=MODULE,
+            values=values,
+            remote_maps={"vpc_ids": self.vpc_ids, "zone_ids": self.zone_ids},
+            imports=sorted(self.imports, key=lambda i: (i.resource, i.key or "")),
+            pending=self.pending,
+            protected=any(n.protected for n in self.nodes),
+        )
+
+
+def _check_acyclic(parts: Sequence[StackPart]) -> None:
+    """Fail when dns stacks would read each other's zone IDs in a cycle."""
+    reads = {p.stack: {r.stack for r in p.remote_maps["zone_ids"].values()} for p in parts}
+    try:
+        TopologicalSorter(reads).prepare()
+    except CycleError as exc:
+        stacks = " -> ".join(s.path for s in exc.args[1])
+        raise ExportError(
+            f"the dns stacks {stacks} would read each other's zone IDs (each associates a "
+            "VPC with a zone another owns), and Terraform stacks cannot read each other in a "
+            "cycle; let one account own both zones to export them"
+        ) from exc
+
+
+@register
+class DnsExporter(Exporter):
+    """Private zones in their owners' dns stacks; associations in the VPCs' accounts."""
+
+    name = "dns"
+    kinds = frozenset({"hosted_zone", "hosted_zone_association"})
+
+    def module(self) -> Module:
+        return MODULE
+
+    def parts(self, nodes: Sequence[Node], inventory: Inventory) -> list[StackPart]:
+        builders: dict[StackRef, _Builder] = {}
+
+        def builder(stack: StackRef) -> _Builder:
+            return builders.setdefault(stack, _Builder(inventory, stack))
+
+        ordered = sorted(nodes, key=lambda n: n.address)
+        zones = {n.address: n for n in ordered if n.kind == "hosted_zone"}
+        for zone in zones.values():
+            builder(zone_stack(zone)).add_zone(zone)
+        for node in (n for n in ordered if n.kind == "hosted_zone_association"):
+            zone = zones[node.desired["zone"]]
+            if node.desired["vpc"] == zone.desired["vpc"]:
+                continue  # the zone's vpc block makes this one
+            vpc = parse(node.desired["vpc"])
+            if vpc.account == zone.account:
+                builder(zone_stack(zone)).add_association(node, zone)
+                continue
+            builder(StackRef(vpc.account, vpc.region, STACK)).add_association(node, zone)
+            if inventory.record(node.address) is None:
+                builder(zone_stack(zone)).add_authorization(node, zone)
+        parts = [b.part() for _, b in sorted(builders.items())]
+        _check_acyclic(parts)
+        return parts

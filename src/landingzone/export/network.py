@@ -10,8 +10,8 @@ endpoints' security group `<network>/endpoints`, routes
 
 Only routes to a gateway of the same VPC (internet, NAT) are in this stack:
 a route to a peering connection or a transit gateway needs the other side's
-ID, so it belongs to a stack that reads both (not exported yet, see
-docs/export.md). The NAT gateway's Elastic IP is not in lz's state: its
+ID, so it is in that connection's stack (export/peering.py,
+export/transit_gateway.py), which reads this one. The NAT gateway's Elastic IP is not in lz's state: its
 allocation ID is read from AWS (DescribeNatGateways) for the import.
 """
 
