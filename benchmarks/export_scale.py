@@ -1,8 +1,10 @@
 """Export scale: `lz export terraform` and `lz export ci` of a large organization.
 
-    python benchmarks/export_scale.py [--accounts 100] [--units 20] [--policies 10] [--out FILE]
+    python benchmarks/export_scale.py [--accounts 100] [--units 20] [--policies 10] [--baselines]
+        [--out FILE]
 
-Applies `org_scale.py`'s generated spec to a fresh emulator, then times the
+Applies `org_scale.py`'s generated spec (with --baselines, a baseline on every
+account) to a fresh emulator, then times the
 export in its phases: opening the workspace (identity, organization tree,
 state: what every lz command reads), building the Terraform estate (every
 exporter, every file rendered), writing it to an empty directory, exporting
@@ -48,9 +50,9 @@ def timed(phases: dict[str, float], name: str, work: Callable[[], T]) -> T:
     return result
 
 
-def run(accounts: int, units: int, policies: int) -> dict[str, Any]:
+def run(accounts: int, units: int, policies: int, baselines: bool = False) -> dict[str, Any]:
     """Apply the generated organization, then export it; returns the measurements."""
-    spec = Spec.model_validate(make_spec(accounts, units, policies))
+    spec = Spec.model_validate(make_spec(accounts, units, policies, baselines))
     phases: dict[str, float] = {}
     with Emulator() as emulator, tempfile.TemporaryDirectory() as tmp:
         os.environ.update(emulator.env())
@@ -76,7 +78,13 @@ def run(accounts: int, units: int, policies: int) -> dict[str, Any]:
         "lz_version": __version__,
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
-        "size": {"accounts": accounts + 1, "units": units, "policies": policies},
+        "size": {
+            "accounts": accounts + 1,
+            "units": units,
+            "policies": policies,
+            "baselines": baselines,
+        },
+        "stacks": len(estate.roots),
         "files": len(estate.files),
         "bytes": sum(len(text) for text in estate.files.values()),
         "imports": estate.imports,
@@ -92,13 +100,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--accounts", type=int, default=100)
     parser.add_argument("--units", type=int, default=20)
     parser.add_argument("--policies", type=int, default=10)
+    parser.add_argument(
+        "--baselines", action="store_true", help="a standard baseline on every account"
+    )
     parser.add_argument("--out", default=None, help="result file (default: results/...; - none)")
     args = parser.parse_args(argv)
-    result = run(args.accounts, args.units, args.policies)
+    result = run(args.accounts, args.units, args.policies, args.baselines)
     text = json.dumps(result, indent=2, sort_keys=True)
     print(text)
     if args.out != "-":
-        out = Path(args.out) if args.out else RESULTS / f"export_scale_{args.accounts}.json"
+        suffix = "_baselines" if args.baselines else ""
+        default = RESULTS / f"export_scale_{args.accounts}{suffix}.json"
+        out = Path(args.out) if args.out else default
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text + "\n")
         print(f"wrote {out}", file=sys.stderr)

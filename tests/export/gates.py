@@ -166,3 +166,17 @@ def _dynamic_problems(value: list[dict[str, Any]], schema: BlockSchema, where: s
             for content in body.get("content", []):
                 problems += _body_problems(content, schema.blocks[name], f"{where}.{name}")
     return problems
+
+
+def state_key(stack: Path) -> str:
+    """The key of a root module's own state in the S3 backend."""
+    return str(parse(stack / "backend.tf")["terraform"][0]["backend"][0]["s3"]["key"])
+
+
+def reads(stack: Path) -> list[str]:
+    """The state keys of the stacks a root module reads through terraform_remote_state."""
+    remote = stack / "remote_state.tf"
+    found = parse(remote).get("data", []) if remote.exists() else []
+    return sorted(
+        body["config"]["key"] for data in found for body in data["terraform_remote_state"].values()
+    )

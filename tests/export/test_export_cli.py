@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from landingzone.emulator import Emulator
+from tests.export import gates
 from tests.export.conftest import applied_copy, run_lz
 
 pytestmark = pytest.mark.e2e
@@ -93,3 +94,19 @@ def test_export_before_the_state_account_exists_is_a_clear_error(
     assert run_lz("export", "terraform", tmp_path / "repo", spec_dir) == 1
     assert "state account shared-services does not exist yet" in capsys.readouterr().err
     assert not (tmp_path / "repo").exists()
+
+
+def test_stacks_are_listed_in_the_order_a_first_apply_takes(
+    emulated: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    emulated.reset()
+    spec_dir = applied_copy("cloudposse", tmp_path)  # organization, networks, a transit gateway
+    out = tmp_path / "repo"
+    capsys.readouterr()
+    assert run_lz("export", "terraform", out, spec_dir, "--json") == 0
+    stacks = json.loads(capsys.readouterr().out)["stacks"]
+    position = {stack: i for i, stack in enumerate(stacks)}
+    by_key = {gates.state_key(out / stack): stack for stack in stacks}
+    reads = [(stack, by_key[key]) for stack in stacks for key in gates.reads(out / stack)]
+    assert len(reads) > len(stacks)  # most stacks read others: the order is tested
+    assert [(s, r) for s, r in reads if position[r] > position[s]] == []

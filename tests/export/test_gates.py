@@ -67,18 +67,9 @@ def test_every_file_parses_and_every_import_names_a_module_resource(name: str, t
 def test_stacks_read_each_other_without_a_cycle_and_only_stacks_that_exist(name: str, trees):
     """A stack can plan only once the stacks it reads are applied: that order must exist."""
     tree = trees[name]
-    keys = {}  # state key -> stack directory
-    reads: dict[str, set[str]] = {}
-    for stack in gates.root_modules(tree):
-        backend = gates.parse(stack / "backend.tf")["terraform"][0]["backend"][0]["s3"]
-        keys[backend["key"]] = stack.relative_to(tree).as_posix()
-        remote = stack / "remote_state.tf"
-        found = gates.parse(remote).get("data", []) if remote.exists() else []
-        reads[keys[backend["key"]]] = {
-            body["config"]["key"]
-            for data in found
-            for body in data["terraform_remote_state"].values()
-        }
+    stacks = gates.root_modules(tree)
+    keys = {gates.state_key(stack): stack.relative_to(tree).as_posix() for stack in stacks}
+    reads = {keys[gates.state_key(stack)]: set(gates.reads(stack)) for stack in stacks}
     assert all(k in keys for read in reads.values() for k in read), "reads a stack not exported"
     graph = {stack: {keys[k] for k in read} for stack, read in reads.items()}
     order = list(graphlib.TopologicalSorter(graph).static_order())  # CycleError on a cycle

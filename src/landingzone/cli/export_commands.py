@@ -70,6 +70,7 @@ def terraform_command(
             }
         )
         return
+    err.print("Stacks, in the order a first apply takes (each after the stacks it reads):")
     for root in estate.roots:
         imports = sum(len(p.imports) for p in root.parts)
         err.print(f"  {root.stack.path}: {', '.join(root.modules)} ({imports} imports)")

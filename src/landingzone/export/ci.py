@@ -188,7 +188,7 @@ def ci_roles(
 def ci_stacks(
     estate: Estate, inventory: Inventory, platform: Platform = "github", branch: str = "main"
 ) -> list[CiStack]:
-    """Every stack of an export, in path order, with its roles on `platform`."""
+    """Every stack of an export, in apply order, with its roles on `platform`."""
     candidates = deploy_roles(inventory, platform)
     return [
         CiStack(

@@ -41,7 +41,7 @@ from landingzone.export.model import (
     Variable,
 )
 from landingzone.export.network import STACK as NETWORK_STACK
-from landingzone.export.network import TAGS, _ids, _resource, _tags, key_of
+from landingzone.export.network import TAGS, each_resource, ids_by_key, key_of, tags_value
 from landingzone.export.registry import Exporter, register
 from landingzone.resources.base import Node
 from landingzone.resources.network_addresses import parse
@@ -79,13 +79,16 @@ VARIABLES = (
     ),
 )
 
-OUTPUTS = (Output("zone_ids", _ids(ZONE, "zone_id"), "Private hosted zone IDs by zone name"),)
+OUTPUTS = (Output("zone_ids", ids_by_key(ZONE, "zone_id"), "Private hosted zone IDs by zone name"),)
 
 
 def _main() -> list[Item]:
     vpc = {"vpc_id": Raw("var.vpc_ids[each.value.network]"), "vpc_region": Raw("each.value.region")}
     return [
-        block("locals", body=attrs(zone_ids=Raw(f"merge(var.zone_ids, {_ids(ZONE, 'zone_id')})"))),
+        block(
+            "locals",
+            body=attrs(zone_ids=Raw(f"merge(var.zone_ids, {ids_by_key(ZONE, 'zone_id')})")),
+        ),
         block(
             "resource",
             "aws_route53_zone",
@@ -113,13 +116,13 @@ def _main() -> list[Item]:
                 ),
             ),
         ),
-        *_resource(
+        *each_resource(
             "aws_route53_vpc_association_authorization",
             "var.authorizations",
             zone_id=Raw("aws_route53_zone.this[each.value.zone].zone_id"),
             **vpc,
         ),
-        *_resource(
+        *each_resource(
             "aws_route53_zone_association",
             "var.associations",
             zone_id=Raw("local.zone_ids[each.value.zone]"),
@@ -179,7 +182,7 @@ class _Builder:
     def add_zone(self, zone: Node) -> None:
         name = zone_name(zone)
         vpc = self._vpc(zone.desired["vpc"])
-        self.values["zones"][name] = {"comment": zone.desired["comment"], **vpc, **_tags(zone)}
+        self.values["zones"][name] = {"comment": zone.desired["comment"], **vpc, **tags_value(zone)}
         record = self.inventory.record(zone.address)
         self._imported(zone, ZONE, name, record.id if record else None)
 

@@ -10,9 +10,10 @@ endpoints' security group `<network>/endpoints`, routes
 
 Only routes to a gateway of the same VPC (internet, NAT) are in this stack:
 a route to a peering connection or a transit gateway needs the other side's
-ID, so it is in that connection's stack (export/peering.py,
-export/transit_gateway.py), which reads this one. The NAT gateway's Elastic IP is not in lz's state: its
-allocation ID is read from AWS (DescribeNatGateways) for the import.
+ID, so it is in that connection's stack (export/peering.py and
+export/transit_gateway.py), which reads this one. The NAT gateway's Elastic
+IP is not in lz's state: its allocation ID is read from AWS
+(DescribeNatGateways) for the import.
 """
 
 from __future__ import annotations
@@ -92,19 +93,23 @@ VARIABLES = (
 )
 
 
-def _ids(resource: str, attribute: str = "id") -> str:
+def ids_by_key(resource: str, attribute: str = "id") -> str:
+    """An output expression: `attribute` of each instance of a for_each resource, by key."""
     return f"{{ for key, item in {resource} : key => item.{attribute} }}"
 
 
 OUTPUTS = (
-    Output("vpc_ids", _ids("aws_vpc.this"), "VPC IDs by network"),
-    Output("vpc_cidrs", _ids("aws_vpc.this", "cidr_block"), "VPC CIDR blocks by network"),
-    Output("subnet_ids", _ids("aws_subnet.this"), "Subnet IDs by <network>/<tier>/<zone>"),
-    Output("route_table_ids", _ids("aws_route_table.this"), "Route table IDs by <network>/<tier>"),
+    Output("vpc_ids", ids_by_key("aws_vpc.this"), "VPC IDs by network"),
+    Output("vpc_cidrs", ids_by_key("aws_vpc.this", "cidr_block"), "VPC CIDR blocks by network"),
+    Output("subnet_ids", ids_by_key("aws_subnet.this"), "Subnet IDs by <network>/<tier>/<zone>"),
+    Output(
+        "route_table_ids", ids_by_key("aws_route_table.this"), "Route table IDs by <network>/<tier>"
+    ),
 )
 
 
-def _resource(type_: str, for_each: str, **arguments: Any) -> list[Item]:
+def each_resource(type_: str, for_each: str, **arguments: Any) -> list[Item]:
+    """A resource `type_.this` with `for_each` over a map, and its arguments."""
     return [
         block(
             "resource",
@@ -128,7 +133,7 @@ def _main() -> list[Item]:
                 )
             ),
         ),
-        *_resource(
+        *each_resource(
             "aws_vpc",
             "var.vpcs",
             cidr_block=Raw("each.value.cidr"),
@@ -136,7 +141,7 @@ def _main() -> list[Item]:
             enable_dns_hostnames=True,
             tags=Raw("each.value.tags"),
         ),
-        *_resource(
+        *each_resource(
             "aws_subnet",
             "var.subnets",
             vpc_id=Raw(vpc),
@@ -145,23 +150,23 @@ def _main() -> list[Item]:
             tags=Raw("each.value.tags"),
         ),
         Comment("Routes are aws_route resources of their own, as lz keeps them."),
-        *_resource(
+        *each_resource(
             "aws_route_table", "var.route_tables", vpc_id=Raw(vpc), tags=Raw("each.value.tags")
         ),
-        *_resource(
+        *each_resource(
             "aws_route_table_association",
             "local.associations",
             subnet_id=Raw("aws_subnet.this[each.key].id"),
             route_table_id=Raw("aws_route_table.this[each.value].id"),
         ),
-        *_resource(
+        *each_resource(
             "aws_internet_gateway",
             "var.internet_gateways",
             vpc_id=Raw("aws_vpc.this[each.key].id"),
             tags=Raw("each.value.tags"),
         ),
-        *_resource("aws_eip", "var.nat_gateways", domain="vpc", tags=Raw("each.value.tags")),
-        *_resource(
+        *each_resource("aws_eip", "var.nat_gateways", domain="vpc", tags=Raw("each.value.tags")),
+        *each_resource(
             "aws_nat_gateway",
             "var.nat_gateways",
             allocation_id=Raw("aws_eip.this[each.key].id"),
@@ -202,7 +207,7 @@ def _main() -> list[Item]:
                 *attrs(tags=Raw("each.value.tags")),
             ),
         ),
-        *_resource(
+        *each_resource(
             "aws_vpc_endpoint",
             "var.endpoints",
             vpc_id=Raw(vpc),
@@ -224,7 +229,7 @@ def _main() -> list[Item]:
             private_dns_enabled=Raw(f"{interface} ? each.value.private_dns : null"),
             tags=Raw("each.value.tags"),
         ),
-        *_resource(
+        *each_resource(
             "aws_route",
             "var.routes",
             route_table_id=Raw("aws_route_table.this[each.value.route_table].id"),
@@ -255,12 +260,13 @@ def is_local_route(node: Node) -> bool:
     return parse(node.desired["target"]).kind in LOCAL_TARGETS
 
 
-def _tags(node: Node) -> dict[str, Any]:
+def tags_value(node: Node) -> dict[str, Any]:
+    """A node's `tags` as a module value: lz's tags less those the provider's defaults set."""
     return {"tags": exported_tags(node.desired["tags"])}
 
 
 def _vpc(node: Node) -> dict[str, Any]:
-    return {"cidr": node.desired["cidr"], **_tags(node)}
+    return {"cidr": node.desired["cidr"], **tags_value(node)}
 
 
 def _subnet(node: Node) -> dict[str, Any]:
@@ -269,17 +275,17 @@ def _subnet(node: Node) -> dict[str, Any]:
         "network": network_of(node.address),
         "cidr": desired["cidr"],
         "zone": desired["zone"],
-        **_tags(node),
+        **tags_value(node),
     }
 
 
 def _route_table(node: Node) -> dict[str, Any]:
     subnets = [key_of(s) for s in node.desired["subnets"]]
-    return {"network": network_of(node.address), "subnets": subnets, **_tags(node)}
+    return {"network": network_of(node.address), "subnets": subnets, **tags_value(node)}
 
 
 def _nat(node: Node) -> dict[str, Any]:
-    return {"subnet": key_of(node.desired["subnet"]), **_tags(node)}
+    return {"subnet": key_of(node.desired["subnet"]), **tags_value(node)}
 
 
 def _security_group(node: Node) -> dict[str, Any]:
@@ -298,7 +304,7 @@ def _security_group(node: Node) -> dict[str, Any]:
         "name": desired["name"],
         "description": desired["description"],
         "ingress": ingress,
-        **_tags(node),
+        **tags_value(node),
     }
 
 
@@ -313,7 +319,7 @@ def _endpoint(node: Node) -> dict[str, Any]:
         "subnets": [key_of(s) for s in desired.get("subnets", [])],
         "security_groups": [key_of(g) for g in desired.get("security_groups", [])],
         "private_dns": False if gateway else bool(desired["private_dns"]),
-        **_tags(node),
+        **tags_value(node),
     }
 
 
@@ -333,7 +339,7 @@ KINDS: dict[str, tuple[str, str, Callable[[Node], dict[str, Any]]]] = {
     "vpc": ("vpcs", "aws_vpc.this", _vpc),
     "subnet": ("subnets", "aws_subnet.this", _subnet),
     "route_table": ("route_tables", "aws_route_table.this", _route_table),
-    "internet_gateway": ("internet_gateways", "aws_internet_gateway.this", _tags),
+    "internet_gateway": ("internet_gateways", "aws_internet_gateway.this", tags_value),
     "nat_gateway": ("nat_gateways", "aws_nat_gateway.this", _nat),
     "security_group": ("security_groups", "aws_security_group.this", _security_group),
     "vpc_endpoint": ("endpoints", "aws_vpc_endpoint.this", _endpoint),

@@ -41,7 +41,14 @@ from landingzone.export.model import (
     Variable,
 )
 from landingzone.export.network import STACK as NETWORK_STACK
-from landingzone.export.network import TAGS, _ids, _resource, _tags, import_id, key_of
+from landingzone.export.network import (
+    TAGS,
+    each_resource,
+    ids_by_key,
+    import_id,
+    key_of,
+    tags_value,
+)
 from landingzone.export.registry import Exporter, register
 from landingzone.resources.base import Node
 from landingzone.resources.network_addresses import parse
@@ -99,7 +106,7 @@ ACCEPTER_VARIABLES = (
 
 def _routes(connection: str) -> list[Item]:
     """The routes to a peering connection, `connection` the resource that holds its ID."""
-    return _resource(
+    return each_resource(
         "aws_route",
         "var.routes",
         route_table_id=Raw("var.route_table_ids[each.value.route_table]"),
@@ -113,7 +120,7 @@ MODULE = Module(
     description="VPC peering connections this account requests, and its routes to them",
     variables=REQUESTER_VARIABLES,
     main=[
-        *_resource(
+        *each_resource(
             "aws_vpc_peering_connection",
             "var.peerings",
             vpc_id=Raw("var.vpc_ids[each.value.network]"),
@@ -125,14 +132,16 @@ MODULE = Module(
         ),
         *_routes(CONNECTION),
     ],
-    outputs=(Output("peering_connection_ids", _ids(CONNECTION), "Connection IDs by peering"),),
+    outputs=(
+        Output("peering_connection_ids", ids_by_key(CONNECTION), "Connection IDs by peering"),
+    ),
 )
 ACCEPTER_MODULE = Module(
     name="peering_accepter",
     description="VPC peering connections this account accepts, and its routes to them",
     variables=ACCEPTER_VARIABLES,
     main=[
-        *_resource(
+        *each_resource(
             "aws_vpc_peering_connection_accepter",
             "var.peerings",
             vpc_peering_connection_id=Raw("var.connection_ids[each.key]"),
@@ -141,7 +150,7 @@ ACCEPTER_MODULE = Module(
         ),
         *_routes(ACCEPTER),
     ],
-    outputs=(Output("peering_connection_ids", _ids(ACCEPTER), "Connection IDs by peering"),),
+    outputs=(Output("peering_connection_ids", ids_by_key(ACCEPTER), "Connection IDs by peering"),),
 )
 
 
@@ -198,7 +207,7 @@ class _Stack:
         self.values["peerings"][name] = {
             "network": _network(node.desired["vpc"])[2],
             "peer_region": node.desired["peer_region"],
-            **_tags(node),
+            **tags_value(node),
         }
         peer_network = StackRef(peer.account, peer.region, NETWORK_STACK)
         self.remote_maps["peer_vpc_ids"][name] = RemoteOutput(peer_network, "vpc_ids", peer.rest)
@@ -215,7 +224,7 @@ class _Stack:
         """A connection this stack's account accepts, requested from `requester`'s stack."""
         name = key_of(node.address)
         self.nodes.append(node)
-        self.values["peerings"][name] = _tags(node)
+        self.values["peerings"][name] = tags_value(node)
         ref = RemoteOutput(requester, "peering_connection_ids", name)
         self.remote_maps["connection_ids"][name] = ref
         record = self.inventory.record(node.address)

@@ -68,7 +68,7 @@ class RootModule:
 
 
 def assemble(parts: Iterable[StackPart], inventory: Inventory) -> list[RootModule]:
-    """Group parts into root modules, one per stack, sorted by path."""
+    """Group parts into root modules, one per stack, in the order a first apply takes."""
     grouped: dict[StackRef, list[StackPart]] = {}
     for part in parts:
         part.check()
@@ -78,16 +78,36 @@ def assemble(parts: Iterable[StackPart], inventory: Inventory) -> list[RootModul
         missing = {i.module for p in found for i in p.inputs.values()} - called
         if missing:
             raise RuntimeError(f"internal error: {stack.path} reads modules it lacks: {missing}")
-    return [
-        RootModule(
-            stack=stack,
-            parts=tuple(sorted(found, key=lambda p: p.module.name)),
-            environment=inventory.environment(stack.account),
-            protected=inventory.protected(stack.account) or any(p.protected for p in found),
-            account_id=inventory.account_id_output(stack.account),
-        )
-        for stack, found in sorted(grouped.items(), key=lambda item: item[0].path)
-    ]
+    return apply_order(
+        [
+            RootModule(
+                stack=stack,
+                parts=tuple(sorted(found, key=lambda p: p.module.name)),
+                environment=inventory.environment(stack.account),
+                protected=inventory.protected(stack.account) or any(p.protected for p in found),
+                account_id=inventory.account_id_output(stack.account),
+            )
+            for stack, found in grouped.items()
+        ]
+    )
+
+
+def apply_order(roots: Sequence[RootModule]) -> list[RootModule]:
+    """Stacks after every stack they read (a stack plans only once those are applied);
+    by path among stacks of the same depth. A cycle is a programming error."""
+    by_stack = {root.stack: root for root in roots}
+    depth: dict[StackRef, int] = {}
+
+    def depth_of(stack: StackRef, seen: tuple[StackRef, ...] = ()) -> int:
+        if stack in seen:
+            cycle = " -> ".join(s.path for s in (*seen, stack))
+            raise RuntimeError(f"internal error: stacks read each other: {cycle}")
+        if stack not in depth:
+            reads = [r for r in by_stack[stack].reads if r in by_stack]
+            depth[stack] = 1 + max((depth_of(r, (*seen, stack)) for r in reads), default=-1)
+        return depth[stack]
+
+    return sorted(roots, key=lambda root: (depth_of(root.stack), root.stack.path))
 
 
 # -- reusable modules -------------------------------------------------------------
