@@ -45,7 +45,7 @@ from landingzone.export.model import (
 )
 from landingzone.export.organization import exported_tags
 from landingzone.export.registry import Exporter, register
-from landingzone.export.state_backend import PUBLIC_ACCESS_BLOCK_NAMES
+from landingzone.export.state_backend import PUBLIC_ACCESS_BLOCK_NAMES, bucket_settings
 from landingzone.resources.base import Node
 from landingzone.resources.budgets import GREATER_THAN, PERCENTAGE
 from landingzone.resources.config import DEFAULT_NAME
@@ -549,34 +549,16 @@ def _log_archive() -> list[Item]:
             BLANK,
             _never_destroyed(),
         ),
-        setting(
-            "aws_s3_bucket_versioning",
-            BLANK,
-            block("versioning_configuration", body=attrs(status=LOG_BUCKET["versioning"])),
+        *bucket_settings(
+            setting,
+            versioning=LOG_BUCKET["versioning"],
+            sse_algorithm=LOG_BUCKET["encryption"],
+            public_access_block={
+                name: LOG_BUCKET["public_access_block"][aws_name]
+                for aws_name, name in PUBLIC_ACCESS_BLOCK_NAMES.items()
+            },
+            policy=bucket_policy(),
         ),
-        setting(
-            "aws_s3_bucket_server_side_encryption_configuration",
-            BLANK,
-            block(
-                "rule",
-                body=(
-                    block(
-                        "apply_server_side_encryption_by_default",
-                        body=attrs(sse_algorithm=LOG_BUCKET["encryption"]),
-                    ),
-                ),
-            ),
-        ),
-        setting(
-            "aws_s3_bucket_public_access_block",
-            *attrs(
-                **{
-                    name: LOG_BUCKET["public_access_block"][aws_name]
-                    for aws_name, name in PUBLIC_ACCESS_BLOCK_NAMES.items()
-                }
-            ),
-        ),
-        setting("aws_s3_bucket_policy", *attrs(policy=bucket_policy())),
         _each(
             "aws_kms_key",
             "log",

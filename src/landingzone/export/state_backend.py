@@ -10,7 +10,8 @@ created both, Terraform imports them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from landingzone.export.hcl import BLANK, Block, Item, Raw, attrs, block
 from landingzone.export.inventory import Inventory
@@ -68,6 +69,40 @@ OUTPUTS = (
 )
 
 
+def bucket_settings(
+    setting: Callable[..., Block],
+    versioning: Any,
+    sse_algorithm: Any,
+    public_access_block: Mapping[str, Any],
+    policy: Any,
+) -> list[Block]:
+    """A secured bucket's settings, as lz makes them: versioning, default encryption,
+    the public access block (by Terraform's argument names) and the bucket policy.
+    `setting(type_, *body)` makes one such resource for the caller's bucket."""
+    return [
+        setting(
+            "aws_s3_bucket_versioning",
+            BLANK,
+            block("versioning_configuration", body=attrs(status=versioning)),
+        ),
+        setting(
+            "aws_s3_bucket_server_side_encryption_configuration",
+            BLANK,
+            block(
+                "rule",
+                body=(
+                    block(
+                        "apply_server_side_encryption_by_default",
+                        body=attrs(sse_algorithm=sse_algorithm),
+                    ),
+                ),
+            ),
+        ),
+        setting("aws_s3_bucket_public_access_block", *attrs(**public_access_block)),
+        setting("aws_s3_bucket_policy", *attrs(policy=policy)),
+    ]
+
+
 def _bucket_setting(resource: str, *body: Item) -> Block:
     return block(
         "resource", resource, "state", body=(*attrs(bucket=Raw("aws_s3_bucket.state.id")), *body)
@@ -87,34 +122,15 @@ def _main() -> list[Item]:
                 block("lifecycle", body=attrs(prevent_destroy=True)),
             ),
         ),
-        _bucket_setting(
-            "aws_s3_bucket_versioning",
-            BLANK,
-            block("versioning_configuration", body=attrs(status=Raw("var.versioning"))),
+        *bucket_settings(
+            _bucket_setting,
+            versioning=Raw("var.versioning"),
+            sse_algorithm=Raw("var.sse_algorithm"),
+            public_access_block={
+                name: Raw(f"{pab}.{name}") for name in PUBLIC_ACCESS_BLOCK_NAMES.values()
+            },
+            policy=Raw("var.bucket_policy"),
         ),
-        _bucket_setting(
-            "aws_s3_bucket_server_side_encryption_configuration",
-            BLANK,
-            block(
-                "rule",
-                body=(
-                    block(
-                        "apply_server_side_encryption_by_default",
-                        body=attrs(sse_algorithm=Raw("var.sse_algorithm")),
-                    ),
-                ),
-            ),
-        ),
-        _bucket_setting(
-            "aws_s3_bucket_public_access_block",
-            *attrs(
-                block_public_acls=Raw(f"{pab}.block_public_acls"),
-                ignore_public_acls=Raw(f"{pab}.ignore_public_acls"),
-                block_public_policy=Raw(f"{pab}.block_public_policy"),
-                restrict_public_buckets=Raw(f"{pab}.restrict_public_buckets"),
-            ),
-        ),
-        _bucket_setting("aws_s3_bucket_policy", *attrs(policy=Raw("var.bucket_policy"))),
         block(
             "resource",
             "aws_dynamodb_table",
