@@ -48,6 +48,10 @@ def attachment_stack(account: str) -> str:
     return f"live/{account}-us-east-1/transit_gateway_attachment"
 
 
+def routes_stack(account: str) -> str:
+    return f"live/{account}-us-east-1/transit_gateway_routes"
+
+
 def tfvars(tree: Path, stack: str) -> dict[str, Any]:
     return dict(gates.parse(tree / stack / "terraform.tfvars"))
 
@@ -89,7 +93,8 @@ def exported(
 def test_the_gateway_its_attachments_and_its_routing_have_stacks_of_their_own(exported):
     tree, report = exported
     stacks = {s for s in report["stacks"] if "/transit_gateway" in s}
-    assert stacks == {SHARING, GATEWAY, ROUTING, *map(attachment_stack, MEMBERS)}
+    members = {*map(attachment_stack, MEMBERS), *map(routes_stack, MEMBERS)}
+    assert stacks == {SHARING, GATEWAY, ROUTING, *members}
     sharing = tfvars(tree, SHARING)  # the management account enables RAM sharing, only that
     assert sharing["ram_sharing"] == ["organization"]
     assert sharing["transit_gateways"] == sharing["resource_shares"] == {}
@@ -141,6 +146,10 @@ def test_remote_state_reads_go_one_way(exported):
     for before, after in [(SHARING, GATEWAY), (GATEWAY, attachment_stack("plat-dev"))]:
         assert order.index(before) < order.index(after)
     assert order.index(ROUTING) > max(order.index(attachment_stack(a)) for a in MEMBERS)
+    for account in MEMBERS:  # routes after the acceptance of their attachments
+        network = f"live/{account}-us-east-1/network"
+        assert reads[routes_stack(account)] == {organization, network, ROUTING}
+        assert order.index(routes_stack(account)) > order.index(ROUTING)
     main = (tree / ROUTING / "main.tf").read_text()
     assert (
         "data.terraform_remote_state.plat_dev_us_east_1_transit_gateway_attachment"
@@ -149,9 +158,11 @@ def test_remote_state_reads_go_one_way(exported):
 
 
 @pytest.mark.e2e
-def test_members_routes_to_the_gateway_are_in_their_attachment_stack(exported):
+def test_members_routes_to_the_gateway_wait_for_the_acceptance_in_a_stack_of_their_own(
+    exported,
+):
     tree, _ = exported
-    routes = tfvars(tree, attachment_stack("plat-prod"))["routes"]
+    routes = tfvars(tree, routes_stack("plat-prod"))["routes"]
     assert routes == {
         f"plat-prod/{tier}/10.78.0.0/16": {
             "route_table": f"plat-prod/{tier}",
@@ -160,7 +171,7 @@ def test_members_routes_to_the_gateway_are_in_their_attachment_stack(exported):
         }
         for tier in ("database", "private")
     }
-    artifacts = tfvars(tree, attachment_stack("core-artifacts"))["routes"]
+    artifacts = tfvars(tree, routes_stack("core-artifacts"))["routes"]
     assert {r["destination"] for r in artifacts.values()} == {
         "10.187.0.0/16",
         "10.212.0.0/16",
@@ -168,11 +179,15 @@ def test_members_routes_to_the_gateway_are_in_their_attachment_stack(exported):
     }  # every stage it may reach
     network = tfvars(tree, "live/plat-prod-us-east-1/network")["routes"]
     assert network and not any("10.78.0.0/16" in key for key in network)  # not twice
-    module = gates.parse(tree / "modules/transit_gateway_attachment/main.tf")
+    module = gates.parse(tree / "modules/transit_gateway_routes/main.tf")
     route = dict(gates.labelled(module, "resource"))[("aws_route", "this")]
-    assert route["transit_gateway_id"] == (
-        "${aws_ec2_transit_gateway_vpc_attachment.this[each.value.attachment].transit_gateway_id}"
-    )  # waits for the VPC's attachment
+    assert route["transit_gateway_id"] == "${var.gateway_ids[each.value.attachment]}"
+    call = dict(gates.labelled(gates.parse(tree / routes_stack("plat-prod") / "main.tf"), "module"))
+    assert call[("transit_gateway_routes",)]["gateway_ids"] == {  # from the owner's acceptance
+        "core/plat-prod": "${data.terraform_remote_state.transit_gateway_routing"
+        '.outputs.accepted_gateway_ids["core/plat-prod"]}'
+    }
+    assert "routes" not in tfvars(tree, attachment_stack("plat-prod"))
 
 
 @pytest.mark.e2e
@@ -202,8 +217,9 @@ def test_everything_lz_made_is_imported_with_terraforms_ids(exported):
         found = imported(tree, attachment_stack(account))
         resource = "module.transit_gateway_attachment.aws_ec2_transit_gateway_vpc_attachment"
         attachments[account] = found.pop(f'{resource}.this["core/{account}"]')
-        assert attachments[account].startswith("tgw-attach-")
-        assert found and all(re.fullmatch(r"rtb-\w+_10\.\d+\.0\.0/16", v) for v in found.values())
+        assert attachments[account].startswith("tgw-attach-") and not found
+        routes = imported(tree, routes_stack(account)).values()
+        assert routes and all(re.fullmatch(r"rtb-\w+_10\.\d+\.0\.0/16", v) for v in routes)
     routing = imported(tree, ROUTING)
     prefix = "module.transit_gateway_routing."
     for account in MEMBERS:  # the member's attachment, accepted by the owner
@@ -259,7 +275,8 @@ def test_what_lz_has_not_applied_is_pending_and_not_imported():
     assert (GATEWAY, "resource share association core") in pending
     stack = attachment_stack("plat-dev")
     assert (stack, "transit_gateway_attachment:plat-dev/us-east-1/core/plat-dev") in pending
-    assert (stack, "route:plat-dev/us-east-1/plat-dev/private/10.78.0.0/16") in pending
+    route = "route:plat-dev/us-east-1/plat-dev/private/10.78.0.0/16"
+    assert (routes_stack("plat-dev"), route) in pending
     assert (ROUTING, "transit gateway attachment acceptance core/plat-dev") in pending
     assert (ROUTING, "transit gateway route table association core/workloads/plat-dev") in pending
     assert (ROUTING, "transit gateway route table propagation core/shared/plat-dev") in pending
@@ -339,8 +356,12 @@ def test_an_attachment_in_the_owners_account_is_in_its_attachment_stack_and_not_
     own = f"{OWNER}/transit_gateway_attachment"
     values = dict(gates.parse_text(estate.files[f"{own}/terraform.tfvars"]))
     assert values["attachments"]["core/core-network"]["shared"] is False
-    assert values["routes"]["core-network/private/10.78.0.0/16"]["attachment"] == (
-        "core/core-network"
+    own_routes = f"{OWNER}/transit_gateway_routes"
+    routes = dict(gates.parse_text(estate.files[f"{own_routes}/terraform.tfvars"]))["routes"]
+    assert routes["core-network/private/10.78.0.0/16"]["attachment"] == "core/core-network"
+    call = dict(gates.labelled(gates.parse_text(estate.files[f"{own_routes}/main.tf"]), "module"))
+    assert "transit_gateway_attachment.outputs.attachment_gateway_ids" in str(  # no acceptance
+        call[("transit_gateway_routes",)]["gateway_ids"]["core/core-network"]
     )
     routing = dict(gates.parse_text(estate.files[f"{ROUTING}/terraform.tfvars"]))
     assert "core/core-network" not in routing["accepters"]  # nothing to accept

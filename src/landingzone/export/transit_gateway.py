@@ -2,10 +2,10 @@
 
 Exports the kinds `transit_gateway`, `ram_sharing`, `resource_share`,
 `transit_gateway_attachment`, `transit_gateway_route_table` and the `route`s
-whose target is a transit gateway (or an attachment), into three stacks per
+whose target is a transit gateway (or an attachment), into four stacks per
 account and region, so that every `terraform_remote_state` read goes one way
 (organization -> network -> transit_gateway -> transit_gateway_attachment ->
-transit_gateway_routing):
+transit_gateway_routing -> transit_gateway_routes):
 
 - `live/<owner>-<region>/transit_gateway/` (module `transit_gateway`): the
   `aws_ec2_transit_gateway`s (default route table association and
@@ -22,7 +22,7 @@ transit_gateway_routing):
   `transit_gateway_attachment`): the `aws_ec2_transit_gateway_vpc_attachment`
   of each of the account's networks (gateway ID from the owner's stack, VPC
   and subnet IDs from its own network stack), also for a network of the
-  owner's own account, and the routes to the gateway.
+  owner's own account.
 - `live/<owner>-<region>/transit_gateway_routing/` (module
   `transit_gateway_routing`): what the owner does with the attachments,
   whose IDs it reads from each member's attachment stack: it accepts the
@@ -30,6 +30,12 @@ transit_gateway_routing):
   creates gateways with auto-accept off and accepts them itself), and
   associates them with and propagates them to the gateway's route tables
   (`aws_ec2_transit_gateway_route_table_association`, `..._propagation`).
+- `live/<member>-<region>/transit_gateway_routes/` (module
+  `transit_gateway_routes`): the account's VPC routes to the gateways. AWS
+  refuses a route through an attachment that awaits acceptance, so a route
+  reads its gateway's ID from the owner's acceptance (`accepted_gateway_ids`
+  of the routing stack), or from the account's own attachment when the
+  gateway is the account's: the stack cannot plan before that exists.
 
 Keys are spec names: gateways and shares by gateway, principal associations
 `<gateway>/<account>`, route tables `<gateway>/<table>`, attachments and
@@ -43,7 +49,7 @@ in the network stack). Import IDs: `tgw-...`, the share's ARN,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from landingzone.engine.plan import ACCOUNT_REF
@@ -71,12 +77,13 @@ from landingzone.export.network import (
 from landingzone.export.registry import Exporter, register
 from landingzone.resources.base import Node
 from landingzone.resources.gateway_attachments import AVAILABLE
-from landingzone.resources.network_addresses import parse
+from landingzone.resources.network_addresses import gateway_attachment, parse
 from landingzone.resources.transit_gateway import OPTIONS
 
 STACK = "transit_gateway"
 ATTACHMENT_STACK = "transit_gateway_attachment"
 ROUTING_STACK = "transit_gateway_routing"
+ROUTES_STACK = "transit_gateway_routes"
 # Route targets of this exporter, by the kind of the target's address.
 GATEWAY_TARGETS = frozenset({"transit_gateway", "transit_gateway_attachment"})
 RAM_SHARING_KEY = "organization"
@@ -145,16 +152,25 @@ ATTACHMENT_VARIABLES = (
         "subnet_ids", "map(string)", "Subnet IDs by <network>/<tier>/<zone>, from the network stack"
     ),
     Variable(
-        "route_table_ids",
-        "map(string)",
-        "Route table IDs by <network>/<tier>, from the network stack",
-    ),
-    Variable(
         "attachments",
         "map(object({\ngateway = string\nnetwork = string\nsubnets = list(string)\n"
         f"shared = bool\ntags = {TAGS}\n}}))",
         "VPC attachments by <gateway>/<network>, in subnets (keys); shared: the gateway is "
         "another account's (its route tables are not this account's to set)",
+    ),
+)
+ROUTES_VARIABLES = (
+    Variable(
+        "route_table_ids",
+        "map(string)",
+        "Route table IDs by <network>/<tier>, from the network stack",
+    ),
+    Variable(
+        "gateway_ids",
+        "map(string)",
+        "The gateway of each attachment by <gateway>/<network>, once it can carry traffic: "
+        "from the owner's transit_gateway_routing stack (accepted) for a shared gateway, "
+        "from this account's transit_gateway_attachment stack for its own",
     ),
     Variable(
         "routes",
@@ -298,7 +314,7 @@ MODULE = Module(
 _NOT_SHARED = "each.value.shared ? null : false"
 ATTACHMENT_MODULE = Module(
     name=ATTACHMENT_STACK,
-    description="An account's VPC attachments to transit gateways, and its routes to them",
+    description="An account's VPC attachments to transit gateways",
     variables=ATTACHMENT_VARIABLES,
     main=[
         Comment(
@@ -315,14 +331,6 @@ ATTACHMENT_MODULE = Module(
             transit_gateway_default_route_table_propagation=Raw(_NOT_SHARED),
             tags=Raw("each.value.tags"),
         ),
-        Comment("The gateway's ID through the attachment: a route waits for its VPC's."),
-        *each_resource(
-            "aws_route",
-            "var.routes",
-            route_table_id=Raw("var.route_table_ids[each.value.route_table]"),
-            destination_cidr_block=Raw("each.value.destination"),
-            transit_gateway_id=Raw(f"{ATTACHMENT}[each.value.attachment].transit_gateway_id"),
-        ),
     ],
     outputs=(
         Output(
@@ -330,7 +338,33 @@ ATTACHMENT_MODULE = Module(
             ids_by_key(ATTACHMENT),
             "Attachment IDs by <gateway>/<network>",
         ),
+        Output(
+            "attachment_gateway_ids",
+            ids_by_key(ATTACHMENT, "transit_gateway_id"),
+            "The gateway ID of each attachment, by <gateway>/<network>",
+        ),
     ),
+)
+
+ROUTES_MODULE = Module(
+    name=ROUTES_STACK,
+    description="An account's VPC routes to transit gateways, once their attachments are accepted",
+    variables=ROUTES_VARIABLES,
+    main=[
+        Comment(
+            "AWS refuses a route to a gateway whose attachment awaits acceptance: the\n"
+            "gateway IDs come from the acceptances (the owner's routing stack), so this\n"
+            "stack cannot plan before the attachments it routes through are accepted."
+        ),
+        *each_resource(
+            "aws_route",
+            "var.routes",
+            route_table_id=Raw("var.route_table_ids[each.value.route_table]"),
+            destination_cidr_block=Raw("each.value.destination"),
+            transit_gateway_id=Raw("var.gateway_ids[each.value.attachment]"),
+        ),
+    ],
+    outputs=(),
 )
 
 
@@ -383,6 +417,11 @@ ROUTING_MODULE = Module(
             "accepted_attachment_ids",
             ids_by_key(ACCEPTER),
             "Attachment IDs this account accepted, by <gateway>/<network>",
+        ),
+        Output(
+            "accepted_gateway_ids",
+            ids_by_key(ACCEPTER, "transit_gateway_id"),
+            "The gateway ID of each attachment this account accepted, by <gateway>/<network>",
         ),
     ),
 )
@@ -464,8 +503,9 @@ class _Stack:
 class _Builder:
     """The stacks of every transit gateway, node by node."""
 
-    def __init__(self, inventory: Inventory) -> None:
+    def __init__(self, inventory: Inventory, attachments: Mapping[str, Node]) -> None:
         self.inventory = inventory
+        self.attachments = attachments  # every attachment node, by address
         self.stacks: dict[StackRef, _Stack] = {}
         self.sharing: StackRef | None = None  # the stack that enables RAM sharing
 
@@ -483,11 +523,13 @@ class _Builder:
             return _Stack(
                 ref, MODULE, {}, ["account_ids"], ram_sharing=[], ram_sharing_enabled=None
             )
+        network = StackRef(ref.account, ref.region, NETWORK_STACK)
         if ref.stack == ATTACHMENT_STACK:
-            network = StackRef(ref.account, ref.region, NETWORK_STACK)
-            names = ("vpc_ids", "subnet_ids", "route_table_ids")
-            remote = {name: RemoteOutput(network, name) for name in names}
+            remote = {name: RemoteOutput(network, name) for name in ("vpc_ids", "subnet_ids")}
             return _Stack(ref, ATTACHMENT_MODULE, remote, ["transit_gateway_ids"])
+        if ref.stack == ROUTES_STACK:
+            remote = {"route_table_ids": RemoteOutput(network, "route_table_ids")}
+            return _Stack(ref, ROUTES_MODULE, remote, ["gateway_ids"])
         owner = StackRef(ref.account, ref.region, STACK)
         remote = {"route_table_ids": RemoteOutput(owner, "transit_gateway_route_table_ids")}
         return _Stack(ref, ROUTING_MODULE, remote, ["attachment_ids"], accepters=[])
@@ -633,22 +675,30 @@ class _Builder:
             "destination": desired["destination"],
             "attachment": attachment,
         }
-        found = self.stack(node.account, node.region, ATTACHMENT_STACK)
+        found = self.stack(node.account, node.region, ROUTES_STACK)
         found.add(node, "routes", key, value)
+        found.remote_maps["gateway_ids"][attachment] = self._usable_gateway_id(node, attachment)
         record = self.inventory.record(node.address)
         id_ = import_id(node, record.id) if record else None  # <table id>_<cidr>
         found.imported(node, ROUTE, key, id_, node.address)
+
+    def _usable_gateway_id(self, route: Node, attachment: str) -> RemoteOutput:
+        """Where a route reads its gateway's ID: from the owner's acceptance of a shared
+        gateway's attachment, else from the account's own attachment."""
+        assert route.region is not None
+        address = gateway_attachment(route.account, route.region, *attachment.split("/", 1))
+        gateway = parse(self.attachments[address].desired["transit_gateway"])
+        if gateway.account != route.account:
+            routing = StackRef(gateway.account, gateway.region, ROUTING_STACK)
+            return RemoteOutput(routing, "accepted_gateway_ids", attachment)
+        member = StackRef(route.account, route.region, ATTACHMENT_STACK)
+        return RemoteOutput(member, "attachment_gateway_ids", attachment)
 
     def parts(self) -> list[StackPart]:
         """Every stack's part; owners that share read whether RAM sharing is on."""
         for ref, found in sorted(self.stacks.items()):
             if ref.stack == ROUTING_STACK:
                 found.values["accepters"].sort()
-            if ref.stack == ATTACHMENT_STACK:
-                routes = found.values["routes"].values()
-                missing = {r["attachment"] for r in routes} - set(found.values["attachments"])
-                if missing:
-                    raise RuntimeError(f"internal error: {ref.path}: routes via {missing}")
             sharing = self.sharing
             if (
                 ref.stack == STACK
@@ -663,10 +713,11 @@ class _Builder:
 
 @register
 class TransitGatewayExporter(Exporter):
-    """Transit gateways: the owner's gateway and routing stacks, each member's attachments.
+    """Transit gateways: the owner's gateway and routing stacks, each member's attachments
+    and routes.
 
-    `module()` is the gateway's module; the attachment and routing stacks call
-    `ATTACHMENT_MODULE` and `ROUTING_MODULE`.
+    `module()` is the gateway's module; the attachment, routing and routes stacks
+    call `ATTACHMENT_MODULE`, `ROUTING_MODULE` and `ROUTES_MODULE`.
     """
 
     name = "transit_gateway"
@@ -689,7 +740,8 @@ class TransitGatewayExporter(Exporter):
         return MODULE
 
     def parts(self, nodes: Sequence[Node], inventory: Inventory) -> list[StackPart]:
-        builder = _Builder(inventory)
+        attachments = {n.address: n for n in nodes if n.kind == "transit_gateway_attachment"}
+        builder = _Builder(inventory, attachments)
         for node in sorted(nodes, key=lambda n: n.address):
             builder.add(node)
         return builder.parts()

@@ -1,4 +1,4 @@
-"""What a transit_gateway_attachment stack imports: a member's attachments and routes."""
+"""What a transit_gateway_attachment stack imports: a member's attachments."""
 
 from __future__ import annotations
 
@@ -9,16 +9,8 @@ from tests.export.stack_ids.transit_gateway import place, tagged_id
 
 
 def expected_id(aws: Aws, accounts: dict[str, str], type_: str, key: str, stack: Path) -> str:
-    """Attachments and routes are the VPC's account's, in its region."""
+    """Attachments are the VPC's account's, in its region."""
     account, region, account_id = place(stack, accounts)
     if type_ == "aws_ec2_transit_gateway_vpc_attachment":
         return tagged_id(aws, account, account_id, region, type_, key)
-    if type_ == "aws_route":
-        network, tier, destination = key.split("/", 2)
-        address = f"route_table:{account}/{region}/{network}/{tier}"
-        tables = aws.client("ec2", account_id, region).describe_route_tables()["RouteTables"]
-        [table] = [t for t in tables if {"Key": "lz:address", "Value": address} in t["Tags"]]
-        [route] = [r for r in table["Routes"] if r.get("DestinationCidrBlock") == destination]
-        assert route["TransitGatewayId"].startswith("tgw-"), route  # to the gateway
-        return f"{table['RouteTableId']}_{destination}"
     raise AssertionError(f"no check for {type_}")
