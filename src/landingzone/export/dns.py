@@ -27,12 +27,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from graphlib import CycleError, TopologicalSorter
-from typing import Any
 
+from landingzone.export.builder import PartBuilder
 from landingzone.export.hcl import BLANK, Comment, Item, Raw, attrs, block
 from landingzone.export.inventory import ExportError, Inventory
 from landingzone.export.model import (
-    Import,
     Module,
     Output,
     RemoteOutput,
@@ -150,74 +149,44 @@ def zone_stack(zone: Node) -> StackRef:
     return StackRef(zone.account, parse(zone.desired["vpc"]).region, STACK)
 
 
-class _Builder:
-    """The values, remote reads, imports and pending nodes of one dns stack."""
+def _vpc(found: PartBuilder, address: str) -> dict[str, str]:
+    """A VPC as the module takes it (its ID read from its network stack's vpc_ids)."""
+    vpc = parse(address)
+    network = StackRef(vpc.account, vpc.region, NETWORK_STACK)
+    found.read("vpc_ids", vpc.rest, RemoteOutput(network, "vpc_ids", vpc.rest))
+    return {"network": vpc.rest, "region": vpc.region}
 
-    def __init__(self, inventory: Inventory, stack: StackRef) -> None:
-        self.inventory = inventory
-        self.stack = stack
-        self.values: dict[str, dict[str, Any]] = {
-            name: {} for name in ("zones", "authorizations", "associations")
-        }
-        self.vpc_ids: dict[str, RemoteOutput] = {}
-        self.zone_ids: dict[str, RemoteOutput] = {}
-        self.imports: list[Import] = []
-        self.pending: list[str] = []
-        self.nodes: list[Node] = []
 
-    def _vpc(self, address: str) -> dict[str, str]:
-        """A VPC as the module takes it (its ID read from its network stack's vpc_ids)."""
-        vpc = parse(address)
-        network = StackRef(vpc.account, vpc.region, NETWORK_STACK)
-        self.vpc_ids[vpc.rest] = RemoteOutput(network, "vpc_ids", vpc.rest)
-        return {"network": vpc.rest, "region": vpc.region}
+def _zone(found: PartBuilder, zone: Node, inventory: Inventory) -> None:
+    name = zone_name(zone)
+    vpc = _vpc(found, zone.desired["vpc"])
+    found.add(zone, "zones", name, {"comment": zone.desired["comment"], **vpc, **tags_value(zone)})
+    record = inventory.record(zone.address)
+    found.imported(zone, ZONE, name, record.id if record else None)
 
-    def _imported(self, node: Node, resource: str, key: str, import_id: str | None) -> None:
-        self.nodes.append(node)
-        if import_id is None:
-            self.pending.append(node.address)
-        else:
-            self.imports.append(Import(resource, key, import_id, node.address))
 
-    def add_zone(self, zone: Node) -> None:
-        name = zone_name(zone)
-        vpc = self._vpc(zone.desired["vpc"])
-        self.values["zones"][name] = {"comment": zone.desired["comment"], **vpc, **tags_value(zone)}
-        record = self.inventory.record(zone.address)
-        self._imported(zone, ZONE, name, record.id if record else None)
+def _association(found: PartBuilder, node: Node, zone: Node, inventory: Inventory) -> None:
+    key, name = key_of(node.address), zone_name(zone)
+    vpc = _vpc(found, node.desired["vpc"])
+    found.add(node, "associations", key, {"zone": name, **vpc})
+    owner = zone_stack(zone)
+    if owner != found.stack:
+        found.read("zone_ids", name, RemoteOutput(owner, "zone_ids", name))
+    record = inventory.record(node.address)
+    import_id = None
+    if record is not None:  # lz records ZONE|VPC; Terraform imports ZONE:VPC[:REGION]
+        region = "" if vpc["region"] == found.stack.region else f":{vpc['region']}"
+        import_id = record.id.replace("|", ":") + region
+    found.imported(node, ASSOCIATION, key, import_id)
 
-    def add_association(self, node: Node, zone: Node) -> None:
-        key, name = key_of(node.address), zone_name(zone)
-        vpc = self._vpc(node.desired["vpc"])
-        self.values["associations"][key] = {"zone": name, **vpc}
-        owner = zone_stack(zone)
-        if owner != self.stack:
-            self.zone_ids[name] = RemoteOutput(owner, "zone_ids", name)
-        record = self.inventory.record(node.address)
-        import_id = None
-        if record is not None:  # lz records ZONE|VPC; Terraform imports ZONE:VPC[:REGION]
-            region = "" if vpc["region"] == self.stack.region else f":{vpc['region']}"
-            import_id = record.id.replace("|", ":") + region
-        self._imported(node, ASSOCIATION, key, import_id)
 
-    def add_authorization(self, node: Node, zone: Node) -> None:
-        key = key_of(node.address)
-        vpc = self._vpc(node.desired["vpc"])
-        self.values["authorizations"][key] = {"zone": zone_name(zone), **vpc}
-        self.nodes.append(node)
-        self.pending.append(f"association authorization {key}")
-
-    def part(self) -> StackPart:
-        values = {name: dict(sorted(entries.items())) for name, entries in self.values.items()}
-        return StackPart(
-            stack=self.stack,
-            module=MODULE,
-            values=values,
-            remote_maps={"vpc_ids": self.vpc_ids, "zone_ids": self.zone_ids},
-            imports=sorted(self.imports, key=lambda i: (i.resource, i.key or "")),
-            pending=self.pending,
-            protected=any(n.protected for n in self.nodes),
-        )
+def _authorization(found: PartBuilder, node: Node, zone: Node) -> None:
+    """The owner's authorization of another account's VPC, while the association is to
+    be made (lz deletes it once the VPC is associated)."""
+    key = key_of(node.address)
+    vpc = _vpc(found, node.desired["vpc"])
+    found.add(node, "authorizations", key, {"zone": zone_name(zone), **vpc})
+    found.pending.append(f"association authorization {key}")
 
 
 def _check_acyclic(parts: Sequence[StackPart]) -> None:
@@ -245,26 +214,26 @@ class DnsExporter(Exporter):
         return MODULE
 
     def parts(self, nodes: Sequence[Node], inventory: Inventory) -> list[StackPart]:
-        builders: dict[StackRef, _Builder] = {}
+        stacks: dict[StackRef, PartBuilder] = {}
 
-        def builder(stack: StackRef) -> _Builder:
-            return builders.setdefault(stack, _Builder(inventory, stack))
+        def stack(ref: StackRef) -> PartBuilder:
+            return stacks.setdefault(ref, PartBuilder(ref, MODULE, maps=("vpc_ids", "zone_ids")))
 
         ordered = sorted(nodes, key=lambda n: n.address)
         zones = {n.address: n for n in ordered if n.kind == "hosted_zone"}
         for zone in zones.values():
-            builder(zone_stack(zone)).add_zone(zone)
+            _zone(stack(zone_stack(zone)), zone, inventory)
         for node in (n for n in ordered if n.kind == "hosted_zone_association"):
             zone = zones[node.desired["zone"]]
             if node.desired["vpc"] == zone.desired["vpc"]:
                 continue  # the zone's vpc block makes this one
             vpc = parse(node.desired["vpc"])
             if vpc.account == zone.account:
-                builder(zone_stack(zone)).add_association(node, zone)
+                _association(stack(zone_stack(zone)), node, zone, inventory)
                 continue
-            builder(StackRef(vpc.account, vpc.region, STACK)).add_association(node, zone)
+            _association(stack(StackRef(vpc.account, vpc.region, STACK)), node, zone, inventory)
             if inventory.record(node.address) is None:
-                builder(zone_stack(zone)).add_authorization(node, zone)
-        parts = [b.part() for _, b in sorted(builders.items())]
+                _authorization(stack(zone_stack(zone)), node, zone)
+        parts = [found.part() for _, found in sorted(stacks.items())]
         _check_acyclic(parts)
         return parts

@@ -21,9 +21,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from landingzone.export.builder import PartBuilder
 from landingzone.export.hcl import BLANK, Comment, Item, Raw, attrs, block
 from landingzone.export.inventory import Inventory
-from landingzone.export.model import Import, Module, Output, StackPart, StackRef, Variable
+from landingzone.export.model import Module, Output, StackPart, StackRef, Variable
 from landingzone.export.organization import exported_tags
 from landingzone.export.registry import Exporter, register
 from landingzone.resources.base import Node
@@ -371,61 +372,33 @@ def elastic_ips(
     }
 
 
-class _Builder:
-    """The values, imports and pending nodes of one network stack."""
+def _add(found: PartBuilder, node: Node, inventory: Inventory) -> None:
+    """A node's entry and import (a route table's also imports its subnets' associations)."""
+    variable, resource, value = KINDS[node.kind]
+    key = key_of(node.address)
+    found.add(node, variable, key, value(node))
+    record = inventory.record(node.address)
+    found.imported(node, resource, key, import_id(node, record.id) if record else None)
+    if record is not None and node.kind == "route_table":
+        associated = record.attrs.get("subnets", [])
+        for subnet in node.desired["subnets"]:
+            subnet_record = inventory.record(subnet)
+            made = subnet_record is not None and subnet in associated
+            id_ = f"{subnet_record.id}/{record.id}" if subnet_record and made else None
+            what = f"route table association {key_of(subnet)}"
+            found.imported(node, "aws_route_table_association.this", key_of(subnet), id_, what)
 
-    def __init__(self, inventory: Inventory, stack: StackRef) -> None:
-        self.inventory = inventory
-        self.stack = stack
-        self.values: dict[str, dict[str, Any]] = {v.name: {} for v in VARIABLES}
-        self.imports: list[Import] = []
-        self.pending: list[str] = []
 
-    def add(self, node: Node) -> None:
-        variable, resource, value = KINDS[node.kind]
+def _elastic_ips(found: PartBuilder, nats: Sequence[Node], inventory: Inventory) -> None:
+    """Each NAT gateway's Elastic IP, imported by the allocation ID AWS reports."""
+    records = {n.address: inventory.record(n.address) for n in nats}
+    ids = sorted(r.id for r in records.values() if r is not None)
+    allocations = elastic_ips(inventory, found.stack.account, found.stack.region, ids)
+    for node in nats:
+        record = records[node.address]
         key = key_of(node.address)
-        self.values[variable][key] = value(node)
-        record = self.inventory.record(node.address)
-        if record is None:
-            self.pending.append(node.address)
-            return
-        self.imports.append(Import(resource, key, import_id(node, record.id), node.address))
-        if node.kind == "route_table":
-            self._associations(node, record.attrs.get("subnets", []), record.id)
-
-    def _associations(self, table: Node, associated: Sequence[str], table_id: str) -> None:
-        for subnet in table.desired["subnets"]:
-            record = self.inventory.record(subnet)
-            key = key_of(subnet)
-            if record is None or subnet not in associated:
-                self.pending.append(f"route table association {key}")
-            else:
-                resource = "aws_route_table_association.this"
-                self.imports.append(Import(resource, key, f"{record.id}/{table_id}", table.address))
-
-    def add_elastic_ips(self, nats: Sequence[Node]) -> None:
-        records = {n.address: self.inventory.record(n.address) for n in nats}
-        ids = sorted(r.id for r in records.values() if r is not None)
-        allocations = elastic_ips(self.inventory, self.stack.account, self.stack.region, ids)
-        for node in nats:
-            record = records[node.address]
-            allocation = allocations.get(record.id) if record else None
-            key = key_of(node.address)
-            if allocation is None:
-                self.pending.append(f"elastic IP {key}")
-            else:
-                self.imports.append(Import("aws_eip.this", key, allocation, node.address))
-
-    def part(self, nodes: Sequence[Node]) -> StackPart:
-        values = {name: dict(sorted(entries.items())) for name, entries in self.values.items()}
-        return StackPart(
-            stack=self.stack,
-            module=MODULE,
-            values=values,
-            imports=sorted(self.imports, key=lambda i: (i.resource, i.key or "")),
-            pending=self.pending,
-            protected=any(n.protected for n in nodes),
-        )
+        allocation = allocations.get(record.id) if record else None
+        found.imported(node, "aws_eip.this", key, allocation, f"elastic IP {key}")
 
 
 @register
@@ -450,9 +423,9 @@ class NetworkExporter(Exporter):
             by_stack.setdefault(stack, []).append(node)
         parts = []
         for stack, found in sorted(by_stack.items()):
-            builder = _Builder(inventory, stack)
+            builder = PartBuilder(stack, MODULE)
             for node in sorted(found, key=lambda n: n.address):
-                builder.add(node)
-            builder.add_elastic_ips([n for n in found if n.kind == "nat_gateway"])
-            parts.append(builder.part(found))
+                _add(builder, node, inventory)
+            _elastic_ips(builder, [n for n in found if n.kind == "nat_gateway"], inventory)
+            parts.append(builder.part())
         return parts

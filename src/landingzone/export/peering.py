@@ -26,13 +26,12 @@ connection's and the acceptance's `pcx-...`, routes `<table id>_<cidr>`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Sequence
 
+from landingzone.export.builder import PartBuilder
 from landingzone.export.hcl import Item, Raw
 from landingzone.export.inventory import Inventory
 from landingzone.export.model import (
-    Import,
     Module,
     Output,
     RemoteOutput,
@@ -60,7 +59,6 @@ PEERING = "vpc_peering"
 CONNECTION = "aws_vpc_peering_connection.this"
 ACCEPTER = "aws_vpc_peering_connection_accepter.this"
 ROUTE = "aws_route.this"
-T = TypeVar("T")
 
 ROUTE_TABLE_IDS = Variable(
     "route_table_ids", "map(string)", "Route table IDs by <network>/<tier>, from the network stack"
@@ -165,96 +163,61 @@ def _network(address: str) -> tuple[str, str, str]:
     return found.account, found.region, found.rest.split("/", 1)[0]
 
 
-def _route(node: Node) -> dict[str, Any]:
+def _new_stack(ref: StackRef) -> PartBuilder:
+    """A requester's peering stack or an accepter's, reading its own network stack."""
+    network = StackRef(ref.account, ref.region, NETWORK_STACK)
+    remote = {"route_table_ids": RemoteOutput(network, "route_table_ids")}
+    if ref.stack == STACK:
+        remote["vpc_ids"] = RemoteOutput(network, "vpc_ids")
+        return PartBuilder(ref, MODULE, remote, ("peer_owner_ids", "peer_vpc_ids"))
+    return PartBuilder(ref, ACCEPTER_MODULE, remote, ("connection_ids",))
+
+
+def _request(found: PartBuilder, node: Node, inventory: Inventory) -> None:
+    """A connection the stack's account requests."""
+    name = key_of(node.address)
+    peer = parse(node.desired["peer_vpc"])
+    value = {
+        "network": _network(node.desired["vpc"])[2],
+        "peer_region": node.desired["peer_region"],
+        **tags_value(node),
+    }
+    found.add(node, "peerings", name, value)
+    peer_network = StackRef(peer.account, peer.region, NETWORK_STACK)
+    found.read("peer_vpc_ids", name, RemoteOutput(peer_network, "vpc_ids", peer.rest))
+    owner = inventory.account_id_output(peer.account) or RemoteOutput(
+        inventory.organization_stack(), "management_account_id"
+    )
+    found.read("peer_owner_ids", name, owner)
+    record = inventory.record(node.address)
+    found.imported(node, CONNECTION, name, record.id if record else None)
+
+
+def _accept(found: PartBuilder, node: Node, requester: StackRef, inventory: Inventory) -> None:
+    """A connection the stack's account accepts, requested from `requester`'s stack."""
+    name = key_of(node.address)
+    found.add(node, "peerings", name, tags_value(node))
+    found.read("connection_ids", name, RemoteOutput(requester, "peering_connection_ids", name))
+    record = inventory.record(node.address)
+    active = record is not None and record.attrs.get("status") == ACTIVE
+    # not accepted yet: creating the accepter accepts it
+    found.imported(
+        node, ACCEPTER, name, record.id if record and active else None, f"peering acceptance {name}"
+    )
+
+
+def _route(found: PartBuilder, node: Node, inventory: Inventory) -> None:
+    """A route of this side to a peering connection."""
+    key = key_of(node.address)
     desired = node.desired
-    return {
+    value = {
         "route_table": key_of(desired["route_table"]),
         "destination": desired["destination"],
         "peering": key_of(desired["target"]),
     }
-
-
-def _by_key(maps: Mapping[str, Mapping[str, T]]) -> dict[str, dict[str, T]]:
-    """Each map's entries sorted by key (stable files)."""
-    return {name: dict(sorted(entries.items())) for name, entries in maps.items()}
-
-
-class _Stack:
-    """The values, remote reads, imports and pending nodes of one peering or accepter stack."""
-
-    def __init__(self, inventory: Inventory, stack: StackRef) -> None:
-        self.inventory = inventory
-        self.stack = stack
-        self.requester = stack.stack == STACK
-        self.module = MODULE if self.requester else ACCEPTER_MODULE
-        network = StackRef(stack.account, stack.region, NETWORK_STACK)
-        # The whole maps of this account's network stack; the connections' own reads, by name.
-        self.remote = {"route_table_ids": RemoteOutput(network, "route_table_ids")}
-        if self.requester:
-            self.remote["vpc_ids"] = RemoteOutput(network, "vpc_ids")
-        names = ("peer_owner_ids", "peer_vpc_ids") if self.requester else ("connection_ids",)
-        self.remote_maps: dict[str, dict[str, RemoteOutput]] = {name: {} for name in names}
-        self.nodes: list[Node] = []
-        self.values: dict[str, dict[str, Any]] = {"peerings": {}, "routes": {}}
-        self.imports: list[Import] = []
-        self.pending: list[str] = []
-
-    def request(self, node: Node) -> None:
-        """A connection this stack's account requests."""
-        name = key_of(node.address)
-        peer = parse(node.desired["peer_vpc"])
-        self.nodes.append(node)
-        self.values["peerings"][name] = {
-            "network": _network(node.desired["vpc"])[2],
-            "peer_region": node.desired["peer_region"],
-            **tags_value(node),
-        }
-        peer_network = StackRef(peer.account, peer.region, NETWORK_STACK)
-        self.remote_maps["peer_vpc_ids"][name] = RemoteOutput(peer_network, "vpc_ids", peer.rest)
-        self.remote_maps["peer_owner_ids"][name] = self.inventory.account_id_output(
-            peer.account
-        ) or RemoteOutput(self.inventory.organization_stack(), "management_account_id")
-        record = self.inventory.record(node.address)
-        if record is None:
-            self.pending.append(node.address)
-        else:
-            self.imports.append(Import(CONNECTION, name, record.id, node.address))
-
-    def accept(self, node: Node, requester: StackRef) -> None:
-        """A connection this stack's account accepts, requested from `requester`'s stack."""
-        name = key_of(node.address)
-        self.nodes.append(node)
-        self.values["peerings"][name] = tags_value(node)
-        ref = RemoteOutput(requester, "peering_connection_ids", name)
-        self.remote_maps["connection_ids"][name] = ref
-        record = self.inventory.record(node.address)
-        if record is None or record.attrs.get("status") != ACTIVE:
-            self.pending.append(f"peering acceptance {name}")  # creating it accepts
-        else:
-            self.imports.append(Import(ACCEPTER, name, record.id, node.address))
-
-    def route(self, node: Node) -> None:
-        """A route of this side to a peering connection."""
-        key = key_of(node.address)
-        self.nodes.append(node)
-        self.values["routes"][key] = _route(node)
-        record = self.inventory.record(node.address)
-        if record is None:
-            self.pending.append(node.address)
-        else:
-            self.imports.append(Import(ROUTE, key, import_id(node, record.id), node.address))
-
-    def part(self) -> StackPart:
-        return StackPart(
-            stack=self.stack,
-            module=self.module,
-            values=_by_key(self.values),
-            remote=self.remote,
-            remote_maps=_by_key(self.remote_maps),
-            imports=sorted(self.imports, key=lambda i: (i.resource, i.key or "")),
-            pending=self.pending,
-            protected=any(n.protected for n in self.nodes),
-        )
+    found.add(node, "routes", key, value)
+    record = inventory.record(node.address)
+    found.imported(node, ROUTE, key, import_id(node, record.id) if record else None)
 
 
 @register
@@ -277,22 +240,21 @@ class PeeringExporter(Exporter):
 
     def parts(self, nodes: Sequence[Node], inventory: Inventory) -> list[StackPart]:
         peerings = {n.address: n for n in nodes if n.kind == PEERING}
-        stacks: dict[StackRef, _Stack] = {}
+        stacks: dict[StackRef, PartBuilder] = {}
 
-        def stack(account: str, region: str, requester: bool) -> _Stack:
+        def stack(account: str, region: str, requester: bool) -> PartBuilder:
             ref = StackRef(account, region, STACK if requester else ACCEPTER_STACK)
-            return stacks.setdefault(ref, _Stack(inventory, ref))
+            return stacks.setdefault(ref, _new_stack(ref))
 
         for node in sorted(nodes, key=lambda n: n.address):
+            assert node.region is not None
             if node.kind == PEERING:
-                assert node.region is not None
                 peer = parse(node.desired["peer_vpc"])
-                stack(node.account, node.region, True).request(node)
+                _request(stack(node.account, node.region, True), node, inventory)
                 requester = StackRef(node.account, node.region, STACK)
-                stack(peer.account, peer.region, False).accept(node, requester)
+                _accept(stack(peer.account, peer.region, False), node, requester, inventory)
             else:
-                assert node.region is not None
                 connection = peerings[node.desired["target"]]
                 own = _network(node.address) == _network(connection.desired["vpc"])
-                stack(node.account, node.region, own).route(node)
+                _route(stack(node.account, node.region, own), node, inventory)
         return [found.part() for _, found in sorted(stacks.items())]

@@ -50,13 +50,12 @@ in the network stack). Import IDs: `tgw-...`, the share's ARN,
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from landingzone.engine.plan import ACCOUNT_REF
+from landingzone.export.builder import PartBuilder
 from landingzone.export.hcl import BLANK, Comment, Item, Raw, attrs, block
 from landingzone.export.inventory import Inventory
 from landingzone.export.model import (
-    Import,
     Module,
     Output,
     RemoteOutput,
@@ -448,68 +447,16 @@ def _principal_names(node: Node) -> list[str]:
     return sorted(names)
 
 
-class _Stack:
-    """The values, remote reads, imports and pending nodes of one stack."""
-
-    def __init__(
-        self,
-        ref: StackRef,
-        module: Module,
-        remote: dict[str, RemoteOutput],
-        maps: Sequence[str],
-        **values: Any,
-    ) -> None:
-        self.ref = ref
-        self.module = module
-        self.remote = remote
-        # Map variables whose entries each read another stack's output.
-        self.remote_maps: dict[str, dict[str, RemoteOutput]] = {name: {} for name in maps}
-        given = {*remote, *maps}
-        self.values: dict[str, Any] = {
-            v.name: {} for v in module.variables if v.name not in given
-        } | values
-        self.imports: list[Import] = []
-        self.pending: list[str] = []
-        self.nodes: list[Node] = []
-
-    def add(self, node: Node, variable: str, key: str, value: Any) -> None:
-        """A node's entry of a map variable."""
-        self.nodes.append(node)
-        self.values[variable][key] = value
-
-    def imported(self, node: Node, resource: str, key: str, id_: str | None, what: str) -> None:
-        """An import of what lz made (`id_`), else `what` is pending."""
-        if id_ is None:
-            self.pending.append(what)
-        else:
-            self.imports.append(Import(resource, key, id_, node.address))
-
-    def part(self) -> StackPart:
-        def ordered(value: Any) -> Any:
-            return dict(sorted(value.items())) if isinstance(value, dict) else value
-
-        return StackPart(
-            stack=self.ref,
-            module=self.module,
-            values={k: ordered(v) for k, v in self.values.items()},
-            remote=self.remote,
-            remote_maps={k: ordered(v) for k, v in self.remote_maps.items()},
-            imports=sorted(self.imports, key=lambda i: (i.resource, i.key or "")),
-            pending=self.pending,
-            protected=any(n.protected for n in self.nodes),
-        )
-
-
 class _Builder:
     """The stacks of every transit gateway, node by node."""
 
     def __init__(self, inventory: Inventory, attachments: Mapping[str, Node]) -> None:
         self.inventory = inventory
         self.attachments = attachments  # every attachment node, by address
-        self.stacks: dict[StackRef, _Stack] = {}
+        self.stacks: dict[StackRef, PartBuilder] = {}
         self.sharing: StackRef | None = None  # the stack that enables RAM sharing
 
-    def stack(self, account: str, region: str | None, name: str) -> _Stack:
+    def stack(self, account: str, region: str | None, name: str) -> PartBuilder:
         """The stack `name` of an account and region (made on first use)."""
         assert region is not None
         ref = StackRef(account, region, name)
@@ -518,21 +465,21 @@ class _Builder:
         return self.stacks[ref]
 
     @staticmethod
-    def _new(ref: StackRef) -> _Stack:
+    def _new(ref: StackRef) -> PartBuilder:
         if ref.stack == STACK:
-            return _Stack(
+            return PartBuilder(
                 ref, MODULE, {}, ["account_ids"], ram_sharing=[], ram_sharing_enabled=None
             )
         network = StackRef(ref.account, ref.region, NETWORK_STACK)
         if ref.stack == ATTACHMENT_STACK:
             remote = {name: RemoteOutput(network, name) for name in ("vpc_ids", "subnet_ids")}
-            return _Stack(ref, ATTACHMENT_MODULE, remote, ["transit_gateway_ids"])
+            return PartBuilder(ref, ATTACHMENT_MODULE, remote, ["transit_gateway_ids"])
         if ref.stack == ROUTES_STACK:
             remote = {"route_table_ids": RemoteOutput(network, "route_table_ids")}
-            return _Stack(ref, ROUTES_MODULE, remote, ["gateway_ids"])
+            return PartBuilder(ref, ROUTES_MODULE, remote, ["gateway_ids"])
         owner = StackRef(ref.account, ref.region, STACK)
         remote = {"route_table_ids": RemoteOutput(owner, "transit_gateway_route_table_ids")}
-        return _Stack(ref, ROUTING_MODULE, remote, ["attachment_ids"], accepters=[])
+        return PartBuilder(ref, ROUTING_MODULE, remote, ["attachment_ids"], accepters=[])
 
     def record_id(self, address: str) -> str | None:
         """The ID lz recorded for an address, if lz applied it."""
@@ -547,7 +494,7 @@ class _Builder:
         found = self.stack(node.account, node.region, STACK)
         found.nodes.append(node)
         found.values["ram_sharing"] = [RAM_SHARING_KEY]
-        self.sharing = found.ref
+        self.sharing = found.stack
         applied = self.inventory.record(node.address) is not None
         account_id = self.inventory.management_account_id if applied else None
         found.imported(node, RAM_SHARING, RAM_SHARING_KEY, account_id, node.address)
@@ -592,9 +539,12 @@ class _Builder:
         what = f"resource share association {key}"
         found.imported(node, RESOURCE_ASSOCIATION, key, association, what)
         for account in principals:
-            found.remote_maps["account_ids"][account] = self.inventory.account_id_output(
-                account
-            ) or RemoteOutput(self.inventory.organization_stack(), "management_account_id")
+            found.read(
+                "account_ids",
+                account,
+                self.inventory.account_id_output(account)
+                or RemoteOutput(self.inventory.organization_stack(), "management_account_id"),
+            )
             account_id = self.inventory.account_id(account)
             principal = None
             if record and account_id in record.attrs.get("principals", []):
@@ -626,13 +576,13 @@ class _Builder:
                 routing.imported(node, resource, link, id_, what)
 
     @staticmethod
-    def _read_attachment_id(routing: _Stack, attachment: str) -> None:
+    def _read_attachment_id(routing: PartBuilder, attachment: str) -> None:
         """The routing stack reads an attachment's ID from its account's attachment stack."""
         place = parse(attachment)
         member = StackRef(place.account, place.region, ATTACHMENT_STACK)
         key = key_of(attachment)
         output = RemoteOutput(member, "transit_gateway_attachment_ids", key)
-        routing.remote_maps["attachment_ids"][key] = output
+        routing.read("attachment_ids", key, output)
 
     def _transit_gateway_attachment(self, node: Node) -> None:
         desired = node.desired
@@ -650,7 +600,7 @@ class _Builder:
         found.add(node, "attachments", key, value)
         owner = StackRef(gateway.account, gateway.region, STACK)
         gateway_id = RemoteOutput(owner, "transit_gateway_ids", gateway.rest)
-        found.remote_maps["transit_gateway_ids"][gateway.rest] = gateway_id
+        found.read("transit_gateway_ids", gateway.rest, gateway_id)
         record = self.inventory.record(node.address)
         found.imported(node, ATTACHMENT, key, record.id if record else None, node.address)
         if not shared:
@@ -677,7 +627,7 @@ class _Builder:
         }
         found = self.stack(node.account, node.region, ROUTES_STACK)
         found.add(node, "routes", key, value)
-        found.remote_maps["gateway_ids"][attachment] = self._usable_gateway_id(node, attachment)
+        found.read("gateway_ids", attachment, self._usable_gateway_id(node, attachment))
         record = self.inventory.record(node.address)
         id_ = import_id(node, record.id) if record else None  # <table id>_<cidr>
         found.imported(node, ROUTE, key, id_, node.address)
