@@ -224,6 +224,32 @@ def test_ci_uses_oidc_only_and_protected_applies_wait_for_a_person(trees):
     ]
 
 
+@pytest.mark.parametrize("name", ALL_EXAMPLES)
+def test_gitlab_plans_a_stack_only_after_the_applies_of_the_stacks_it_reads(name: str, trees):
+    tree = trees[name]
+    gitlab = YAML(typ="safe").load((tree.parent / "gitlab" / ".gitlab-ci.yml").read_text())
+    stages = gitlab["stages"]
+    stacks = gates.root_modules(tree)
+    by_key = {gates.state_key(stack): stack for stack in stacks}
+
+    def stage(job: str, stack: Path) -> int:
+        path = stack.relative_to(tree).as_posix()
+        [found] = [
+            j
+            for k, j in gitlab.items()
+            if k.startswith(f"{job}:") and j.get("variables", {}).get("STACK_PATH") == path
+        ]
+        return stages.index(found["stage"])
+
+    checked = 0
+    for stack in stacks:
+        assert stage("plan", stack) < stage("apply", stack)
+        for key in gates.reads(stack):
+            assert stage("apply", by_key[key]) < stage("plan", stack), (stack, key)
+            checked += 1
+    assert checked >= len(stacks) - 1  # every stack but the organization's reads one
+
+
 def test_the_import_check_catches_an_address_no_module_defines(tmp_path: Path):
     (tmp_path / "m").mkdir()
     (tmp_path / "m" / "main.tf").write_text(

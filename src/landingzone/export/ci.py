@@ -47,6 +47,7 @@ from ruamel.yaml import YAML
 from landingzone.access.globs import Glob
 from landingzone.export.inventory import Inventory
 from landingzone.export.model import StackRef
+from landingzone.export.stacks import depths
 from landingzone.export.terraform import Estate
 from landingzone.graph.iam_documents import (
     fill,
@@ -92,6 +93,7 @@ class CiStack:
     environment: str
     protected: bool
     roles: CiRoles
+    depth: int = 0  # 0: reads no other stack; else one more than the deepest it reads
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,7 @@ def ci_stacks(
 ) -> list[CiStack]:
     """Every stack of an export, in apply order, with its roles on `platform`."""
     candidates = deploy_roles(inventory, platform)
+    depth = depths(estate.roots)
     return [
         CiStack(
             id=root.stack.id,
@@ -199,6 +202,7 @@ def ci_stacks(
             environment=root.environment,
             protected=root.protected,
             roles=ci_roles(inventory, root.stack, root.environment, platform, branch, candidates),
+            depth=depth[root.stack],
         )
         for root in estate.roots
     ]

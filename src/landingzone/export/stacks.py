@@ -94,7 +94,14 @@ def assemble(parts: Iterable[StackPart], inventory: Inventory) -> list[RootModul
 
 def apply_order(roots: Sequence[RootModule]) -> list[RootModule]:
     """Stacks after every stack they read (a stack plans only once those are applied);
-    by path among stacks of the same depth. A cycle is a programming error."""
+    by path among stacks of the same depth."""
+    depth = depths(roots)
+    return sorted(roots, key=lambda root: (depth[root.stack], root.stack.path))
+
+
+def depths(roots: Sequence[RootModule]) -> dict[StackRef, int]:
+    """Each stack's depth: 0 for a stack that reads none of `roots`, else one more than
+    the deepest stack it reads. A cycle is a programming error."""
     by_stack = {root.stack: root for root in roots}
     depth: dict[StackRef, int] = {}
 
@@ -107,7 +114,9 @@ def apply_order(roots: Sequence[RootModule]) -> list[RootModule]:
             depth[stack] = 1 + max((depth_of(r, (*seen, stack)) for r in reads), default=-1)
         return depth[stack]
 
-    return sorted(roots, key=lambda root: (depth_of(root.stack), root.stack.path))
+    for stack in by_stack:
+        depth_of(stack)
+    return depth
 
 
 # -- reusable modules -------------------------------------------------------------
