@@ -1,4 +1,5 @@
-"""The dns stacks: the private zone in its owner's stack, associations in the VPCs' accounts.
+"""The dns stacks: the private zone in its owner's dns stack, associations with another
+account's zone in the VPC's account's dns_associations stack.
 
 codewilling's zone shared.cwiq.io belongs to shared-services (created with its VPC
 `shared`) and is associated with dev's VPC. Built from the spec with a made-up
@@ -13,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from landingzone.emulator import Emulator
-from landingzone.export.inventory import ExportError
 from landingzone.export.terraform import Estate, build_estate
 from tests.aws import Aws
 from tests.export import gates
@@ -21,7 +21,7 @@ from tests.export.conftest import applied_copy, run_lz
 from tests.export.test_iam_export import EXAMPLES, _imports, inventory, record, tfvars
 
 OWNER = "live/shared-services-us-west-2/dns"
-DEV = "live/dev-us-west-2/dns"
+DEV = "live/dev-us-west-2/dns_associations"
 ZONE = "shared.cwiq.io"
 DEV_ASSOCIATION = f"hosted_zone_association:dev/us-west-2/dev/{ZONE}"
 ZONE_ADDRESS = f"hosted_zone:shared-services/{ZONE}"
@@ -41,7 +41,8 @@ def module_inputs(estate: Estate, stack: str) -> dict[str, object]:
 def test_the_zone_is_its_owners_and_the_association_reads_its_id_from_the_owners_stack():
     estate = build_estate(inventory(EXAMPLES / "codewilling"))
     stacks = {r.stack.path: r for r in estate.roots}
-    assert stacks[OWNER].modules == stacks[DEV].modules == ["dns"]
+    assert stacks[OWNER].modules == ["dns"]
+    assert stacks[DEV].modules == ["dns_associations"]
     # dev's association: the zone's ID from the owner's stack, dev's VPC from its own network
     assert remote_states(estate, DEV) == {
         "dns": "shared-services/us-west-2/dns.tfstate",
@@ -69,6 +70,7 @@ def test_the_zone_is_its_owners_and_the_association_reads_its_id_from_the_owners
     assert [labels for labels, _ in gates.labelled(outputs, "output")] == [("zone_ids",)]
     main = estate.files["modules/dns/main.tf"]
     assert "ignore_changes = [vpc]" in main  # associations are resources of their own
+    assert "var.zone_ids" in estate.files["modules/dns_associations/main.tf"]
 
 
 def test_imports_use_terraforms_ids_and_an_authorization_exists_only_until_associated():
@@ -81,10 +83,12 @@ def test_imports_use_terraforms_ids_and_an_authorization_exists_only_until_assoc
     estate = build_estate(inventory(EXAMPLES / "codewilling", records))
     assert _imports(estate, OWNER) == {f'module.dns.aws_route53_zone.this["{ZONE}"]': "Z0SHARED"}
     assert _imports(estate, DEV) == {
-        f'module.dns.aws_route53_zone_association.this["dev/{ZONE}"]': "Z0SHARED:vpc-0d"
+        f'module.dns_associations.aws_route53_zone_association.this["dev/{ZONE}"]': (
+            "Z0SHARED:vpc-0d"
+        )
     }
     assert tfvars(estate, OWNER)["authorizations"] == {}  # lz removed it once associated
-    assert [p for p in estate.pending if p[0].endswith("/dns")] == []
+    assert [p for p in estate.pending if "/dns" in p[0]] == []
 
     fresh = build_estate(inventory(EXAMPLES / "codewilling"))
     assert tfvars(fresh, OWNER)["authorizations"] == {
@@ -151,11 +155,16 @@ def test_the_owners_vpc_in_another_region_is_associated_in_the_owners_stack(tmp_
     )
 
 
-def test_two_accounts_associating_each_others_zones_cannot_be_exported(tmp_path: Path):
+def test_two_accounts_may_each_associate_a_vpc_with_the_zone_the_other_owns(tmp_path: Path):
     other = "dns:\n  dev.cwiq.io:\n    account: dev\n    networks: [dev, shared]\n"
     spec_dir = codewilling_with(tmp_path, (NETWORKS, "dns:\n", other))
-    with pytest.raises(ExportError, match="cycle"):
-        build_estate(inventory(spec_dir))
+    estate = build_estate(inventory(spec_dir))
+    shared = "live/shared-services-us-west-2/dns_associations"
+    assert remote_states(estate, shared)["dns"] == "dev/us-west-2/dns.tfstate"
+    assert remote_states(estate, DEV)["dns"] == "shared-services/us-west-2/dns.tfstate"
+    for owner in (OWNER, "live/dev-us-west-2/dns"):  # zones read network stacks only
+        stack = next(r for r in estate.roots if r.stack.path == owner)
+        assert {s.stack for s in stack.reads} == {"network", "organization"}
 
 
 @pytest.mark.e2e
@@ -178,6 +187,8 @@ def test_the_exported_dns_stacks_import_what_lz_built(emulated: Emulator, tmp_pa
     )["Vpcs"][0]["VpcId"]
     dev = dict(gates.imports(out / DEV))
     assert dev == {
-        f'module.dns.aws_route53_zone_association.this["dev/{ZONE}"]': f"{zone_id}:{dev_vpc}"
+        f'module.dns_associations.aws_route53_zone_association.this["dev/{ZONE}"]': (
+            f"{zone_id}:{dev_vpc}"
+        )
     }
     assert "Not applied" not in (out / OWNER / "imports.tf").read_text()

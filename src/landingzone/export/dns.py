@@ -1,15 +1,17 @@
 """The dns stacks: private hosted zones and their associations with VPCs of any account.
 
 Exports the kinds `hosted_zone` and `hosted_zone_association` into
-`modules/dns/`, called from `live/<account>-<region>/dns/`:
+`modules/dns/` and `modules/dns_associations/`:
 
-- the zone's owner, in the region of the VPC it is created with, holds the
-  `aws_route53_zone` (its `vpc` block: that VPC), the associations of the
-  owner's other VPCs (any region), and the authorizations of associations
-  of other accounts' VPCs still to be made; it outputs `zone_ids`;
-- every other account with an associated VPC holds, in the VPC's region,
-  the `aws_route53_zone_association`, with the zone's ID read from the
-  owner's dns stack.
+- the zone's owner, in the region of the VPC it is created with, has a `dns`
+  stack: the `aws_route53_zone` (its `vpc` block: that VPC), the
+  associations of the owner's other VPCs (any region), and the
+  authorizations of associations of other accounts' VPCs still to be made;
+  it outputs `zone_ids`;
+- every account with a VPC associated with another account's zone has, in
+  the VPC's region, a `dns_associations` stack: the
+  `aws_route53_zone_association`, with the zone's ID read from the owner's
+  dns stack.
 
 VPC IDs are read from the network stacks' `vpc_ids`. Keys are spec names:
 zones by name (no trailing dot), associations and authorizations
@@ -18,19 +20,19 @@ zone's `vpc` block, not a resource of its own. lz deletes an authorization
 once its association exists, as AWS recommends, so an authorization is in
 the export only while its association is pending (Terraform creates both).
 
-Only the owners' stacks are read, so dns stacks form no cycle unless two
-accounts each associate a VPC with a zone the other owns; the export fails
-then (see `_check_acyclic`).
+dns stacks read only network stacks and dns_associations stacks read dns
+stacks, so two accounts may each associate a VPC with a zone the other owns
+without a cycle, and an association plans only after its authorization is
+applied.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from graphlib import CycleError, TopologicalSorter
 
 from landingzone.export.builder import PartBuilder
 from landingzone.export.hcl import BLANK, Comment, Item, Raw, attrs, block
-from landingzone.export.inventory import ExportError, Inventory
+from landingzone.export.inventory import Inventory
 from landingzone.export.model import (
     Module,
     Output,
@@ -46,11 +48,13 @@ from landingzone.resources.base import Node
 from landingzone.resources.network_addresses import parse
 
 STACK = "dns"
+ASSOCIATIONS_STACK = "dns_associations"
 ZONE = "aws_route53_zone.this"
 AUTHORIZATION = "aws_route53_vpc_association_authorization.this"
 ASSOCIATION = "aws_route53_zone_association.this"
 
 LINK = "object({\nzone = string\nnetwork = string\nregion = string\n})"
+VPC_IDS = Variable("vpc_ids", "map(string)", "VPC IDs by network (their network stacks' vpc_ids)")
 VARIABLES = (
     Variable(
         "zones",
@@ -67,27 +71,41 @@ VARIABLES = (
     Variable(
         "associations",
         f"map({LINK})",
-        "VPCs of this stack's account (network, in region) associated with zones, "
+        "Other VPCs of this stack's account (network, in region) associated with its zones, "
         "by <network>/<zone>",
     ),
-    Variable("vpc_ids", "map(string)", "VPC IDs by network (their network stacks' vpc_ids)"),
+    VPC_IDS,
+)
+ASSOCIATION_VARIABLES = (
+    Variable(
+        "associations",
+        f"map({LINK})",
+        "VPCs of this stack's account (network, in region) associated with zones other "
+        "accounts own, by <network>/<zone>",
+    ),
+    VPC_IDS,
     Variable(
         "zone_ids",
         "map(string)",
-        "IDs of zones other dns stacks own, by zone name (their zone_ids)",
+        "IDs of the zones, by zone name (their owners' dns stacks' zone_ids)",
     ),
 )
 
 OUTPUTS = (Output("zone_ids", ids_by_key(ZONE, "zone_id"), "Private hosted zone IDs by zone name"),)
 
 
+VPC = {"vpc_id": Raw("var.vpc_ids[each.value.network]"), "vpc_region": Raw("each.value.region")}
+
+
+def _associations(zone_id: str) -> list[Item]:
+    """The associations of `var.associations`, each with the zone `zone_id` names."""
+    return each_resource(
+        "aws_route53_zone_association", "var.associations", zone_id=Raw(zone_id), **VPC
+    )
+
+
 def _main() -> list[Item]:
-    vpc = {"vpc_id": Raw("var.vpc_ids[each.value.network]"), "vpc_region": Raw("each.value.region")}
     return [
-        block(
-            "locals",
-            body=attrs(zone_ids=Raw(f"merge(var.zone_ids, {ids_by_key(ZONE, 'zone_id')})")),
-        ),
         block(
             "resource",
             "aws_route53_zone",
@@ -97,7 +115,7 @@ def _main() -> list[Item]:
                 BLANK,
                 *attrs(name=Raw("each.key"), comment=Raw("each.value.comment")),
                 BLANK,
-                block("vpc", body=attrs(**vpc)),
+                block("vpc", body=attrs(**VPC)),
                 BLANK,
                 *attrs(tags=Raw("each.value.tags")),
                 BLANK,
@@ -119,14 +137,9 @@ def _main() -> list[Item]:
             "aws_route53_vpc_association_authorization",
             "var.authorizations",
             zone_id=Raw("aws_route53_zone.this[each.value.zone].zone_id"),
-            **vpc,
+            **VPC,
         ),
-        *each_resource(
-            "aws_route53_zone_association",
-            "var.associations",
-            zone_id=Raw("local.zone_ids[each.value.zone]"),
-            **vpc,
-        ),
+        *_associations("aws_route53_zone.this[each.value.zone].zone_id"),
     ]
 
 
@@ -136,6 +149,14 @@ MODULE = Module(
     variables=VARIABLES,
     main=_main(),
     outputs=OUTPUTS,
+)
+
+ASSOCIATIONS_MODULE = Module(
+    name=ASSOCIATIONS_STACK,
+    description="Associations of this account's VPCs with private hosted zones other accounts own",
+    variables=ASSOCIATION_VARIABLES,
+    main=_associations("var.zone_ids[each.value.zone]"),
+    outputs=(),
 )
 
 
@@ -189,20 +210,6 @@ def _authorization(found: PartBuilder, node: Node, zone: Node) -> None:
     found.pending.append(f"association authorization {key}")
 
 
-def _check_acyclic(parts: Sequence[StackPart]) -> None:
-    """Fail when dns stacks would read each other's zone IDs in a cycle."""
-    reads = {p.stack: {r.stack for r in p.remote_maps["zone_ids"].values()} for p in parts}
-    try:
-        TopologicalSorter(reads).prepare()
-    except CycleError as exc:
-        stacks = " -> ".join(s.path for s in exc.args[1])
-        raise ExportError(
-            f"the dns stacks {stacks} would read each other's zone IDs (each associates a "
-            "VPC with a zone another owns), and Terraform stacks cannot read each other in a "
-            "cycle; let one account own both zones to export them"
-        ) from exc
-
-
 @register
 class DnsExporter(Exporter):
     """Private zones in their owners' dns stacks; associations in the VPCs' accounts."""
@@ -217,7 +224,10 @@ class DnsExporter(Exporter):
         stacks: dict[StackRef, PartBuilder] = {}
 
         def stack(ref: StackRef) -> PartBuilder:
-            return stacks.setdefault(ref, PartBuilder(ref, MODULE, maps=("vpc_ids", "zone_ids")))
+            if ref.stack == STACK:
+                return stacks.setdefault(ref, PartBuilder(ref, MODULE, maps=("vpc_ids",)))
+            builder = PartBuilder(ref, ASSOCIATIONS_MODULE, maps=("vpc_ids", "zone_ids"))
+            return stacks.setdefault(ref, builder)
 
         ordered = sorted(nodes, key=lambda n: n.address)
         zones = {n.address: n for n in ordered if n.kind == "hosted_zone"}
@@ -231,9 +241,8 @@ class DnsExporter(Exporter):
             if vpc.account == zone.account:
                 _association(stack(zone_stack(zone)), node, zone, inventory)
                 continue
-            _association(stack(StackRef(vpc.account, vpc.region, STACK)), node, zone, inventory)
+            member = StackRef(vpc.account, vpc.region, ASSOCIATIONS_STACK)
+            _association(stack(member), node, zone, inventory)
             if inventory.record(node.address) is None:
                 _authorization(stack(zone_stack(zone)), node, zone)
-        parts = [found.part() for _, found in sorted(stacks.items())]
-        _check_acyclic(parts)
-        return parts
+        return [found.part() for _, found in sorted(stacks.items())]

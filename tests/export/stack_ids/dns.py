@@ -1,4 +1,4 @@
-"""What a dns stack imports."""
+"""What a dns or dns_associations stack imports."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from tests.export.stack_ids import stack_account
 
 def expected_id(aws: Aws, accounts: dict[str, str], type_: str, key: str, stack: Path) -> str:
     """Zones are their owner's (live/<owner>-<region>/dns), associations the VPC's account's
-    (live/<account>-<region>/dns, the VPC in that region)."""
+    (the owner's dns stack or the account's dns_associations stack, in the VPC's region)."""
     account, region = stack_account(stack, accounts)
     route53 = aws.client("route53", accounts[account], region)
     if type_ == "aws_route53_zone":  # key: the zone's name
