@@ -28,14 +28,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from landingzone.engine.state import ResourceRecord
+from landingzone.export.builder import PartBuilder
 from landingzone.export.hcl import BLANK, Block, Comment, Item, Raw, attrs, block, quote, value
 from landingzone.export.inventory import Inventory
 from landingzone.export.model import (
-    Import,
     Module,
     Output,
     RemoteOutput,
@@ -801,30 +801,22 @@ EMPTY: dict[str, Any] = {
 }
 
 
-@dataclass
-class _Stack:
-    """What one stack gathers, node by node."""
-
-    values: dict[str, Any] = field(default_factory=lambda: {k: _copy(v) for k, v in EMPTY.items()})
-    imports: list[Import] = field(default_factory=list)
-    pending: list[str] = field(default_factory=list)
-    nodes: list[Node] = field(default_factory=list)
-
-    def add(self, node: Node, inventory: Inventory) -> None:
-        kind = KINDS[node.kind]
-        record = inventory.record(node.address)
-        key = kind.key(node, inventory)
-        self.values[kind.variable][key] = kind.value(node, record, inventory)
-        self.nodes.append(node)
-        if record is None:
-            self.pending.append(node.address)
-            return
-        for resource, import_id in kind.imports(node, record, inventory):
-            self.imports.append(Import(resource, key, import_id, node.address))
+def _add(found: PartBuilder, node: Node, inventory: Inventory) -> None:
+    """A node's entry in its kind's variable, and its imports once lz applied it."""
+    kind = KINDS[node.kind]
+    record = inventory.record(node.address)
+    key = kind.key(node, inventory)
+    found.add(node, kind.variable, key, kind.value(node, record, inventory))
+    if record is None:
+        found.pending.append(node.address)
+        return
+    for resource, import_id in kind.imports(node, record, inventory):
+        found.imported(node, resource, key, import_id)
 
 
-def _copy(empty: Any) -> Any:
-    return type(empty)() if empty is not None else None
+def _empty() -> dict[str, Any]:
+    """Fresh values of a stack with nothing yet (see EMPTY)."""
+    return {k: type(v)() if v is not None else None for k, v in EMPTY.items()}
 
 
 @register
@@ -839,37 +831,23 @@ class BaselineExporter(Exporter):
 
     def parts(self, nodes: Sequence[Node], inventory: Inventory) -> list[StackPart]:
         home = inventory.spec.organization.home_region
-        stacks: dict[StackRef, _Stack] = {}
+        stacks: dict[StackRef, PartBuilder] = {}
         for node in sorted(nodes, key=lambda n: n.address):
-            stack = StackRef(node.account, node.region or home, STACK)
-            stacks.setdefault(stack, _Stack()).add(node, inventory)
+            ref = StackRef(node.account, node.region or home, STACK)
+            _add(stacks.setdefault(ref, PartBuilder(ref, MODULE, **_empty())), node, inventory)
         archive = self._archive_stack(nodes, home)
-        parts = []
-        for ref, found in sorted(stacks.items()):
-            remote: dict[str, RemoteOutput] = {}
+        for ref, found in stacks.items():
             if ref == archive:
-                remote["log_account_ids"] = RemoteOutput(
+                found.remote["log_account_ids"] = RemoteOutput(
                     inventory.organization_stack(), "account_ids"
                 )
                 found.values.update(_delivering(nodes))
             elif archive is not None and (
                 found.values["trails"] or found.values["config_recorders"]
             ):
-                remote["log_bucket"] = RemoteOutput(archive, "log_bucket")
-                remote["log_kms_key_arn"] = RemoteOutput(archive, "log_kms_key_arn")
-            values = {k: v for k, v in found.values.items() if k not in remote}
-            parts.append(
-                StackPart(
-                    stack=ref,
-                    module=MODULE,
-                    values=dict(sorted(values.items())),
-                    remote=remote,
-                    imports=found.imports,
-                    pending=found.pending,
-                    protected=any(n.protected for n in found.nodes),
-                )
-            )
-        return parts
+                found.remote["log_bucket"] = RemoteOutput(archive, "log_bucket")
+                found.remote["log_kms_key_arn"] = RemoteOutput(archive, "log_kms_key_arn")
+        return [found.part() for _, found in sorted(stacks.items())]
 
     @staticmethod
     def _archive_stack(nodes: Sequence[Node], home: str) -> StackRef | None:

@@ -62,15 +62,18 @@ class PartBuilder:
             self.imports.append(Import(resource, key, id_, node.address))
 
     def part(self) -> StackPart:
-        """The module call, its maps sorted by key and its imports by address (stable files)."""
+        """The module call, its maps sorted by key and its imports by address (stable
+        files). A variable read from another stack (`remote`, set even after values) is
+        not a value."""
 
         def ordered(value: Any) -> Any:
             return dict(sorted(value.items())) if isinstance(value, dict) else value
 
+        read = {*self.remote, *self.remote_maps}
         return StackPart(
             stack=self.stack,
             module=self.module,
-            values={k: ordered(v) for k, v in self.values.items()},
+            values={k: ordered(v) for k, v in self.values.items() if k not in read},
             remote=self.remote,
             remote_maps={k: ordered(v) for k, v in self.remote_maps.items()},
             imports=sorted(self.imports, key=lambda i: (i.resource, i.key or "")),
