@@ -337,9 +337,9 @@ def accountless_resources(service: str, part: str, regions: list[str], prefix: s
     """The ARN patterns of a service's resources whose ARNs carry no account (from AWS's
     catalog): S3 buckets and objects named `PREFIX-*`; otherwise the service's
     account-less resources in the account's regions (and its global ones)."""
-    formats = catalog.accountless_arns(service)
     if service in NAMED_BY_PREFIX:
         return [f"arn:{part}:{service}:::{prefix}-*"]
+    formats = catalog.accountless_arns(service)
     found = []
     if any(f.split(":")[3] == "${Region}" for f in formats):
         found += [f"arn:{part}:{service}:{region}::*" for region in regions]
