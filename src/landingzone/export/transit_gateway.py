@@ -497,7 +497,7 @@ class _Builder:
         self.sharing = found.stack
         applied = self.inventory.record(node.address) is not None
         account_id = self.inventory.management_account_id if applied else None
-        found.imported(node, RAM_SHARING, RAM_SHARING_KEY, account_id, node.address)
+        found.imported(node, RAM_SHARING, RAM_SHARING_KEY, account_id)
 
     def _transit_gateway(self, node: Node) -> None:
         desired = node.desired
@@ -510,7 +510,7 @@ class _Builder:
         }
         found = self.stack(node.account, node.region, STACK)
         found.add(node, "transit_gateways", key, value)
-        found.imported(node, GATEWAY, key, self.record_id(node.address), node.address)
+        found.imported(node, GATEWAY, key, self.record_id(node.address))
 
     def _resource_share(self, node: Node) -> None:
         desired = node.desired
@@ -529,7 +529,7 @@ class _Builder:
         found = self.stack(node.account, node.region, STACK)
         found.add(node, "resource_shares", key, value)
         record = self.inventory.record(node.address)
-        found.imported(node, SHARE, key, record.id if record else None, node.address)
+        found.imported(node, SHARE, key, record.id if record else None)
         gateway_id = self.record_id(gateway)
         owner_id = self.inventory.account_id(node.account)
         association = None
@@ -559,7 +559,7 @@ class _Builder:
         found = self.stack(node.account, node.region, STACK)
         found.add(node, "route_tables", key, value)
         record = self.inventory.record(node.address)
-        found.imported(node, ROUTE_TABLE, key, record.id if record else None, node.address)
+        found.imported(node, ROUTE_TABLE, key, record.id if record else None)
         for variable, resource in (("associations", ASSOCIATION), ("propagations", PROPAGATION)):
             for attachment in desired[variable]:
                 routing = self.stack(node.account, node.region, ROUTING_STACK)
@@ -602,7 +602,7 @@ class _Builder:
         gateway_id = RemoteOutput(owner, "transit_gateway_ids", gateway.rest)
         found.read("transit_gateway_ids", gateway.rest, gateway_id)
         record = self.inventory.record(node.address)
-        found.imported(node, ATTACHMENT, key, record.id if record else None, node.address)
+        found.imported(node, ATTACHMENT, key, record.id if record else None)
         if not shared:
             return  # nothing to accept
         routing = self.stack(gateway.account, gateway.region, ROUTING_STACK)
@@ -630,7 +630,7 @@ class _Builder:
         found.read("gateway_ids", attachment, self._usable_gateway_id(node, attachment))
         record = self.inventory.record(node.address)
         id_ = import_id(node, record.id) if record else None  # <table id>_<cidr>
-        found.imported(node, ROUTE, key, id_, node.address)
+        found.imported(node, ROUTE, key, id_)
 
     def _usable_gateway_id(self, route: Node, attachment: str) -> RemoteOutput:
         """Where a route reads its gateway's ID: from the owner's acceptance of a shared
@@ -656,7 +656,6 @@ class _Builder:
                 and sharing not in (None, ref)
             ):
                 assert sharing is not None
-                del found.values["ram_sharing_enabled"]
                 found.remote["ram_sharing_enabled"] = RemoteOutput(sharing, "ram_sharing_enabled")
         return [found.part() for _, found in sorted(self.stacks.items())]
 
