@@ -93,7 +93,7 @@ class CiStack:
     environment: str
     protected: bool
     roles: CiRoles
-    depth: int = 0  # 0: reads no other stack; else one more than the deepest it reads
+    depth: int  # 0: reads no other stack; else one more than the deepest it reads
 
 
 @dataclass(frozen=True)
