@@ -1,7 +1,7 @@
 """What one module call in one stack gathers, node by node, until it becomes a `StackPart`.
 
 Exporters whose stacks fill map variables entry by entry (a network stack's
-VPCs, a peering stack's connections, a transit gateway's attachments) share
+VPCs, a baseline's settings, a transit gateway's attachments) share
 this: the values, the reads of other stacks' outputs, the import blocks of
 what lz applied and the list of what it has not.
 """
