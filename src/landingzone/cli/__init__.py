@@ -26,6 +26,7 @@ def _register_commands() -> None:
         access_model_commands,
         engine_commands,
         export_commands,
+        graph_commands,
         network_commands,
         sim_commands,
         spec_commands,

@@ -7,7 +7,7 @@ it; `--live` reads the organization as it exists (reads only).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.markup import escape
@@ -34,6 +34,12 @@ DirArg = Annotated[
 LiveOpt = Annotated[
     bool,
     typer.Option("--live", help="Read the organization as it exists instead of the spec."),
+]
+FindingsFormatOpt = Annotated[
+    Literal["text", "sarif"],
+    typer.Option(
+        "--format", help="text, or sarif on stdout (SARIF 2.1.0, for GitHub code scanning)."
+    ),
 ]
 ContextOpt = Annotated[
     list[str] | None,
@@ -194,13 +200,21 @@ def check_command(
     profile: ProfileOpt = None,
     endpoint_url: EndpointOpt = None,
     as_json: JsonOpt = False,
+    output_format: FindingsFormatOpt = "text",
 ) -> int:
     """Prove the spec's `checks:`; print a pass/fail table and lint findings.
 
     Exit 0 when every check holds, 3 when one does not (its counter-example is
-    shown), 1 on errors. Example: `lz check examples/coalition`
+    shown), 1 on errors. Example: `lz check examples/coalition`; for code
+    scanning: `lz check DIR --format sarif > lz.sarif`
     """
     mode.json = as_json
+    if output_format == "sarif":
+        from landingzone.cli.report_formats import sarif_report
+
+        return sarif_report(
+            directory, live=live, profile=profile, endpoint=endpoint_url, checks=True
+        )
     model, spec = _model(directory, live, profile, endpoint_url)
     results = run_checks(model, spec.checks)
     findings = lint(model)
@@ -231,9 +245,15 @@ def lint_command(
     profile: ProfileOpt = None,
     endpoint_url: EndpointOpt = None,
     as_json: JsonOpt = False,
+    output_format: FindingsFormatOpt = "text",
 ) -> None:
     """Lint the policies the spec writes (broad grants, open trusts, unknown actions)."""
     mode.json = as_json
+    if output_format == "sarif":
+        from landingzone.cli.report_formats import sarif_report
+
+        sarif_report(directory, live=live, profile=profile, endpoint=endpoint_url, checks=False)
+        return
     model, _ = _model(directory, live, profile, endpoint_url)
     findings = lint(model)
     if as_json:

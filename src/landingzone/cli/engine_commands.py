@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -89,8 +89,19 @@ def plan(
     ] = False,
     out: Annotated[
         Path | None,
-        typer.Option("-o", "--out", help="Save the plan; `lz apply FILE` executes exactly it."),
+        typer.Option(
+            "-o",
+            "--out",
+            help="Save the plan; `lz apply FILE` executes exactly it (FILE.md: the markdown plan).",
+        ),
     ] = None,
+    output_format: Annotated[
+        Literal["text", "markdown"],
+        typer.Option(
+            "--format",
+            help="text (for people, on stderr) or markdown (on stdout: a pull-request comment).",
+        ),
+    ] = "text",
     profile: ProfileOpt = None,
     endpoint_url: EndpointOpt = None,
     as_json: JsonOpt = False,
@@ -101,12 +112,18 @@ def plan(
     `~` update, `=` adopt (exists, lz takes it over), `±` replace, `-` delete
     (only what lz created), `x` forget, `←` an account leaves management.
 
-    Example: `lz plan examples/codewilling -o plan.json`
+    Example: `lz plan examples/codewilling -o plan.json`; for a pull request:
+    `lz plan DIR --format markdown > plan.md` (or `-o plan.md`)
     """
     mode.json = as_json
+    markdown = output_format == "markdown"
     ws = open_spec(directory, profile, endpoint_url)
-    result = _plan_and_show(ws, "plan", as_json)
-    if out is not None:
+    result = _plan_and_show(ws, "plan", as_json or markdown)
+    if markdown or (out is not None and out.suffix == ".md"):
+        from landingzone.cli.report_formats import markdown_plan
+
+        markdown_plan(ws, result, out if out is not None and out.suffix == ".md" else None)
+    elif out is not None:
         workflow.save_plan(ws, result, out)
         if not as_json:
             err.print(f"Saved the plan to {out}; apply it with `lz apply {out}`.")
