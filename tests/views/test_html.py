@@ -136,3 +136,41 @@ def test_text_from_the_spec_cannot_break_out_of_the_page(run: Run, tmp_path: Pat
     result = run("graph", "org", tmp_path, "--format", "html")
     assert result.code == 0, result.err
     assert "<img" not in result.out and result.out.count("</script>") == 2
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+def test_the_page_in_headless_chromium_renders_without_errors_and_shows_a_card(
+    page_text: str, tmp_path: Path
+) -> None:
+    page = tmp_path / "landingzone.html"
+    page.write_text(page_text)
+    assert CHROMIUM is not None
+    done = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--dump-dom",
+            f"{page.as_uri()}#org/account:plat-prod",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
+    assert console == []  # no error, no warning, nothing logged by the page
+    shown = Page()
+    shown.feed(done.stdout)
+    assert shown.sections == ["org", "network", "access"]
+    details = re.search(r'<div id="details-body">(.*?)</div>', done.stdout, re.S)
+    assert details is not None
+    # the link selected plat-prod: its settings are in the details panel
+    assert "<h3>plat-prod</h3>" in details[1] and "aws+plat-prod@acme.example" in details[1]
+    assert 'class="view active" id="view-org"' in done.stdout

@@ -43,7 +43,8 @@ def up(
 
     Starts the emulator in this process, points lz at it, applies the spec
     (nothing touches real AWS), shows that a second plan has no changes,
-    prints what now exists, and stops. Start here.
+    prints what now exists, writes the HTML page of it beside the spec
+    (`.lz/landingzone.html`), and stops. Start here.
     """
     spec_dir = directory or default_example()
     if not (spec_dir / "landingzone.yaml").exists() and not spec_dir.is_file():
@@ -63,6 +64,7 @@ def up(
             seconds=time.monotonic() - started,
         )
         _summary(ws)
+        _page(ws, spec_dir)
         if keep:
             err.print("\nThe embedded AWS keeps running; in another shell:")
             for key, value in emulator.env().items():
@@ -93,6 +95,17 @@ def _apply(spec_dir: Path) -> None:
     show_result(result, counter=ws.counter, seconds=time.monotonic() - started)
     if not result.ok:
         raise ApplyFailed("the apply did not complete; see the errors above")
+
+
+def _page(ws: workflow.Workspace, spec_dir: Path) -> None:
+    """Write the HTML page of what was built (all three views, read live) and say where."""
+    from landingzone.cli.graph_commands import page
+    from landingzone.views.sources import LiveSources
+
+    out = (spec_dir if spec_dir.is_dir() else spec_dir.parent) / ".lz" / "landingzone.html"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page(LiveSources(ws)), encoding="utf-8")
+    err.print(f"\nThe organization, its networks and its access paths: [bold]{out}[/] (open it)")
 
 
 def _summary(ws: workflow.Workspace) -> None:

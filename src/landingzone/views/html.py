@@ -5,7 +5,8 @@ gateways; a card for each account, VPC, role...), so the page needs no
 drawing library; a small inline script switches views, filters cards as
 you type in the search box, and shows a card's details when it is clicked:
 an account's settings, a role's trust (who can assume it, by which
-statement), a VPC's subnets, and every arrow in and out of it.
+statement), a VPC's subnets, and every arrow in and out of it. A link to
+`page.html#VIEW/KEY` (`#org/account:prod`) opens with that card selected.
 """
 
 from __future__ import annotations
@@ -89,7 +90,10 @@ _SCRIPT = """
     });
   }
   document.querySelectorAll('.item').forEach(function (card) {
-    card.addEventListener('click', function () { select(card); });
+    card.addEventListener('click', function () {
+      select(card);
+      history.replaceState(null, '', '#' + card.dataset.view + '/' + card.dataset.key);
+    });
   });
   document.getElementById('search').addEventListener('input', function (event) {
     var words = event.target.value.toLowerCase().split(/\\s+/).filter(Boolean);
@@ -103,6 +107,13 @@ _SCRIPT = """
     });
   });
   show(document.querySelector('nav button').dataset.view);
+  // A link to VIEW/KEY (page.html#org/account:prod) opens that view with that card selected.
+  var hash = decodeURIComponent(location.hash.slice(1)), cut = hash.indexOf('/');
+  if (cut > 0) {
+    var wanted = document.querySelector('.item[data-view="' + CSS.escape(hash.slice(0, cut)) +
+      '"][data-key="' + CSS.escape(hash.slice(cut + 1)) + '"]');
+    if (wanted) { show(wanted.dataset.view); select(wanted); }
+  }
 })();
 """
 

@@ -165,7 +165,8 @@ def _account(
     for path in [*parents(unit), unit] if unit else []:
         chain.append(f"OU {path}: {', '.join(unit_policies.get(path, [])) or '-'}")
     chain.append(f"account: {', '.join(policies) or '-'}")
-    lines = [*policy_lines(policies, types), f"baseline: {profile}"]
+    lines = [*([record.id] if record.id else []), *policy_lines(policies, types)]
+    lines.append(f"baseline: {profile}")
     if protected:
         lines.append("protected")
     return Item(
