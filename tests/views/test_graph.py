@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -191,3 +192,30 @@ def test_svg_without_graphviz_says_what_to_install(
     assert result.code == 1
     assert "Graphviz" in result.err and "apt-get install graphviz" in result.err
     assert "Traceback" not in result.err
+
+
+MERMAID_MODULES = os.environ.get("LZ_MERMAID_MODULES")
+
+
+@pytest.mark.skipif(
+    not MERMAID_MODULES or shutil.which("node") is None,
+    reason="Mermaid's own parser: set LZ_MERMAID_MODULES to a directory where "
+    "`npm install mermaid@11 jsdom` ran (node needed)",
+)
+def test_every_view_of_every_example_parses_with_mermaids_parser(run: Run, tmp_path: Path) -> None:
+    files = []
+    for name in ("cloudposse", "coalition", "codewilling"):
+        for view in ("org", "network", "access"):
+            path = tmp_path / f"{name}-{view}.mmd"
+            path.write_text(run("graph", view, example_dir(name)).out)
+            files.append(str(path))
+    check = "a deployment from a feature branch cannot assume the prod deploy role"
+    (tmp_path / "check.mmd").write_text(
+        run("graph", "access", example_dir("coalition"), "--check", check).out
+    )
+    files.append(str(tmp_path / "check.mmd"))
+    script = Path(__file__).parent / "mermaid_parse.mjs"
+    parsed = subprocess.run(
+        ["node", str(script), str(MERMAID_MODULES), *files], capture_output=True, text=True
+    )
+    assert parsed.returncode == 0, parsed.stdout + parsed.stderr

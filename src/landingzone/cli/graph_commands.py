@@ -128,16 +128,15 @@ def _render(diagram: Diagram, fmt: Format) -> str:
 
 
 def page(sources: Sources, first: str = "org", access: Diagram | None = None) -> str:
-    """The HTML page of all three views, `first` shown first."""
+    """The HTML page of all three views, `first` shown when it opens."""
     from landingzone.views.html import html_page
     from landingzone.views.sources import VIEWS, diagram
 
-    order = [first, *(v for v in VIEWS if v != first)]
     drawn = [
         access if view == "access" and access is not None else diagram(sources, view)
-        for view in order
+        for view in VIEWS
     ]
-    return html_page(f"Landing zone {sources.spec.organization.name}", drawn)
+    return html_page(f"Landing zone {sources.spec.organization.name}", drawn, first)
 
 
 @app.command("graph")

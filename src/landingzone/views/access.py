@@ -77,8 +77,9 @@ class _Builder:
         if item.group and all(g.key != item.group for g in self.diagram.groups):
             name = item.group.removeprefix(ACCOUNT_BOX)
             account_id = self.model.ids.id_of(name) or ""
+            made_up = " (synthetic)" if self.model.ids.is_synthetic(account_id) else ""
             self.diagram.groups.append(
-                Group(item.group, f"account {name}", "account", lines=(account_id,))
+                Group(item.group, f"account {name}", "account", lines=(account_id + made_up,))
             )
         if flags:
             item = replace(item, flags=flags)

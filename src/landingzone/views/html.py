@@ -106,7 +106,7 @@ _SCRIPT = """
       group.classList.toggle('hidden', words.length > 0 && !shown);
     });
   });
-  show(document.querySelector('nav button').dataset.view);
+  show(document.querySelector('main').dataset.first);
   // A link to VIEW/KEY (page.html#org/account:prod) opens that view with that card selected.
   var hash = decodeURIComponent(location.hash.slice(1)), cut = hash.indexOf('/');
   if (cut > 0) {
@@ -166,8 +166,9 @@ def _entries(diagram: Diagram) -> dict[str, Any]:
     return entries
 
 
-def html_page(title: str, diagrams: list[Diagram]) -> str:
-    """The page: a tab per diagram (in order), a search box and a details panel."""
+def html_page(title: str, diagrams: list[Diagram], first: str | None = None) -> str:
+    """The page: a tab per diagram (in order), a search box and a details panel;
+    the view `first` (default: the first diagram's) is shown when it opens."""
     data = json.dumps({d.view: _entries(d) for d in diagrams}, sort_keys=True)
     data = data.replace("<", "\\u003c")  # no "</script>" (no tag at all) inside the data block
     tabs = "".join(
@@ -184,7 +185,8 @@ def html_page(title: str, diagrams: list[Diagram]) -> str:
         '<input id="search" type="search" placeholder="Search accounts, OUs, policies, '
         'VPCs, roles..." aria-label="Search">'
         f"<nav>{tabs}</nav></header>"
-        f'<div class="layout"><main>{sections}</main>'
+        f'<div class="layout"><main data-first="{escape(first or diagrams[0].view)}">'
+        f"{sections}</main>"
         '<aside id="details"><h2>Details</h2><div id="details-body">'
         "Click an account, a VPC or a role to see its settings and connections.</div></aside>"
         "</div>"

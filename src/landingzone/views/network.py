@@ -75,7 +75,10 @@ def _gateway(diagram: Diagram, spec: Spec, key: str, gateway: Gateway) -> None:
                 f"route table {table.name}",
                 "gateway_table",
                 group=group,
-                lines=(f"associated: {', '.join(members) or '-'}",),
+                lines=(
+                    f"associated: {', '.join(members) or '-'}",
+                    f"routes to: {', '.join(reaches) or '-'}",
+                ),
                 details=(
                     ("transit gateway", gateway.name),
                     ("associated networks", ", ".join(members) or "-"),
