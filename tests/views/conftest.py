@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from landingzone.cli import main
-from tests.e2e.conftest import EXAMPLES, Result, example, lz  # noqa: F401
+from tests.e2e.conftest import EXAMPLES, Result, example, lz, runner  # noqa: F401
 
 Run = Callable[..., Result]
 
@@ -19,18 +18,7 @@ Run = Callable[..., Result]
 def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
     """`lz ARGS...` in-process, offline: returns a Result."""
     monkeypatch.delenv("AWS_PROFILE", raising=False)
-
-    def call(*args: str | Path) -> Result:
-        capsys.readouterr()
-        try:
-            main([str(a) for a in args])
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return call
+    return runner(capsys)
 
 
 def example_dir(name: str) -> Path:

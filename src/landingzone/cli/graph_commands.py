@@ -16,7 +16,6 @@ import typer
 from landingzone.cli.app import app
 from landingzone.cli.engine_commands import EndpointOpt, ProfileOpt
 from landingzone.errors import LzError
-from landingzone.ui import err
 
 if TYPE_CHECKING:
     from landingzone.views.diagram import Diagram
@@ -213,11 +212,6 @@ def graph_command(
         from landingzone.views.sources import diagram
 
         text = _render(question or diagram(sources, view), fmt)
-    if out is None:
-        typer.echo(text, nl=False)
-        return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise LzError(f"cannot write {out}: {exc.strerror}") from None
-    err.print(f"Wrote the {view} view as {fmt.value} to {out}.")
+    from landingzone.cli.report_formats import write_output
+
+    write_output(text, out, f"the {view} view as {fmt.value}")

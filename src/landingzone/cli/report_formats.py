@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from landingzone.cli.engine_commands import open_spec
-from landingzone.engine import workflow
-from landingzone.engine.plan import Plan
 from landingzone.errors import EXIT_CHECKS_FAILED, LzError
 from landingzone.ui import emit_json, err
 
+if TYPE_CHECKING:
+    from landingzone.engine import workflow
+    from landingzone.engine.plan import Plan
 
-def _write(text: str, out: Path | None, what: str) -> None:
+
+def write_output(text: str, out: Path | None, what: str) -> None:
+    """Print `text` on stdout, or write it to `out` and say so (`what`: what it is)."""
     if out is None:
         typer.echo(text, nl=False)
         return
@@ -36,7 +39,8 @@ def markdown_plan(ws: workflow.Workspace, plan: Plan, out: Path | None) -> None:
 
     endpoint = ws.sessions.endpoint_url
     source = f"endpoint {endpoint}" if endpoint else f"account {ws.sessions.management_account_id}"
-    _write(plan_markdown(plan, ws.spec.organization.name, source=source), out, "the markdown plan")
+    text = plan_markdown(plan, ws.spec.organization.name, source=source)
+    write_output(text, out, "the markdown plan")
 
 
 def _lz_version() -> str:
@@ -61,6 +65,7 @@ def sarif_report(
     from landingzone.access.checks import run_checks
     from landingzone.access.lint import lint
     from landingzone.access.sources import live_model, offline_model
+    from landingzone.cli.engine_commands import open_spec
     from landingzone.graph import build_graph
     from landingzone.spec.loader import load_spec
     from landingzone.views.sarif import check_results, lint_results, sarif_log

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 # Details are shown when a thing is clicked in the HTML page: (label, value) rows.
 Details = tuple[tuple[str, str], ...]
+# Link kinds every format draws dashed: what routes, resolves or is refused, not who acts.
+DASHED = frozenset({"propagation", "dns", "denied"})
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,8 @@ import shutil
 import subprocess
 
 from landingzone.errors import LzError
-from landingzone.views.diagram import Diagram, Group, Item, Link
+from landingzone.views.diagram import DASHED, Diagram, Group, Item, Link
 
-# Link kinds drawn dashed (what routes or resolves, not who acts).
-DASHED = frozenset({"propagation", "dns", "association"})
 FLAG_STYLES = {
     "protected": 'color="#c62828", penwidth=2.5',
     "denied": 'color="#c62828", style="rounded,dashed"',

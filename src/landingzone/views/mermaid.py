@@ -7,12 +7,10 @@ paths get a red border, the management account a thick one.
 
 from __future__ import annotations
 
-from landingzone.views.diagram import Diagram, Group, Item
+from landingzone.views.diagram import DASHED, Diagram, Group, Item
 
 # Characters Mermaid reads as syntax inside a quoted label, as its entity codes.
 _ENTITIES = {"&": "#amp;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "|": "#124;"}
-# Link kinds drawn dashed (what routes or resolves, not who acts).
-DASHED = frozenset({"propagation", "dns", "association"})
 CLASSES = {
     "protected": "stroke:#c62828,stroke-width:3px",
     "denied": "stroke:#c62828,stroke-dasharray:4 2",
