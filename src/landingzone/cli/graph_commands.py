@@ -192,7 +192,7 @@ def graph_command(
 
     Examples: `lz graph org examples/cloudposse > org.mmd`,
     `lz graph network examples/coalition --format svg -o network.svg`,
-    `lz graph access examples/coalition --check "feature branches cannot deploy to prod"`,
+    `lz graph access examples/coalition --check "pull requests deploy to dev only"`,
     `lz graph org examples/coalition --format html -o landingzone.html`
     """
     if view not in {v.value for v in View}:

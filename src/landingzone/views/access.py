@@ -117,7 +117,8 @@ def answers_diagram(
     build = _Builder(model, graph, f"{question} ({_source(model)})")
     build.diagram.items.append(Item(QUESTION, question, "question", flags=frozenset({"target"})))
     answers = list(answers)
-    several = len({a.action for a in answers}) > 1
+    several_actions = len({a.action for a in answers}) > 1
+    several_resources = len({a.resource for a in answers}) > 1
     drawn: set[tuple[str, ...]] = set()
     for answer in answers:
         for hop in answer.path:
@@ -127,10 +128,15 @@ def answers_diagram(
         flags = frozenset() if answer.allowed else frozenset({"denied"})
         acting = answer.actor if answer.acting == answer.actor.key else model.actors[answer.acting]
         build.actor(acting, flags)
-        if (answer.acting, answer.action) in drawn:
+        if (answer.acting, answer.action, answer.resource) in drawn:
             continue
-        drawn.add((answer.acting, answer.action))
-        label = ("allowed" if answer.allowed else "denied") + (
+        drawn.add((answer.acting, answer.action, answer.resource))
+        role = model.role_by_arn(answer.resource)
+        which = [
+            *([answer.action] if several_actions else []),
+            *([f"on {role.key if role else answer.resource}"] if several_resources else []),
+        ]
+        verdict = ("allowed" if answer.allowed else "denied") + (
             f": {statement_label(answer.decision)}"
             if answer.decision.decided_by or answer.decision.missing_allow_at
             else ""
@@ -139,7 +145,7 @@ def answers_diagram(
             Link(
                 answer.acting,
                 QUESTION,
-                f"{answer.action} {label}" if several else label,
+                " ".join([*which, verdict]),
                 "acts" if answer.allowed else "denied",
             )
         )
