@@ -46,7 +46,7 @@ def test_changes_are_grouped_by_account_with_protected_ones_flagged() -> None:
     prod = sections[2]
     assert f"- `~ update` `password_policy:prod`** {PROTECTED}**" not in prod  # one space
     assert f"- `~ update` `password_policy:prod` **{PROTECTED}**" in prod
-    assert "<details><summary>What changes (1 operations)</summary>" in prod
+    assert "\n\n<details><summary>What changes (1 operations)</summary>\n\n```diff\n" in prod
     assert "minimum_length: 14 → 16" in prod
     assert "- `+ create` `vpc:dev/us-east-1/dev` in us-east-1" in sections[1]
     # the counts table: one row per account

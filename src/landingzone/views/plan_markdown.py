@@ -57,6 +57,7 @@ def _details(ops: list[Operation]) -> list[str]:
         return []
     body = "\n".join(lines).replace("```", "`\u200b``")
     return [
+        "",  # a blank line first, or the block joins the list's last item
         f"<details><summary>What changes ({len(ops)} operations)</summary>",
         "",
         "```diff",
