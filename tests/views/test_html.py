@@ -28,6 +28,7 @@ class Page(HTMLParser):
         self.sections: list[str] = []
         self.tabs: list[str] = []
         self.cards: dict[tuple[str, str], dict[str, str]] = {}
+        self.titles: dict[tuple[str, str], dict[str, str]] = {}  # boxes' clickable titles
         self.urls: list[str] = []
         self.ids: set[str] = set()
         self.scripts: list[str] = []
@@ -42,6 +43,8 @@ class Page(HTMLParser):
             self.sections.append(found["data-view"])
         if tag == "button" and "item" in found.get("class", "").split():
             self.cards[(found["data-view"], found["data-key"])] = found
+        elif tag == "button" and found.get("class") == "title":
+            self.titles[(found["data-view"], found["data-key"])] = found
         elif tag == "button":
             self.tabs.append(found["data-view"])
         self._script = tag == "script"
@@ -88,6 +91,9 @@ def test_every_account_has_a_card_whose_click_shows_its_settings(page_text: str)
         assert details["email"] == account.email
         assert details["unit"] == (account.unit or "(root)")
         assert "SCP chain" in details and details["baseline"].startswith(("standard", "sandbox"))
+    assert ("org", "unit:plat/sandbox") in page.titles  # a click on an OU's title shows:
+    sandbox = dict(data["org"]["unit:plat/sandbox"]["details"])
+    assert sandbox["policies"] == "region-allowlist" and sandbox["baseline"] == "sandbox"
     prod = dict(data["org"]["account:plat-prod"]["details"])
     assert prod["protected"].startswith("yes")
     assert "flag-protected" in page.cards[("org", "account:plat-prod")]["class"]

@@ -5,7 +5,8 @@ gateways; a card for each account, VPC, role...), so the page needs no
 drawing library; a small inline script switches views, filters cards as
 you type in the search box, and shows a card's details when it is clicked:
 an account's settings, a role's trust (who can assume it, by which
-statement), a VPC's subnets, and every arrow in and out of it. A link to
+statement), a VPC's subnets, and every arrow in and out of it; a click on a box's title
+(an OU, the root) shows what is set there. A link to
 `page.html#VIEW/KEY` (`#org/account:prod`) opens with that card selected.
 """
 
@@ -39,7 +40,9 @@ aside dd { margin: 0 0 0 .8em; word-break: break-word; }
 .view.active { display: block; }
 .group { border: 1px solid #aab7c4; border-radius: 8px; padding: .5em; margin: .4em;
   background: rgba(255,255,255,.6); display: inline-block; vertical-align: top; }
-.group > .title { font-weight: 600; }
+.group > .title { font: inherit; font-weight: 600; background: none; border: 0; padding: 0;
+  cursor: pointer; text-align: left; }
+.group > .title.selected { outline: 2px solid #ff9900; }
 .group > .lines, .item .lines { font-size: .85em; color: #555; }
 .contents { display: flex; flex-wrap: wrap; align-items: flex-start; }
 .item { display: inline-block; text-align: left; margin: .3em; padding: .4em .6em;
@@ -74,7 +77,7 @@ _SCRIPT = """
   }
   function select(card) {
     var view = card.dataset.view, key = card.dataset.key, entry = data[view][key];
-    document.querySelectorAll('.item.selected, .item.related').forEach(function (c) {
+    document.querySelectorAll('.selected, .related').forEach(function (c) {
       c.classList.remove('selected', 'related');
     });
     card.classList.add('selected');
@@ -89,7 +92,7 @@ _SCRIPT = """
       if (other) { other.classList.add('related'); }
     });
   }
-  document.querySelectorAll('.item').forEach(function (card) {
+  document.querySelectorAll('.item, .group > .title').forEach(function (card) {
     card.addEventListener('click', function () {
       select(card);
       history.replaceState(null, '', '#' + card.dataset.view + '/' + card.dataset.key);
@@ -110,7 +113,7 @@ _SCRIPT = """
   // A link to VIEW/KEY (page.html#org/account:prod) opens that view with that card selected.
   var hash = decodeURIComponent(location.hash.slice(1)), cut = hash.indexOf('/');
   if (cut > 0) {
-    var wanted = document.querySelector('.item[data-view="' + CSS.escape(hash.slice(0, cut)) +
+    var wanted = document.querySelector('[data-view="' + CSS.escape(hash.slice(0, cut)) +
       '"][data-key="' + CSS.escape(hash.slice(cut + 1)) + '"]');
     if (wanted) { show(wanted.dataset.view); select(wanted); }
   }
@@ -138,7 +141,8 @@ def _group(diagram: Diagram, box: Group) -> str:
     inner += "".join(_card(diagram.view, i) for i in diagram.members(box.key))
     return (
         f'<div class="group kind-{escape(box.kind)}" data-key="{escape(box.key)}">'
-        f'<div class="title">{escape(box.title)}</div>{_lines(box.lines)}'
+        f'<button type="button" class="title" data-view="{diagram.view}" '
+        f'data-key="{escape(box.key)}">{escape(box.title)}</button>{_lines(box.lines)}'
         f'<div class="contents">{inner}</div></div>'
     )
 
@@ -155,10 +159,10 @@ def _section(diagram: Diagram) -> str:
 
 
 def _entries(diagram: Diagram) -> dict[str, Any]:
-    """What a click shows, by item key: title, details, arrows out and in."""
+    """What a click shows, by key: title, details, arrows out and in (boxes have no arrows)."""
     entries: dict[str, Any] = {
-        i.key: {"title": i.title, "details": list(i.details), "out": [], "in": []}
-        for i in diagram.items
+        thing.key: {"title": thing.title, "details": list(thing.details), "out": [], "in": []}
+        for thing in [*diagram.groups, *diagram.items]
     }
     for link in diagram.links:
         entries[link.source]["out"].append([link.target, link.label or link.kind])
