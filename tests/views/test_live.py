@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from landingzone.emulator import Emulator
 from tests.aws import Aws
 from tests.views.conftest import Run, parse_mermaid
+from tests.views.test_sarif import SCHEMA
 
 pytestmark = pytest.mark.e2e
 
@@ -50,6 +53,27 @@ def test_live_views_draw_what_exists_not_what_the_spec_says(  # type: ignore[no-
     access = lz("graph", "access", spec, "--live")
     assert access.code == 0, access.err
     assert "github-actions-prod" in access.out
+
+    # the hand-detached guard rail breaks the checks that rely on it: code scanning says so
+    findings = lz("check", spec, "--live", "--format", "sarif")
+    assert findings.code == 3, findings.err
+    document = json.loads(findings.out)
+    jsonschema.Draft4Validator(SCHEMA).validate(document)
+    failed = {
+        r["message"]["text"].split(":")[0]: r["locations"][0]["physicalLocation"]
+        for r in document["runs"][0]["results"]
+        if r["ruleId"] == "check-failed"
+    }
+    assert set(failed) == {
+        "SCPs deny disabling CloudTrail even to prod's administrators",
+        "SCPs deny disabling CloudTrail even to dev's administrators",
+    }
+    checks = spec / "catalog" / "checks.yaml"
+    where = failed["SCPs deny disabling CloudTrail even to dev's administrators"]
+    assert where["artifactLocation"]["uri"].endswith("coalition/catalog/checks.yaml")
+    assert where["region"]["startLine"] == next(
+        n for n, line in enumerate(checks.read_text().splitlines(), 1) if "dev's admin" in line
+    )
 
 
 def test_up_leaves_a_page_of_what_it_built(run: Run, tmp_path: Path) -> None:
