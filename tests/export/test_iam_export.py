@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from landingzone.engine.state import ResourceRecord
 from landingzone.export.ci import ci_stacks
 from landingzone.export.inventory import Inventory
 from landingzone.export.roles import template
 from landingzone.export.terraform import Estate, build_estate
 from landingzone.graph import build_graph
+from landingzone.nodes import ResourceRecord
 from landingzone.spec.loader import load_spec
 from tests.export.gates import parse_text
 

@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from landingzone import __version__
+from landingzone.aws.context import Context, Settings
+from landingzone.aws.session import CallCounter, Sessions, choose_credentials
 from landingzone.engine import plan as planning
 from landingzone.engine.apply import ApplyResult, Event, Executor
-from landingzone.engine.context import Context, Settings
-from landingzone.engine.session import CallCounter, Sessions, choose_credentials
 from landingzone.engine.state import StateLocation, StateLock, StateStore
 from landingzone.errors import AwsError, LzError, StalePlan
 from landingzone.graph import build_graph, state_names
-from landingzone.resources.base import MANAGEMENT, Node
+from landingzone.nodes import MANAGEMENT, Node
 from landingzone.resources.org_snapshot import tree
 from landingzone.spec.schema import Spec
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from landingzone.graph.organization import is_protected
 from landingzone.graph.targets import Where, account_id_ref, account_regions, base_tags
-from landingzone.resources.base import Node
+from landingzone.nodes import Node
 from landingzone.resources.budgets import alert, money
 from landingzone.resources.config import CONFIG_SERVICE
 from landingzone.resources.iam_account import password_policy_desired

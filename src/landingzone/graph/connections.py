@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from landingzone.graph.targets import account_id_ref, base_tags, select_accounts
 from landingzone.network.layout import attachment_tier
 from landingzone.network.segments import gateway_tables
+from landingzone.nodes import MANAGEMENT
 from landingzone.resources import network_addresses as at
-from landingzone.resources.base import MANAGEMENT
 from landingzone.resources.network_addresses import ADDRESS_TAG
 from landingzone.resources.transit_gateway import GATEWAY_OPTIONS
 from landingzone.spec.network import TransitGateway

@@ -24,8 +24,8 @@ from landingzone.network.routes import (
     RoutePlan,
     planned_routes,
 )
+from landingzone.nodes import MANAGEMENT, Node
 from landingzone.resources import network_addresses as at
-from landingzone.resources.base import MANAGEMENT, Node
 from landingzone.resources.endpoints import GATEWAY, INTERFACE
 from landingzone.resources.network_addresses import ADDRESS_TAG
 from landingzone.spec.schema import Spec

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from landingzone.graph.targets import Where, account_depends, base_tags
-from landingzone.resources.base import Node
+from landingzone.nodes import Node
 from landingzone.resources.org_snapshot import FULL_AWS_ACCESS, SCP
 from landingzone.resources.s3_bucket import bucket_desired
 from landingzone.resources.state_backend import lock_table_desired

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 
 from landingzone.errors import Location
-from landingzone.resources.base import MANAGED_BY_KEY, MANAGED_BY_VALUE, MANAGEMENT
+from landingzone.nodes import MANAGED_BY_KEY, MANAGED_BY_VALUE, MANAGEMENT
 from landingzone.spec.schema import Spec
 from landingzone.spec.units import parents
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from landingzone.resources.base import Change, Found, Kind, Node, ReadGroup
+from landingzone.nodes import Change, Found, Node
+from landingzone.resources.base import Kind, ReadGroup
 
 if TYPE_CHECKING:
-    from landingzone.engine.context import Context
-    from landingzone.engine.state import ResourceRecord
+    from landingzone.aws.context import Context
+    from landingzone.nodes import ResourceRecord
 
 
 class AccountSettingKind(Kind):

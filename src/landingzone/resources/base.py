@@ -19,103 +19,18 @@ import importlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
-from landingzone.errors import Location
-
-if TYPE_CHECKING:
-    from landingzone.engine.context import Context
-    from landingzone.engine.state import ResourceRecord
-
-MANAGEMENT = "management"  # the account name of the management account in nodes
-MANAGED_BY_KEY = "ManagedBy"
-MANAGED_BY_VALUE = "landingzone"
-CREATED_BY_KEY = "CreatedBy"
-
-
-@dataclass(frozen=True)
-class Node:
-    """One desired resource: where it lives and what it should look like."""
-
-    address: str  # unique, stable: "account:dev", "unit:plat/sandbox", ...
-    kind: str
-    name: str  # the resource's name in AWS, for people
-    account: str = MANAGEMENT  # spec account name, or "management"
-    region: str | None = None  # None for global services
-    desired: Mapping[str, Any] = field(default_factory=dict)
-    depends_on: frozenset[str] = frozenset()
-    source: Location | None = None  # where the spec declares it
-    protected: bool = False  # changes need an explicit approval
-    moved_from: tuple[str, ...] = ()  # earlier addresses (a rename or move, not a new resource)
-
-    def to_json(self) -> dict[str, Any]:
-        """Serializable form (saved plans carry their nodes)."""
-        return {
-            "address": self.address,
-            "kind": self.kind,
-            "name": self.name,
-            "account": self.account,
-            "region": self.region,
-            "desired": dict(self.desired),
-            "depends_on": sorted(self.depends_on),
-            "source": str(self.source) if self.source else None,
-            "protected": self.protected,
-            "moved_from": list(self.moved_from),
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Node:
-        """Inverse of `to_json`."""
-        source = None
-        if data.get("source"):
-            file, _, line = str(data["source"]).rpartition(":")
-            source = Location(file, int(line))
-        return cls(
-            address=data["address"],
-            kind=data["kind"],
-            name=data["name"],
-            account=data["account"],
-            region=data["region"],
-            desired=data["desired"],
-            depends_on=frozenset(data["depends_on"]),
-            source=source,
-            protected=bool(data.get("protected")),
-            moved_from=tuple(data.get("moved_from", ())),
-        )
-
-
-@dataclass(frozen=True)
-class Found:
-    """What a read found for one resource.
-
-    `attrs` uses the same logical names and value shapes as `Node.desired`
-    (names, not IDs), so a diff is a plain comparison. `refs` are the AWS IDs
-    this resource points to as it exists (its parent OU, the policies
-    attached to it): a resource must stop pointing at something before that
-    thing can be deleted. `managed` is true when the resource carries lz's
-    ManagedBy tag, i.e. lz created it. `record_address` names the state
-    record the resource was found through when that differs from the node's
-    address (a unit found through its `moved_from` path).
-    """
-
-    id: str
-    attrs: Mapping[str, Any]
-    refs: frozenset[str] = frozenset()
-    managed: bool = False
-    record_address: str | None = None
-
-
-@dataclass(frozen=True)
-class Change:
-    """One attribute that differs: before (as it exists) and after (as desired)."""
-
-    attr: str
-    before: Any
-    after: Any
-
-    def to_json(self) -> dict[str, Any]:
-        """Serializable form."""
-        return {"attr": self.attr, "before": self.before, "after": self.after}
+from landingzone.aws.context import Context
+from landingzone.nodes import (
+    CREATED_BY_KEY,
+    MANAGED_BY_KEY,
+    MANAGED_BY_VALUE,
+    Change,
+    Found,
+    Node,
+    ResourceRecord,
+)
 
 
 class Kind:
@@ -309,7 +224,7 @@ def tag_delta(changes: Iterable[Change]) -> tuple[dict[str, str], list[str]]:
 
 
 def located(item: Node | ResourceRecord) -> dict[str, Any]:
-    """`account`, `region` and `resource` of a node or record, for `context.call`'s errors."""
+    """`account`, `region` and `resource` of a node or record, for `calls.call`'s errors."""
     return {"account": item.account, "region": item.region, "resource": item.address}
 
 

@@ -13,12 +13,14 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from landingzone.engine.context import Context, call, pages
-from landingzone.resources.base import Change, Found, Node, ReadGroup, register, tag_list
+from landingzone.aws.calls import call, pages
+from landingzone.aws.context import Context
+from landingzone.nodes import Change, Found, Node
+from landingzone.resources.base import ReadGroup, register, tag_list
 from landingzone.resources.tagged_at_creation import TaggedAtCreationKind
 
 if TYPE_CHECKING:
-    from landingzone.engine.state import ResourceRecord
+    from landingzone.nodes import ResourceRecord
 
 GREATER_THAN = "GREATER_THAN"
 PERCENTAGE = "PERCENTAGE"

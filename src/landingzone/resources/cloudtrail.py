@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from landingzone.engine.context import Context, call
-from landingzone.engine.session import aws_error, error_code
+from landingzone.aws.calls import call
+from landingzone.aws.context import Context
+from landingzone.aws.session import aws_error, error_code
+from landingzone.nodes import Change, Found, Node
 from landingzone.resources.base import (
-    Change,
-    Found,
     Kind,
-    Node,
     ReadGroup,
     is_managed,
     located,
@@ -33,7 +32,7 @@ from landingzone.resources.base import (
 from landingzone.resources.kms import alias_target
 
 if TYPE_CHECKING:
-    from landingzone.engine.state import ResourceRecord
+    from landingzone.nodes import ResourceRecord
 
 _SETTINGS = ("bucket", "kms_key", "multi_region", "global_events", "log_file_validation")
 

@@ -8,10 +8,11 @@ from typing import Any, ClassVar
 
 from botocore.exceptions import WaiterError
 
-from landingzone.engine.context import Context, call
-from landingzone.engine.state import ResourceRecord
+from landingzone.aws.calls import call
+from landingzone.aws.context import Context
 from landingzone.errors import AwsError
-from landingzone.resources.base import Change, Found, Kind, Node, ReadGroup, tag_delta, tag_list
+from landingzone.nodes import Change, Found, Node, ResourceRecord
+from landingzone.resources.base import Kind, ReadGroup, tag_delta, tag_list
 from landingzone.resources.ec2_view import Ec2View, Item, view
 
 POLL_ATTEMPTS = 120  # AWS's transitions (peering, attachments) take seconds to minutes

@@ -10,21 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from landingzone.engine.context import Context, call
-from landingzone.resources.base import (
-    Change,
-    Found,
-    Kind,
-    Node,
-    ReadGroup,
-    is_managed,
-    located,
-    register,
-    tag_delta,
-)
+from landingzone.aws.calls import call
+from landingzone.aws.context import Context
+from landingzone.nodes import Change, Found, Node
+from landingzone.resources.base import Kind, ReadGroup, is_managed, located, register, tag_delta
 
 if TYPE_CHECKING:
-    from landingzone.engine.state import ResourceRecord
+    from landingzone.nodes import ResourceRecord
 
 
 @register

@@ -20,14 +20,12 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from landingzone.engine.context import Context, call, pages
-from landingzone.engine.state import ResourceRecord
+from landingzone.aws.calls import call, pages
+from landingzone.aws.context import Context
 from landingzone.errors import AwsError
+from landingzone.nodes import Change, Found, Node, ResourceRecord
 from landingzone.resources.base import (
-    Change,
-    Found,
     Kind,
-    Node,
     ReadGroup,
     canonical_policy,
     is_managed,

@@ -15,19 +15,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from landingzone.engine.context import Context, call, pages
-from landingzone.engine.session import aws_error, error_code
-from landingzone.resources.base import (
-    Change,
-    Found,
-    Kind,
-    Node,
-    ReadGroup,
-    is_managed,
-    located,
-    register,
-    tag_delta,
-)
+from landingzone.aws.calls import call, pages
+from landingzone.aws.context import Context
+from landingzone.aws.session import aws_error, error_code
+from landingzone.nodes import Change, Found, Node
+from landingzone.resources.base import Kind, ReadGroup, is_managed, located, register, tag_delta
 
 
 def trail_key_policy(account_root: str, trail_arns: list[str]) -> dict[str, Any]:

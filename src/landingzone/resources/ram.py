@@ -13,18 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from landingzone.engine.context import Context, call, pages
-from landingzone.engine.state import ResourceRecord
-from landingzone.resources.base import (
-    Change,
-    Found,
-    Kind,
-    Node,
-    ReadGroup,
-    is_managed,
-    register,
-    tag_delta,
-)
+from landingzone.aws.calls import call, pages
+from landingzone.aws.context import Context
+from landingzone.nodes import Change, Found, Node, ResourceRecord
+from landingzone.resources.base import Kind, ReadGroup, is_managed, register, tag_delta
 from landingzone.resources.ec2_kind import where
 from landingzone.resources.ec2_view import known_id, view
 from landingzone.resources.network_addresses import ADDRESS_TAG

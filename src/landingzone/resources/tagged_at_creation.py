@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from landingzone.resources.base import Change, Found, Kind
+from landingzone.nodes import Change, Found
+from landingzone.resources.base import Kind
 
 if TYPE_CHECKING:
-    from landingzone.engine.state import ResourceRecord
+    from landingzone.nodes import ResourceRecord
 
 
 class TaggedAtCreationKind(Kind):

@@ -16,7 +16,7 @@ from landingzone.access import catalog
 from landingzone.access.errors import PolicyError
 from landingzone.access.policy import PolicyKind, parse_policy
 from landingzone.errors import SpecProblem
-from landingzone.resources.base import MANAGEMENT
+from landingzone.nodes import MANAGEMENT
 from landingzone.spec import iam_rules as rules
 from landingzone.spec.iam_schema import (
     GENERATED_POLICY_PREFIX,

@@ -8,9 +8,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from landingzone.engine.session import Sessions, aws_error
+from landingzone.aws.session import Sessions
 from landingzone.errors import AwsError
-from landingzone.resources.base import CREATED_BY_KEY, MANAGEMENT
+from landingzone.nodes import CREATED_BY_KEY, MANAGEMENT
 
 T = TypeVar("T")
 
@@ -129,40 +129,3 @@ class Context:
         with self._lock:
             if message not in self.warnings:
                 self.warnings.append(message)
-
-
-def pages(
-    client: Any,
-    method: str,
-    key: str,
-    *,
-    account: str | None = None,
-    region: str | None = None,
-    resource: str | None = None,
-    **kwargs: Any,
-) -> Iterator[Any]:
-    """Every item of a paginated list call; an AWS error becomes an AwsError."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    try:
-        for page in client.get_paginator(method).paginate(**kwargs):
-            yield from page.get(key, [])
-    except (ClientError, BotoCoreError) as exc:
-        raise aws_error(exc, account=account, region=region, resource=resource) from exc
-
-
-def call(
-    fn: Callable[..., T],
-    *,
-    account: str | None = None,
-    region: str | None = None,
-    resource: str | None = None,
-    **kwargs: Any,
-) -> T:
-    """Call a boto3 method; an AWS error becomes an AwsError naming where it happened."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    try:
-        return fn(**kwargs)
-    except (ClientError, BotoCoreError) as exc:
-        raise aws_error(exc, account=account, region=region, resource=resource) from exc
