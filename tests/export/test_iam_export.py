@@ -19,7 +19,7 @@ from landingzone.export.roles import template
 from landingzone.export.terraform import Estate, build_estate
 from landingzone.graph import build_graph
 from landingzone.nodes import ResourceRecord
-from landingzone.spec.loader import load_spec
+from landingzone.validate import load_spec
 from tests.export.gates import parse_text
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

@@ -10,7 +10,7 @@ from landingzone.export.registry import Exporter, exporters, register
 from landingzone.export.terraform import build_estate
 from landingzone.graph import build_graph
 from landingzone.nodes import Node, ResourceRecord
-from landingzone.spec.loader import load_spec
+from landingzone.validate import load_spec
 from tests.export.conftest import EXAMPLES
 
 

@@ -25,7 +25,7 @@ from landingzone.export.registry import exporters
 from landingzone.export.terraform import Estate, build_estate
 from landingzone.graph import build_graph
 from landingzone.nodes import ResourceRecord
-from landingzone.spec.loader import load_spec
+from landingzone.validate import load_spec
 from tests.export import gates
 from tests.export.conftest import ALL_EXAMPLES, EXAMPLES, applied_copy, run_lz
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from landingzone.aws.session import Sessions
 from landingzone.errors import AwsError
-from landingzone.nodes import CREATED_BY_KEY, MANAGEMENT
+from landingzone.nodes import CREATED_BY_KEY, MANAGEMENT, account_address
 
 T = TypeVar("T")
 
@@ -27,11 +27,9 @@ class Settings:
     org: str
     home_region: str
     access_role: str
-    account_creation_concurrency: int = 5
-    removed_accounts_unit: str | None = None
-    # SCPs lz manages (spec and state): the only attachments lz ever changes.
-    # FullAWSAccess, and any policy lz does not know, is never touched.
-    policy_names: frozenset[str] = frozenset()
+    # Options that belong to particular kinds, filled from the spec by the graph
+    # layer (`graph.run_options`); the engine passes them on without reading them.
+    options: Mapping[str, Any] = field(default_factory=dict)
     poll_interval: float = 1.0  # first wait between CreateAccount status polls (then x1.5)
     poll_timeout: float = 1800.0  # AWS may take many minutes to create an account
 
@@ -48,12 +46,6 @@ class Context:
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _limits: dict[str, threading.BoundedSemaphore] = field(default_factory=dict)
     _key_locks: dict[str, threading.Lock] = field(default_factory=dict)
-    account_creation: threading.BoundedSemaphore | None = None
-
-    def __post_init__(self) -> None:
-        self.account_creation = threading.BoundedSemaphore(
-            self.settings.account_creation_concurrency
-        )
 
     # -- identities -----------------------------------------------------------
 
@@ -71,7 +63,7 @@ class Context:
         """The 12-digit ID of a spec account (or of the management account)."""
         if account == MANAGEMENT:
             return self.sessions.management_account_id
-        return self.id_of(f"account:{account}")
+        return self.id_of(account_address(account))
 
     def require_account_id(self, account: str) -> str:
         """Like `account_id`, but an error if the account does not exist yet."""
@@ -117,6 +109,11 @@ class Context:
             with self._lock:
                 self._cache[key] = value
             return value
+
+    def share(self, key: str, value: Any) -> None:
+        """Set a run-wide value for `cached` to return (a kind's `prepare` does)."""
+        with self._lock:
+            self._cache[key] = value
 
     # -- tags -----------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from typing import Any
 from landingzone.graph.targets import Where, account_depends, base_tags
 from landingzone.nodes import Node
 from landingzone.resources.org_snapshot import FULL_AWS_ACCESS, SCP
+from landingzone.resources.organizations import ACCOUNT_CREATION_CONCURRENCY, REMOVED_ACCOUNTS_UNIT
 from landingzone.resources.s3_bucket import bucket_desired
 from landingzone.resources.state_backend import lock_table_desired
 from landingzone.spec.schema import Account, Spec, Unit
@@ -215,3 +216,12 @@ def _moved_from(spec: Spec, path: str) -> tuple[str, ...]:
 
 
 _EMPTY_UNIT = Unit()
+
+
+def run_options(spec: Spec) -> dict[str, Any]:
+    """The spec's options for the organization kinds (`Settings.options`)."""
+    org = spec.organization
+    return {
+        ACCOUNT_CREATION_CONCURRENCY: org.quotas.account_creation_concurrency,
+        REMOVED_ACCOUNTS_UNIT: org.removed_accounts_unit,
+    }

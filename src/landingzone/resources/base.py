@@ -50,6 +50,17 @@ class Kind:
     replace_attrs: ClassVar[frozenset[str]] = frozenset()
     # True if lz may delete a resource of this kind that it created.
     deletable: ClassVar[bool] = True
+    # True for the state backend's kinds: a first apply runs them (and what they
+    # depend on) before anything else, then moves state into them and locks.
+    bootstrap: ClassVar[bool] = False
+
+    def prepare(self, ctx: Context, nodes: list[Node], records: list[ResourceRecord]) -> None:
+        """Learn what this kind needs to know of the whole run before any read.
+
+        Called once per run with the kind's nodes and state records (both may
+        be empty); the default needs nothing. A kind shares what it learns
+        with `ctx.share`.
+        """
 
     def read(self, ctx: Context, group: ReadGroup) -> dict[str, Found]:
         """What exists for the group's nodes and records, keyed by address."""
@@ -177,6 +188,24 @@ KIND_MODULES = (
     "ram",
     "dns",
 )
+
+
+def prepare_kinds(ctx: Context, nodes: Iterable[Node], records: Iterable[ResourceRecord]) -> None:
+    """Call every kind's `prepare` with its own nodes and records."""
+    load_kinds()
+    mine: dict[str, tuple[list[Node], list[ResourceRecord]]] = {k: ([], []) for k in _KINDS}
+    for node in nodes:
+        mine[node.kind][0].append(node)
+    for record in records:
+        if record.kind in mine:
+            mine[record.kind][1].append(record)
+    for name, (kind_nodes, kind_records) in mine.items():
+        _KINDS[name].prepare(ctx, kind_nodes, kind_records)
+
+
+def is_bootstrap(kind_name: str) -> bool:
+    """Whether resources of this kind belong to the state backend (`Kind.bootstrap`)."""
+    return kind(kind_name).bootstrap
 
 
 def load_kinds() -> None:

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from landingzone.aws.calls import call, pages
 from landingzone.aws.context import Context
-from landingzone.nodes import Change, Found, Node
+from landingzone.nodes import Change, Found, Node, ResourceRecord
 from landingzone.resources.base import ReadGroup, register, tag_list
 from landingzone.resources.tagged_at_creation import TaggedAtCreationKind
-
-if TYPE_CHECKING:
-    from landingzone.nodes import ResourceRecord
 
 GREATER_THAN = "GREATER_THAN"
 PERCENTAGE = "PERCENTAGE"

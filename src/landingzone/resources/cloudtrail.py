@@ -11,14 +11,14 @@ the alias.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from botocore.exceptions import ClientError
 
 from landingzone.aws.calls import call
 from landingzone.aws.context import Context
 from landingzone.aws.session import aws_error, error_code
-from landingzone.nodes import Change, Found, Node
+from landingzone.nodes import Change, Found, Node, ResourceRecord
 from landingzone.resources.base import (
     Kind,
     ReadGroup,
@@ -30,9 +30,6 @@ from landingzone.resources.base import (
     tag_list,
 )
 from landingzone.resources.kms import alias_target
-
-if TYPE_CHECKING:
-    from landingzone.nodes import ResourceRecord
 
 _SETTINGS = ("bucket", "kms_key", "multi_region", "global_events", "log_file_validation")
 

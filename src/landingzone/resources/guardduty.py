@@ -8,15 +8,12 @@ duplicated; lz deletes only a detector it created.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from landingzone.aws.calls import call
 from landingzone.aws.context import Context
-from landingzone.nodes import Change, Found, Node
+from landingzone.nodes import Change, Found, Node, ResourceRecord
 from landingzone.resources.base import Kind, ReadGroup, is_managed, located, register, tag_delta
-
-if TYPE_CHECKING:
-    from landingzone.nodes import ResourceRecord
 
 
 @register

@@ -8,6 +8,7 @@ FullAWSAccess and any policy lz does not know stay as they are.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -29,14 +30,31 @@ from landingzone.resources.base import (
     tag_list,
 )
 from landingzone.resources.org_snapshot import (
+    POLICY_NAMES_KEY,
     SCP,
     OrgSnapshot,
+    managed_policy_names,
     prefetch_tags,
     snapshot,
     tags_of,
 )
 
 ORGANIZATIONS = "organizations"
+# Run options (`Settings.options`) the account kind reads; `graph.run_options` sets them.
+REMOVED_ACCOUNTS_UNIT = "removed_accounts_unit"
+ACCOUNT_CREATION_CONCURRENCY = "account_creation_concurrency"
+DEFAULT_ACCOUNT_CREATION_CONCURRENCY = 5  # AWS's quota of concurrent CreateAccount requests
+
+
+def _account_creation_slots(ctx: Context) -> threading.BoundedSemaphore:
+    """The run's bound on account creations in flight (one semaphore per run)."""
+    limit = int(
+        ctx.settings.options.get(ACCOUNT_CREATION_CONCURRENCY, DEFAULT_ACCOUNT_CREATION_CONCURRENCY)
+    )
+    slots: threading.BoundedSemaphore = ctx.cached(
+        "organizations:account_creation", lambda: threading.BoundedSemaphore(limit)
+    )
+    return slots
 
 
 def _org(ctx: Context) -> Any:
@@ -107,7 +125,7 @@ def _target_found(
     with_tags: bool = True,
 ) -> Found:
     """A Found for a root, unit or account: attachments, tags and references."""
-    managed = ctx.settings.policy_names
+    managed = managed_policy_names(ctx)
     attrs["policies"] = snap.attached_names(target_id, managed)
     tags: dict[str, str] = {}
     if with_tags:
@@ -404,8 +422,7 @@ class AccountKind(Kind):
                 "invite it first, or remove `id:` to create a new account",
                 resource=node.address,
             )
-        assert ctx.account_creation is not None
-        with ctx.account_creation:
+        with _account_creation_slots(ctx):
             account_id = self._create_and_wait(ctx, node, desired)
         ctx.set_id(node.address, account_id)
         if desired["unit"]:
@@ -514,7 +531,7 @@ class AccountKind(Kind):
             return "forget", "no longer in the organization"
         if record.attrs.get("close_on_removal"):
             return "close", "leaves management and is closed (close_on_removal: true)"
-        unit = ctx.settings.removed_accounts_unit
+        unit = ctx.settings.options.get(REMOVED_ACCOUNTS_UNIT)
         if unit:
             return "leave", f"leaves management: moved to unit {unit}"
         return "forget", "leaves management: stays where it is, lz forgets it"
@@ -528,7 +545,11 @@ class AccountKind(Kind):
             parents = call(org.list_parents, resource=record.address, ChildId=record.id)
             source = parents["Parents"][0]["Id"]
             self._move(
-                ctx, record.address, record.id, source, ctx.settings.removed_accounts_unit or ""
+                ctx,
+                record.address,
+                record.id,
+                source,
+                ctx.settings.options.get(REMOVED_ACCOUNTS_UNIT) or "",
             )
             return
         super().remove(ctx, record, action)
@@ -545,6 +566,10 @@ class PolicyKind(Kind):
     service = ORGANIZATIONS
     taggable = True
     policy_attrs = frozenset({"document"})
+
+    def prepare(self, ctx: Context, nodes: list[Node], records: list[ResourceRecord]) -> None:
+        names = {n.name for n in nodes} | {r.attrs.get("name", "") for r in records}
+        ctx.share(POLICY_NAMES_KEY, frozenset(names - {""}))
 
     def read(self, ctx: Context, group: ReadGroup) -> dict[str, Found]:
         snap = snapshot(ctx)

@@ -45,6 +45,7 @@ class StateBucketKind(BucketKind):
     """The S3 bucket that holds lz's state."""
 
     name = "state_bucket"
+    bootstrap = True
 
 
 @register
@@ -52,6 +53,7 @@ class LockTableKind(Kind):
     """The DynamoDB table that holds lz's lock."""
 
     name = "lock_table"
+    bootstrap = True
     service = "dynamodb"
     taggable = True
     deletable = False
