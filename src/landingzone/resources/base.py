@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import pkgutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -162,34 +163,6 @@ def kind(name: str) -> Kind:
     return _KINDS[name]
 
 
-# Every module that defines kinds; add a module here when you add one.
-KIND_MODULES = (
-    "organizations",
-    "state_backend",
-    "iam",
-    "iam_account",
-    "ec2_account",
-    "s3_account",
-    "default_vpc",
-    "guardduty",
-    "config",
-    "cloudtrail",
-    "budgets",
-    "kms",
-    "log_bucket",
-    "vpc",
-    "route_tables",
-    "security_groups",
-    "endpoints",
-    "peering",
-    "transit_gateway",
-    "gateway_attachments",
-    "gateway_route_tables",
-    "ram",
-    "dns",
-)
-
-
 def prepare_kinds(ctx: Context, nodes: Iterable[Node], records: Iterable[ResourceRecord]) -> None:
     """Call every kind's `prepare` with its own nodes and records."""
     load_kinds()
@@ -209,9 +182,14 @@ def is_bootstrap(kind_name: str) -> bool:
 
 
 def load_kinds() -> None:
-    """Import every resource module so its kinds register (imports are cached)."""
-    for module in KIND_MODULES:
-        importlib.import_module(f"landingzone.resources.{module}")
+    """Import every module of this package so its kinds register (imports are cached).
+
+    A new kind is a new module here with an `@register` class: nothing else
+    lists it.
+    """
+    package = importlib.import_module("landingzone.resources")
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"landingzone.resources.{module.name}")
 
 
 # -- helpers shared by kinds ---------------------------------------------------
