@@ -18,9 +18,9 @@ from __future__ import annotations
 import importlib
 import json
 import pkgutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from landingzone.aws.context import Context
 from landingzone.nodes import (
@@ -32,6 +32,8 @@ from landingzone.nodes import (
     Node,
     ResourceRecord,
 )
+
+T = TypeVar("T")
 
 
 class Kind:
@@ -146,6 +148,23 @@ class ReadGroup:
     def record_for(self, address: str) -> ResourceRecord | None:
         """The state record that tracks the node at `address`, if any."""
         return self.claims.get(address)
+
+    def match(self, existing: Mapping[str, T], by_name: Callable[[Node], T | None]) -> dict[str, T]:
+        """Pair the group's nodes and orphans with what exists, keyed by address.
+
+        `existing` maps AWS IDs to what exists. A node is found by its state
+        record's ID first, else by its natural name (`by_name`); an orphaned
+        record only by its ID.
+        """
+        matches: dict[str, T] = {}
+        for node in self.nodes:
+            record = self.record_for(node.address)
+            item = existing.get(record.id) if record else None
+            item = item if item is not None else by_name(node)
+            if item is not None:
+                matches[node.address] = item
+        matches.update({r.address: existing[r.id] for r in self.orphans if r.id in existing})
+        return matches
 
 
 _KINDS: dict[str, Kind] = {}

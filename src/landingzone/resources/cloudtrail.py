@@ -25,13 +25,16 @@ from landingzone.resources.base import (
     is_managed,
     located,
     register,
-    tag_delta,
     tag_dict,
     tag_list,
 )
 from landingzone.resources.kms import alias_target
+from landingzone.resources.tagging import TagCalls, keys_as_tags
 
 _SETTINGS = ("bucket", "kms_key", "multi_region", "global_events", "log_file_validation")
+TRAIL_TAGS = TagCalls(
+    "add_tags", "remove_tags", "ResourceId", "TagsList", "TagsList", keys_form=keys_as_tags
+)
 
 
 @register
@@ -112,16 +115,7 @@ class TrailKind(Kind):
         if "logging" in changed:
             toggle = client.start_logging if desired["logging"] else client.stop_logging
             call(toggle, Name=found.id, **where)
-        to_set, to_remove = tag_delta(changes)
-        if to_set:
-            call(client.add_tags, ResourceId=found.id, TagsList=tag_list(to_set), **where)
-        if to_remove:
-            call(
-                client.remove_tags,
-                ResourceId=found.id,
-                TagsList=[{"Key": k} for k in to_remove],
-                **where,
-            )
+        TRAIL_TAGS.retag(client, found.id, changes, **where)
         return Found(id=found.id, attrs=dict(desired), managed=found.managed)
 
     def delete(self, ctx: Context, record: ResourceRecord) -> None:

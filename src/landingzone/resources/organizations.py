@@ -26,7 +26,6 @@ from landingzone.resources.base import (
     is_managed,
     minified,
     register,
-    tag_delta,
     tag_list,
 )
 from landingzone.resources.org_snapshot import (
@@ -38,8 +37,10 @@ from landingzone.resources.org_snapshot import (
     snapshot,
     tags_of,
 )
+from landingzone.resources.tagging import TagCalls
 
 ORGANIZATIONS = "organizations"
+ORGANIZATIONS_TAGS = TagCalls("tag_resource", "untag_resource", "ResourceId")
 # Run options (`Settings.options`) the account kind reads; `graph.run_options` sets them.
 REMOVED_ACCOUNTS_UNIT = "removed_accounts_unit"
 ACCOUNT_CREATION_CONCURRENCY = "account_creation_concurrency"
@@ -107,12 +108,7 @@ def sync_attachments(
 
 def sync_tags(ctx: Context, resource_id: str, address: str, changes: list[Change]) -> None:
     """Set and remove tags on an Organizations resource, on the keys lz owns."""
-    to_set, to_remove = tag_delta(changes)
-    org = _org(ctx)
-    if to_set:
-        call(org.tag_resource, resource=address, ResourceId=resource_id, Tags=tag_list(to_set))
-    if to_remove:
-        call(org.untag_resource, resource=address, ResourceId=resource_id, TagKeys=to_remove)
+    ORGANIZATIONS_TAGS.retag(_org(ctx), resource_id, changes, resource=address)
 
 
 def _target_found(
@@ -259,16 +255,9 @@ class UnitKind(Kind):
         snap = snapshot(ctx)
         if not snap.exists:
             return {}
-        matches: dict[str, str] = {}
-        for node in group.nodes:
-            record = group.record_for(node.address)
-            unit = snap.units.get(record.id) if record else None
-            unit = unit or snap.unit_by_path(node.desired["path"])
-            if unit is not None:
-                matches[node.address] = unit.id
-        matches.update({r.address: r.id for r in group.orphans if r.id in snap.units})
-        prefetch_tags(ctx, matches.values())
-        return {address: self._found(ctx, snap, unit_id) for address, unit_id in matches.items()}
+        matches = group.match(snap.units, lambda node: snap.unit_by_path(node.desired["path"]))
+        prefetch_tags(ctx, [unit.id for unit in matches.values()])
+        return {address: self._found(ctx, snap, unit.id) for address, unit in matches.items()}
 
     def _found(self, ctx: Context, snap: OrgSnapshot, unit_id: str) -> Found:
         unit = snap.units[unit_id]
@@ -575,16 +564,11 @@ class PolicyKind(Kind):
         snap = snapshot(ctx)
         if not snap.exists:
             return {}
-        matches: dict[str, str] = {}
-        for node in group.nodes:
-            record = group.record_for(node.address)
-            policy = snap.policies.get(record.id) if record else None
-            policy = policy or snap.policy_by_name(node.desired["name"])
-            if policy is not None and not policy.aws_managed:
-                matches[node.address] = policy.id
-        matches.update({r.address: r.id for r in group.orphans if r.id in snap.policies})
-        prefetch_tags(ctx, matches.values())
-        return {address: self._found(ctx, snap, pid) for address, pid in matches.items()}
+        own = {pid: policy for pid, policy in snap.policies.items() if not policy.aws_managed}
+        by_name = {policy.name: policy for policy in own.values()}
+        matches = group.match(own, lambda node: by_name.get(node.desired["name"]))
+        prefetch_tags(ctx, [policy.id for policy in matches.values()])
+        return {address: self._found(ctx, snap, policy.id) for address, policy in matches.items()}
 
     def _found(self, ctx: Context, snap: OrgSnapshot, policy_id: str) -> Found:
         policy = snap.policies[policy_id]

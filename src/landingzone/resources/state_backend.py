@@ -23,11 +23,11 @@ from landingzone.resources.base import (
     ReadGroup,
     is_managed,
     register,
-    tag_delta,
     tag_dict,
     tag_list,
 )
 from landingzone.resources.s3_bucket import BucketKind
+from landingzone.resources.tagging import TagCalls
 
 
 def lock_table_desired(table: str, tags: Mapping[str, str]) -> dict[str, Any]:
@@ -38,6 +38,9 @@ def lock_table_desired(table: str, tags: Mapping[str, str]) -> dict[str, Any]:
         "billing_mode": "PAY_PER_REQUEST",
         "tags": dict(tags),
     }
+
+
+TABLE_TAGS = TagCalls("tag_resource", "untag_resource", "ResourceArn")
 
 
 @register
@@ -136,9 +139,5 @@ class LockTableKind(Kind):
                 **where,
             )
         if "tags" in changed:
-            to_set, to_remove = tag_delta(changes)
-            if to_set:
-                call(ddb.tag_resource, ResourceArn=found.id, Tags=tag_list(to_set), **where)
-            if to_remove:
-                call(ddb.untag_resource, ResourceArn=found.id, TagKeys=to_remove, **where)
+            TABLE_TAGS.retag(ddb, found.id, changes, **where)
         return Found(id=found.id, attrs=dict(desired), managed=found.managed)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from landingzone.errors import SpecProblem
 from landingzone.spec.loader import LoadedSpec, read_spec
-from landingzone.validate.access_checks import check_access_checks, declared_roles
+from landingzone.validate.access import check_access_checks, declared_roles
 from landingzone.validate.baselines import check_baselines
 from landingzone.validate.connections import check_network
 from landingzone.validate.organization import check_spec
