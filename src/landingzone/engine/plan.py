@@ -30,7 +30,7 @@ from typing import Any
 
 from landingzone.aws.context import Context
 from landingzone.engine.state import StateDoc
-from landingzone.nodes import MANAGEMENT, Change, Found, Node, ResourceRecord
+from landingzone.nodes import MANAGEMENT, Change, Found, Node, ResourceRecord, address_key
 from landingzone.resources.base import ReadGroup, kind
 
 REPLACED_SUFFIX = "#replaced"
@@ -158,7 +158,7 @@ def _diff(
                 action=action,
                 address=address,
                 kind=record.kind,
-                name=record.attrs.get("name", address.split(":", 1)[-1]),
+                name=record.attrs.get("name", address_key(address)),
                 account=record.account,
                 region=record.region,
                 record=record,

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from landingzone.graph.targets import Where, account_depends, base_tags
-from landingzone.nodes import Node
+from landingzone.nodes import Node, account_address
 from landingzone.resources.org_snapshot import FULL_AWS_ACCESS, SCP
 from landingzone.resources.organizations import ACCOUNT_CREATION_CONCURRENCY, REMOVED_ACCOUNTS_UNIT
 from landingzone.resources.s3_bucket import bucket_desired
@@ -158,7 +158,7 @@ def organization_nodes(spec: Spec, where: Where) -> list[Node]:
             desired["close_on_removal"] = True
         nodes.append(
             Node(
-                address=f"account:{name}",
+                address=account_address(name),
                 kind="account",
                 name=account.name or name,
                 desired=desired,
