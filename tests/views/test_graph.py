@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from landingzone.graph.organization import is_protected
-from landingzone.spec.loader import load_spec
+from landingzone.validate import load_spec
 from tests.views.conftest import Run, example_dir, parse_mermaid
 
 needs_dot = pytest.mark.skipif(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from landingzone.spec.loader import load_spec
+from landingzone.validate import load_spec
 from tests.views.conftest import Run, example_dir
 
 

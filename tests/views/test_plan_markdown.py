@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from landingzone.engine.plan import Operation, Plan
-from landingzone.resources.base import Change
+from landingzone.nodes import Change
 from landingzone.views.plan_markdown import LIMIT, PROTECTED, plan_markdown
 from tests.e2e.conftest import EXAMPLES
 

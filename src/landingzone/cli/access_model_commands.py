@@ -13,19 +13,19 @@ import typer
 from rich.markup import escape
 
 from landingzone.access.assume import AssumeGraph
-from landingzone.access.checks import CheckResult, run_checks
 from landingzone.access.lint import Finding, lint
 from landingzone.access.model import AccessModel
 from landingzone.access.queries import Answer, can, who_can
-from landingzone.access.sources import live_model, offline_model
 from landingzone.access.targets import actions_for, actors_for, parse_context, resources_for
 from landingzone.cli.access_commands import access_app
 from landingzone.cli.app import app
 from landingzone.cli.engine_commands import EndpointOpt, JsonOpt, ProfileOpt, open_spec
 from landingzone.errors import EXIT_CHECKS_FAILED
-from landingzone.spec.loader import load_spec
+from landingzone.proofs.checks import CheckResult, run_checks
+from landingzone.proofs.sources import live_model, offline_model
 from landingzone.spec.schema import Spec
 from landingzone.ui import emit_json, err, mode
+from landingzone.validate import load_spec
 
 DirArg = Annotated[
     Path,
@@ -212,9 +212,8 @@ def check_command(
     if output_format == "sarif":
         from landingzone.cli.report_formats import sarif_report
 
-        return sarif_report(
-            directory, live=live, profile=profile, endpoint=endpoint_url, checks=True
-        )
+        ws = open_spec(directory, profile, endpoint_url) if live else None
+        return sarif_report(directory, ws, checks=True)
     model, spec = _model(directory, live, profile, endpoint_url)
     results = run_checks(model, spec.checks)
     findings = lint(model)
@@ -252,7 +251,9 @@ def lint_command(
     if output_format == "sarif":
         from landingzone.cli.report_formats import sarif_report
 
-        sarif_report(directory, live=live, profile=profile, endpoint=endpoint_url, checks=False)
+        sarif_report(
+            directory, open_spec(directory, profile, endpoint_url) if live else None, checks=False
+        )
         return
     model, _ = _model(directory, live, profile, endpoint_url)
     findings = lint(model)

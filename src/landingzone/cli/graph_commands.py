@@ -50,7 +50,7 @@ def open_sources(directory: Path, live: bool, profile: str | None, endpoint: str
         from landingzone.cli.engine_commands import open_spec
 
         return LiveSources(open_spec(directory, profile, endpoint))
-    from landingzone.spec.loader import load_spec
+    from landingzone.validate import load_spec
 
     return Sources(load_spec(directory).spec)
 
@@ -64,10 +64,10 @@ def _question(
 ) -> Diagram | None:
     """The access view of a `who-can` question (`--action`, `--resource`) or of a check."""
     from landingzone.access.assume import AssumeGraph
-    from landingzone.access.checks import check_context
     from landingzone.access.queries import can, who_can
     from landingzone.access.targets import actions_for, actors_for, parse_context, resources_for
-    from landingzone.spec.suggest import choices
+    from landingzone.proofs.checks import check_context
+    from landingzone.suggest import choices
     from landingzone.views.access import answers_diagram
 
     if check is None and action is None and resource is None:

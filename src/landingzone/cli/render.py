@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from rich.markup import escape
 
+from landingzone.aws.session import CallCounter
 from landingzone.engine.apply import ApplyResult, Event
 from landingzone.engine.plan import Operation, Plan
-from landingzone.engine.session import CallCounter
-from landingzone.resources.base import MANAGEMENT
+from landingzone.nodes import MANAGEMENT
 from landingzone.ui import err
 from landingzone.views.changes import SYMBOLS, change_lines, operation_order
 

@@ -50,30 +50,22 @@ def _lz_version() -> str:
         return "0"
 
 
-def sarif_report(
-    directory: Path,
-    *,
-    live: bool,
-    profile: str | None,
-    endpoint: str | None,
-    checks: bool,
-) -> int:
-    """Print lint findings (and, with `checks`, the checks that do not hold) as SARIF.
+def sarif_report(directory: Path, live: workflow.Workspace | None, *, checks: bool) -> int:
+    """Print lint findings (and, with `checks`, the checks that do not hold) as SARIF,
+    of the spec in `directory`, or (`live`: its workspace) of what exists.
 
     Returns the exit code `lz check` documents: 3 when a check does not hold.
     """
-    from landingzone.access.checks import run_checks
     from landingzone.access.lint import lint
-    from landingzone.access.sources import live_model, offline_model
-    from landingzone.cli.engine_commands import open_spec
     from landingzone.graph import build_graph
-    from landingzone.spec.loader import load_spec
+    from landingzone.proofs.checks import run_checks
+    from landingzone.proofs.sources import live_model, offline_model
+    from landingzone.validate import load_spec
     from landingzone.views.sarif import check_results, lint_results, sarif_log
 
     loaded = load_spec(directory)
-    if live:
-        ws = open_spec(directory, profile, endpoint)
-        nodes, model = ws.nodes, live_model(ws)
+    if live is not None:
+        nodes, model = live.nodes, live_model(live)
     else:
         nodes = build_graph(loaded.spec, loaded.provenance.where)
         model = offline_model(loaded.spec, nodes)

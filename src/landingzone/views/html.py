@@ -160,9 +160,10 @@ def _section(diagram: Diagram) -> str:
 
 def _entries(diagram: Diagram) -> dict[str, Any]:
     """What a click shows, by key: title, details, arrows out and in (boxes have no arrows)."""
+    things: list[Group | Item] = [*diagram.groups, *diagram.items]
     entries: dict[str, Any] = {
         thing.key: {"title": thing.title, "details": list(thing.details), "out": [], "in": []}
-        for thing in [*diagram.groups, *diagram.items]
+        for thing in things
     }
     for link in diagram.links:
         entries[link.source]["out"].append([link.target, link.label or link.kind])

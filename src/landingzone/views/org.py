@@ -14,7 +14,7 @@ from typing import Any
 
 from landingzone.access.records import Record
 from landingzone.graph.organization import is_protected
-from landingzone.resources.base import MANAGEMENT
+from landingzone.nodes import MANAGEMENT
 from landingzone.resources.org_snapshot import FULL_AWS_ACCESS, SCP
 from landingzone.spec.baseline_resolution import assignment
 from landingzone.spec.baselines import NO_BASELINE

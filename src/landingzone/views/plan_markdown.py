@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from landingzone.engine.plan import Operation, Plan
-from landingzone.resources.base import MANAGEMENT
+from landingzone.nodes import MANAGEMENT
 from landingzone.views.changes import SYMBOLS, change_lines, operation_order
 
 LIMIT = 60_000

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from landingzone.access.checks import CheckResult
 from landingzone.access.lint import Finding
 from landingzone.errors import Location
+from landingzone.proofs.checks import CheckResult
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -15,11 +15,11 @@ from functools import cached_property
 from landingzone.access.assume import AssumeGraph
 from landingzone.access.model import AccessModel, build_model
 from landingzone.access.records import Record, live_records, offline_records
-from landingzone.access.sources import offline_model
 from landingzone.engine.workflow import Workspace
 from landingzone.graph import build_graph
 from landingzone.network.topology import Topology, from_spec
-from landingzone.resources.base import Node
+from landingzone.nodes import Node
+from landingzone.proofs.sources import offline_model
 from landingzone.spec.schema import Spec
 from landingzone.views.access import assume_diagram
 from landingzone.views.diagram import Diagram
