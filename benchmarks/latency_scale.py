@@ -130,9 +130,12 @@ def critical_path(runs: dict[float, dict[str, Any]]) -> None:
     zero = runs.get(0.0)
     for latency, run in runs.items():
         if latency and zero is not None:
-            waited = max(run["seconds"] - zero["seconds"], 1e-9)
-            run["round_trips"] = round(waited / (latency / 1000), 1)
-            run["calls_in_flight"] = round(run["api_calls"] / run["round_trips"], 1)
+            # Below one round trip, the latency hid behind the run's own work (CPU).
+            round_trips = (run["seconds"] - zero["seconds"]) / (latency / 1000)
+            run["round_trips"] = round(round_trips, 1)
+            run["calls_in_flight"] = (
+                round(run["api_calls"] / round_trips, 1) if round_trips >= 1 else None
+            )
 
 
 def measure(
