@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
+from landingzone.aws.context import SERVICE_CONCURRENCY, Context, Settings
+from landingzone.aws.session import CredentialSource, Sessions
 from landingzone.emulator import Emulator
 from landingzone.engine import workflow
-from landingzone.engine.context import SERVICE_CONCURRENCY, Context, Settings
-from landingzone.engine.session import CredentialSource, Sessions
 from landingzone.errors import AwsError
 from landingzone.spec.schema import Spec
 

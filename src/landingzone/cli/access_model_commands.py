@@ -20,10 +20,10 @@ from landingzone.errors import EXIT_CHECKS_FAILED
 from landingzone.ui import emit_json, err, mode
 
 if TYPE_CHECKING:
-    from landingzone.access.checks import CheckResult
     from landingzone.access.lint import Finding
     from landingzone.access.model import AccessModel
     from landingzone.access.queries import Answer
+    from landingzone.proofs.checks import CheckResult
     from landingzone.spec.schema import Spec
 
 DirArg = Annotated[
@@ -43,8 +43,8 @@ ContextOpt = Annotated[
 def _model(
     directory: Path, live: bool, profile: str | None, endpoint: str | None
 ) -> tuple[AccessModel, Spec]:
-    from landingzone.access.sources import live_model, offline_model
-    from landingzone.spec.loader import load_spec
+    from landingzone.proofs.sources import live_model, offline_model
+    from landingzone.validate import load_spec
 
     if live:
         ws = open_spec(directory, profile, endpoint)
@@ -210,8 +210,8 @@ def check_command(
     Exit 0 when every check holds, 3 when one does not (its counter-example is
     shown), 1 on errors. Example: `lz check examples/coalition`
     """
-    from landingzone.access.checks import run_checks
     from landingzone.access.lint import lint
+    from landingzone.proofs.checks import run_checks
 
     mode.json = as_json
     model, spec = _model(directory, live, profile, endpoint_url)

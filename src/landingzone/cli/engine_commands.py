@@ -49,7 +49,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON document on 
 def open_spec(directory: Path, profile: str | None, endpoint: str | None) -> workflow.Workspace:
     """Load and validate a spec, then connect to AWS and read state."""
     from landingzone.engine import workflow
-    from landingzone.spec.loader import load_spec
+    from landingzone.validate import load_spec
 
     loaded = load_spec(directory)
     return workflow.open_workspace(

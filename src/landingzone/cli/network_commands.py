@@ -24,7 +24,7 @@ def check_selector(spec: Spec, selector: str) -> None:
     """`network`, `network/tier` or `network/tier/zone` of the spec; an error with a
     did-you-mean otherwise."""
     from landingzone.network.layout import zone_letters
-    from landingzone.spec.suggest import choices
+    from landingzone.suggest import choices
 
     network, tier, zone = [*selector.split("/", 2), "", ""][:3]
     if network not in spec.networks:
@@ -142,7 +142,7 @@ def reach_command(
     from landingzone.network.live import from_aws
     from landingzone.network.reach import reach
     from landingzone.network.topology import from_spec
-    from landingzone.spec.loader import load_spec
+    from landingzone.validate import load_spec
 
     mode.json = json_output
     loaded = load_spec(directory)

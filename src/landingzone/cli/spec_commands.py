@@ -43,8 +43,8 @@ def validate(directory: SpecDir, as_json: JsonFlag = False) -> None:
 
         lz validate ./landingzone --json | jq '.problems[].message'
     """
-    from landingzone.spec.loader import load_spec
     from landingzone.spec.units import all_unit_paths
+    from landingzone.validate import load_spec
 
     ui.mode.json = as_json
     try:
@@ -95,8 +95,8 @@ def describe(
 
         lz describe ./landingzone --provenance | grep -A3 'dev:'
     """
-    from landingzone.spec.loader import load_spec
     from landingzone.spec.render import provenance_map, resolved, to_yaml
+    from landingzone.validate import load_spec
 
     ui.mode.json = as_json
     loaded = load_spec(directory)

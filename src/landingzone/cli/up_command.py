@@ -113,10 +113,10 @@ def _summary(ws: workflow.Workspace) -> None:
     from rich.table import Table
     from rich.tree import Tree
 
-    from landingzone.resources.org_snapshot import snapshot
+    from landingzone.resources.org_snapshot import managed_policy_names, snapshot
 
     snap = snapshot(ws.ctx)
-    names = ws.ctx.settings.policy_names
+    names = managed_policy_names(ws.ctx)
 
     def label(target_id: str, text: str) -> str:
         policies = snap.attached_names(target_id, names)
