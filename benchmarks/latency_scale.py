@@ -95,6 +95,18 @@ class Sim:
         self.process.wait(timeout=30)
 
 
+def base_revision(ref: str | None) -> str:
+    """REF, or by default the merge base with main: main before this branch."""
+    if ref:
+        return ref
+    return subprocess.run(
+        ["git", "-C", str(REPO), "merge-base", "HEAD", "main"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
 def export_source(ref: str, into: Path) -> Path:
     """`src/` of a git revision, unpacked under `into`."""
     archive = subprocess.run(
@@ -202,15 +214,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", default=None, help="result file (default: results/...; - none)")
     args = parser.parse_args(argv)
     latencies = sorted({float(x) for x in args.latencies.split(",")})
-    base = (
-        args.base
-        or subprocess.run(
-            ["git", "-C", str(REPO), "merge-base", "HEAD", "main"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-    )
+    base = base_revision(args.base)
     sim = Sim()
     try:
         with tempfile.TemporaryDirectory() as tmp_name:

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from latency_scale import REPO, export_source
+from latency_scale import REPO, base_revision, export_source
 from org_scale import RESULTS
 
 COMMANDS = {
@@ -49,15 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--out", default=None, help="result file (default: results/...; - none)")
     args = parser.parse_args(argv)
-    base = (
-        args.base
-        or subprocess.run(
-            ["git", "-C", str(REPO), "merge-base", "HEAD", "main"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-    )
+    base = base_revision(args.base)
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         versions = {"new": REPO / "src", "base": export_source(base, Path(tmp))}
