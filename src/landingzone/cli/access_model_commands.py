@@ -8,11 +8,7 @@ model is imported when a command runs, not when the CLI starts.
 from __future__ import annotations
 
 from pathlib import Path
-<<<<<<< HEAD
-from typing import Annotated, Any, Literal
-=======
-from typing import TYPE_CHECKING, Annotated, Any
->>>>>>> main
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from rich.markup import escape
