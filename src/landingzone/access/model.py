@@ -41,6 +41,7 @@ from landingzone.access.records import Record
 from landingzone.access.request import PolicyLevel
 
 FULL_AWS_ACCESS = "FullAWSAccess"
+SCP_TYPE = "SERVICE_CONTROL_POLICY"
 FULL_AWS_ACCESS_DOCUMENT = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
@@ -229,6 +230,8 @@ class _Builder:
         }
         for record in self.of_kind("policy"):
             attrs = self.filled(record)
+            if attrs.get("type", SCP_TYPE) != SCP_TYPE:
+                continue  # RCPs, tag, backup... policies: not SCPs
             document = attrs["document"]
             documents[attrs["name"]] = (
                 json.loads(document) if isinstance(document, str) else document
@@ -244,13 +247,18 @@ class _Builder:
         if not roots:
             return {}
         units = {str(r.attrs["path"]): r for r in self.of_kind("unit")}
+        others = {  # attached policies of other types (RCPs, tag policies, ...)
+            str(r.attrs.get("name"))
+            for r in self.of_kind("policy")
+            if r.attrs.get("type", SCP_TYPE) != SCP_TYPE
+        }
 
         def level(target: str, names: Iterable[str]) -> PolicyLevel:
             found = [scps[FULL_AWS_ACCESS]]
             for name in names:
                 if name in scps:
                     found.append(scps[name])
-                elif name != FULL_AWS_ACCESS:
+                elif name != FULL_AWS_ACCESS and name not in others:
                     self.warnings.append(f"{target}: SCP {name!r} is not known to the model")
             return PolicyLevel(target, tuple(found))
 

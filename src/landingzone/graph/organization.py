@@ -17,9 +17,10 @@ from typing import Any
 
 from landingzone.graph.targets import Where, account_depends, base_tags
 from landingzone.resources.base import Node
-from landingzone.resources.org_snapshot import FULL_AWS_ACCESS, SCP
 from landingzone.resources.s3_bucket import bucket_desired
 from landingzone.resources.state_backend import lock_table_desired
+from landingzone.spec.org_policy_checks import used_types
+from landingzone.spec.org_policy_types import AWS_MANAGED_POLICIES, aws_type
 from landingzone.spec.schema import Account, Spec, Unit
 from landingzone.spec.units import all_unit_paths, parents
 
@@ -65,12 +66,12 @@ def organization_nodes(spec: Spec, where: Where) -> list[Node]:
     }
 
     def managed(policies: Iterable[str]) -> list[str]:
-        return sorted(p for p in set(policies) if p != FULL_AWS_ACCESS)
+        return sorted(p for p in set(policies) if p not in AWS_MANAGED_POLICIES)
 
     def policy_deps(policies: Iterable[str]) -> set[str]:
         return {f"policy:{p}" for p in managed(policies)}
 
-    policy_types = [SCP] if spec.policies else []
+    policy_types = used_types(spec.policies)
     nodes: list[Node] = [
         Node(
             address="organization",
@@ -105,7 +106,7 @@ def organization_nodes(spec: Spec, where: Where) -> list[Node]:
                 desired={
                     "name": name,
                     "description": policy.description,
-                    "type": SCP,
+                    "type": aws_type(policy.type),
                     "document": policy.document,
                     "tags": tags,
                 },

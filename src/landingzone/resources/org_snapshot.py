@@ -2,7 +2,8 @@
 
 Cost, for an organization with U units, A accounts and P policies lz
 manages: 1 DescribeOrganization + 1 ListRoots + (U+1) ListOrganizationalUnits
-ForParent + (U+1) ListAccountsForParent + 1 ListPolicies (+ pages) + P
+ForParent + (U+1) ListAccountsForParent + 1 ListPolicies (+ pages) per policy
+type enabled on the root (SCPs at least) + P
 DescribePolicy + P ListTargetsForPolicy. Tags are read per resource, lazily,
 only for resources lz compares tags on.
 """
@@ -20,6 +21,7 @@ from botocore.exceptions import ClientError
 from landingzone.engine.context import Context, call, pages
 from landingzone.engine.session import aws_error, error_code
 from landingzone.resources.base import tag_dict
+from landingzone.spec.org_policy_types import BY_AWS_TYPE
 
 SCP = "SERVICE_CONTROL_POLICY"
 FULL_AWS_ACCESS = "FullAWSAccess"
@@ -194,7 +196,14 @@ def _read_snapshot(ctx: Context) -> OrgSnapshot:
                 parent_id=parent_id,
             )
 
-    for p in pages(org, "list_policies", "Policies", resource="policies", Filter=SCP):
+    listed = sorted({SCP} | (snap.policy_types & set(BY_AWS_TYPE)))  # one ListPolicies each
+    for p in (
+        found
+        for policy_type in listed
+        for found in pages(
+            org, "list_policies", "Policies", resource="policies", Filter=policy_type
+        )
+    ):
         snap.policies[p["Id"]] = OrgPolicy(
             id=p["Id"],
             name=p["Name"],

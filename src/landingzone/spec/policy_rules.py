@@ -22,7 +22,7 @@ def minified_size(document: Mapping[str, object]) -> int:
     return len(json.dumps(document, separators=(",", ":")))
 
 
-def _is_names(value: object) -> bool:
+def is_names(value: object) -> bool:
     """A string, or a non-empty list of strings (Action, Resource)."""
     if isinstance(value, list):
         return bool(value) and all(isinstance(item, str) for item in value)
@@ -53,7 +53,7 @@ def _statement(statement: object, path: TreePath) -> Iterator[Finding]:
         if len(present) != 1:
             yield path, f"a statement needs exactly one of {pair[0]} or {pair[1]}"
         for key in present:
-            if not _is_names(statement[key]):
+            if not is_names(statement[key]):
                 yield (*path, key), f"{key} must be a string or a non-empty list of strings"
     if "Condition" in statement and not isinstance(statement["Condition"], dict):
         yield (*path, "Condition"), "Condition must be a map"
