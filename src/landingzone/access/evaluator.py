@@ -42,6 +42,7 @@ from landingzone.access.decision import Decision, MissingAllow, Outcome, Stateme
 from landingzone.access.matching import PrincipalMatch, action_key
 from landingzone.access.policy import Effect, Policy, PolicyKind, Statement
 from landingzone.access.principal import Principal, PrincipalKind
+from landingzone.access.rcp_scope import RCP_SERVICES, rcps_apply_to
 from landingzone.access.request import PolicyLevel, Request
 from landingzone.access.reserved import reserved_by_aws
 
@@ -234,6 +235,8 @@ class _Evaluation:
         return None
 
     def _rcp_exemption(self) -> str | None:
+        if not rcps_apply_to(self.service):
+            return f"RCPs do not apply to {self.service} (they cover {', '.join(RCP_SERVICES)})"
         if self.principal.is_service_linked_role:
             return "the caller is a service-linked role"
         if (

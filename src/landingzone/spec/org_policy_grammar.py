@@ -23,22 +23,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 
+from landingzone.access.rcp_scope import RCP_SERVICES
 from landingzone.spec.policy_rules import Finding, is_names
 from landingzone.spec.suggest import did_you_mean
 from landingzone.spec.tree import TreePath
 
-RCP_SERVICES = (
-    "s3",
-    "sts",
-    "kms",
-    "sqs",
-    "secretsmanager",
-    "ecr",
-    "aoss",
-    "cognito-identity",
-    "logs",
-    "dynamodb",
-)
 RCP_DOCUMENT_KEYS = ("Version", "Statement")
 RCP_STATEMENT_KEYS = (
     "Sid",
