@@ -46,6 +46,8 @@ AWS_MANAGED_POLICY_ACTIONS = frozenset(
 
 def reserved_by_aws(action: str, resource: str) -> str | None:
     """Why AWS refuses `action` (lower-case `service:name`) on `resource`, or None."""
+    if action not in SERVICE_LINKED_ROLE_ACTIONS and action not in AWS_MANAGED_POLICY_ACTIONS:
+        return None
     parts = resource.split(":", 5)
     if len(parts) != 6 or parts[2] != "iam":
         return None
