@@ -14,25 +14,12 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.aws import Aws
-
 DOCUMENTS = {
     "BACKUP_POLICY": {"plans": {"daily": {"regions": {"@@assign": ["us-west-2"]}}}},
     "DECLARATIVE_POLICY_EC2": {
         "ec2_attributes": {"serial_console_access": {"status": {"@@assign": "disabled"}}}
     },
 }
-
-
-@pytest.fixture
-def org(aws: Aws) -> Any:
-    aws.create_organization()
-    return aws.client("organizations")
-
-
-@pytest.fixture
-def root(org: Any) -> str:
-    return str(org.list_roots()["Roots"][0]["Id"])
 
 
 @pytest.mark.parametrize("policy_type", sorted(DOCUMENTS))

@@ -24,7 +24,7 @@ import json
 from collections.abc import Iterator, Mapping
 
 from landingzone.access.rcp_scope import RCP_SERVICES
-from landingzone.spec.policy_rules import Finding, is_names
+from landingzone.spec.policy_rules import Finding, each_statement, is_names
 from landingzone.spec.suggest import did_you_mean
 from landingzone.spec.tree import TreePath
 
@@ -75,14 +75,7 @@ def check_rcp_document(document: Mapping[str, object]) -> Iterator[Finding]:
             ("Version",),
             f'an RCP needs "Version": "2012-10-17", got {_shown(document.get("Version"))}',
         )
-    statements = document.get("Statement")
-    if isinstance(statements, dict):
-        yield from _rcp_statement(statements, ("Statement",))
-    elif isinstance(statements, list) and statements:
-        for index, statement in enumerate(statements):
-            yield from _rcp_statement(statement, ("Statement", index))
-    else:
-        yield ("Statement",), "Statement must be a statement or a non-empty list of statements"
+    yield from each_statement(document, _rcp_statement)
 
 
 def _rcp_statement(statement: object, path: TreePath) -> Iterator[Finding]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from landingzone.spec.suggest import did_you_mean
 from landingzone.spec.tree import TreePath
@@ -68,11 +68,18 @@ def check_scp_document(document: Mapping[str, object]) -> Iterator[Finding]:
         got = document.get("Version")
         shown = "none" if got is None else json.dumps(got)
         yield ("Version",), f'Version must be "2012-10-17" (or "2008-10-17"), got {shown}'
+    yield from each_statement(document, _statement)
+
+
+def each_statement(
+    document: Mapping[str, object], check: Callable[[object, TreePath], Iterator[Finding]]
+) -> Iterator[Finding]:
+    """`check` each statement of `Statement` (a map or a non-empty list), at its path."""
     statements = document.get("Statement")
     if isinstance(statements, dict):
-        yield from _statement(statements, ("Statement",))
+        yield from check(statements, ("Statement",))
     elif isinstance(statements, list) and statements:
         for index, statement in enumerate(statements):
-            yield from _statement(statement, ("Statement", index))
+            yield from check(statement, ("Statement", index))
     else:
         yield ("Statement",), "Statement must be a statement or a non-empty list of statements"
