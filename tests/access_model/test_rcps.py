@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from landingzone.access.decide import decide
-from landingzone.access.sources import offline_model
-from landingzone.spec.loader import load_spec
+from landingzone.proofs.sources import offline_model
+from landingzone.validate import load_spec
 from tests.aws import Aws
 
 PERIMETER = "no principal outside the organization can read the log archive"

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from landingzone.access.org_policy_types import POLICY_TYPES
 from landingzone.emulator import Emulator
-from landingzone.spec.loader import load_spec
-from landingzone.spec.org_policy_types import POLICY_TYPES
+from landingzone.validate import load_spec
 from tests.aws import Aws
 
 pytestmark = pytest.mark.e2e

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from landingzone.access.org_policy_types import POLICY_TYPES
 from landingzone.emulator import Emulator
-from landingzone.spec.loader import load_spec
-from landingzone.spec.org_policy_types import POLICY_TYPES
+from landingzone.validate import load_spec
 from tests.aws import Aws
 from tests.export import gates
 from tests.export.conftest import applied_copy, run_lz

@@ -8,7 +8,8 @@ adds both, with the ARNs AWS gives them
 `.../declarative_policy_ec2/p-ID`), and checks a policy's content as
 CreatePolicy and UpdatePolicy do in AWS: JSON, within the size of its type
 (`ConstraintViolationException`, Reason `POLICY_CONTENT_LIMIT_EXCEEDED`), and
-the grammar of its type (`MalformedPolicyDocumentException`). See
+for SCPs and RCPs the IAM policy grammar of their kind, and for RCPs `Deny`
+only on services that support RCPs (`MalformedPolicyDocumentException`). See
 docs/emulator.md.
 """
 
@@ -19,9 +20,12 @@ from typing import Any
 
 from moto.organizations.models import FakeOrganization, FakePolicy, FakeRoot
 
+from landingzone.access.errors import PolicyError
+from landingzone.access.matching import action_services
+from landingzone.access.org_policy_types import BY_AWS_TYPE, RCP_TYPE, SCP_TYPE
+from landingzone.access.policy import Effect, PolicyKind, parse_policy
+from landingzone.access.rcp_scope import RCP_SERVICES, rcps_apply_to
 from landingzone.emulator.wire import EmulatorError
-from landingzone.spec.org_policy_checks import grammar_findings
-from landingzone.spec.org_policy_types import BY_AWS_TYPE
 
 EXTRA_ARN_FORMATS = {
     "BACKUP_POLICY": "arn:{0}:organizations::{1}:policy/{2}/backup_policy/{3}",
@@ -66,15 +70,37 @@ def check_content(policy_type: str, content: str) -> None:
         error.Reason = "POLICY_CONTENT_LIMIT_EXCEEDED"  # type: ignore[attr-defined]
         raise error
     problem = (
-        next(iter(grammar_findings(kind.key, document)), None)
-        if isinstance(document, dict)
-        else ((), "not a JSON object")
+        "not a JSON object" if not isinstance(document, dict) else _grammar(kind.key, document)
     )
     if problem is not None:
-        path, message = problem
-        where = "/".join(str(step) for step in path)
         raise EmulatorError(
             "MalformedPolicyDocumentException",
-            f"The provided policy document does not meet the requirements of the specified "
-            f"policy type: {where + ': ' if where else ''}{message}",
+            "The provided policy document does not meet the requirements of the specified "
+            f"policy type: {problem}",
         )
+
+
+def _grammar(key: str, document: dict[str, Any]) -> str | None:
+    """What breaks an SCP's or RCP's grammar (the policy language), or None."""
+    kinds = {SCP_TYPE: PolicyKind.SCP, RCP_TYPE: PolicyKind.RCP}
+    if key not in kinds:
+        return None
+    try:
+        parsed = parse_policy(document, kind=kinds[key], label="policy")
+    except PolicyError as exc:
+        return str(exc)
+    if key != RCP_TYPE:
+        return None
+    if any(statement.effect is not Effect.DENY for statement in parsed.statements):
+        return "an RCP statement's Effect must be Deny (Allow is reserved for RCPFullAWSAccess)"
+    raw = (
+        document["Statement"]
+        if isinstance(document["Statement"], list)
+        else [document["Statement"]]
+    )
+    for statement in raw:
+        actions = statement.get("Action", [])
+        services = action_services(actions if isinstance(actions, list) else [actions]) or ()
+        if not all(rcps_apply_to(service) for service in services):
+            return f"an RCP names only services that support RCPs ({', '.join(RCP_SERVICES)})"
+    return None

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Mapping
 
-from landingzone.spec.org_policy_grammar import check_management_document, check_rcp_document
-from landingzone.spec.org_policy_types import (
+from landingzone.access.org_policy_types import (
     AWS_MANAGED_POLICIES,
     POLICY_TYPES,
     RCP_TYPE,
     SCP_TYPE,
 )
+from landingzone.spec.org_policy_grammar import check_management_document, check_rcp_document
 from landingzone.spec.policy_rules import Finding, check_scp_document, minified_size
 from landingzone.spec.schema import Policy, Spec
 

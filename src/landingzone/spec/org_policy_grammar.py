@@ -25,8 +25,8 @@ from collections.abc import Iterator, Mapping
 
 from landingzone.access.rcp_scope import RCP_SERVICES
 from landingzone.spec.policy_rules import Finding, each_statement, is_names
-from landingzone.spec.suggest import did_you_mean
 from landingzone.spec.tree import TreePath
+from landingzone.suggest import did_you_mean
 
 RCP_DOCUMENT_KEYS = ("Version", "Statement")
 RCP_STATEMENT_KEYS = (

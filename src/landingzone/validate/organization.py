@@ -9,20 +9,20 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from landingzone.access.org_policy_types import RCP_FULL_AWS_ACCESS, RCP_TYPE
 from landingzone.errors import Location, SpecProblem
-from landingzone.spec.iam_checks import check_iam
 from landingzone.spec.org_policy_checks import (
     attachment_problems,
     document_findings,
     scp_names,
     size_problem,
 )
-from landingzone.spec.org_policy_types import RCP_FULL_AWS_ACCESS, RCP_TYPE
 from landingzone.spec.provenance import Provenance, format_path
 from landingzone.spec.schema import Spec
-from landingzone.spec.suggest import choices as _choices
 from landingzone.spec.tree import TreePath
 from landingzone.spec.units import all_unit_paths, well_formed
+from landingzone.suggest import choices as _choices
+from landingzone.validate.iam import check_iam
 
 MANAGEMENT = "management"  # state.account: the organization's management account
 FULL_AWS_ACCESS = "FullAWSAccess"  # the AWS-managed SCP lz keeps attached everywhere
