@@ -219,6 +219,8 @@ class PrincipalSet:
         """
         if self.everyone:
             return True
+        if principal.kind is PrincipalKind.ANONYMOUS:
+            return False
         if principal.kind is PrincipalKind.SERVICE:
             return principal.text in self.services
         if principal.kind is PrincipalKind.FEDERATED:

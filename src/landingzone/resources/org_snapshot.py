@@ -2,7 +2,8 @@
 
 Cost, for an organization with U units, A accounts and P policies lz
 manages: 1 DescribeOrganization + 1 ListRoots + (U+1) ListOrganizationalUnits
-ForParent + (U+1) ListAccountsForParent + 1 ListPolicies (+ pages) + P
+ForParent + (U+1) ListAccountsForParent + 1 ListPolicies (+ pages) per policy
+type enabled on the root (SCPs at least) + P
 DescribePolicy + P ListTargetsForPolicy. Tags are read per resource, lazily,
 only for resources lz compares tags on.
 
@@ -23,6 +24,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from landingzone.access.org_policy_types import BY_AWS_TYPE
 from landingzone.aws.calls import call, pages
 from landingzone.aws.context import Context
 from landingzone.aws.session import aws_error, error_code
@@ -161,6 +163,11 @@ def prefetch_tags(ctx: Context, resource_ids: Iterable[str]) -> None:
         in_parallel([functools.partial(tags_of, ctx, resource_id) for resource_id in ids])
 
 
+def _list_policies(org: Any, policy_type: str) -> list[Any]:
+    """Every policy of one type (ListPolicies filters by type)."""
+    return list(pages(org, "list_policies", "Policies", resource="policies", Filter=policy_type))
+
+
 def _read_snapshot(ctx: Context) -> OrgSnapshot:
     org = ctx.client("organizations")
     snap = OrgSnapshot()
@@ -177,16 +184,20 @@ def _read_snapshot(ctx: Context) -> OrgSnapshot:
     def roots() -> list[Any]:
         return list(pages(org, "list_roots", "Roots", resource="organization root"))
 
-    def policies() -> list[Any]:
-        return list(pages(org, "list_policies", "Policies", resource="policies", Filter=SCP))
+    def scps() -> list[Any]:
+        return _list_policies(org, SCP)
 
-    found_roots, found_policies = in_parallel([roots, policies])
+    found_roots, found_policies = in_parallel([roots, scps])
     root = found_roots[0]
     snap.root_id = root["Id"]
     snap.policy_types = {
         t["Type"] for t in root.get("PolicyTypes", []) if t.get("Status") == "ENABLED"
     }
-    for p in found_policies:
+    # Other policy types are listed once the root says they are enabled (one
+    # ListPolicies each, all together): an SCP-only organization pays nothing more.
+    others = sorted((snap.policy_types & set(BY_AWS_TYPE)) - {SCP})
+    more = in_parallel([functools.partial(_list_policies, org, t) for t in others])
+    for p in [*found_policies, *(p for batch in more for p in batch)]:
         snap.policies[p["Id"]] = OrgPolicy(
             id=p["Id"],
             name=p["Name"],

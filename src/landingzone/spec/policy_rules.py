@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from landingzone.spec.tree import TreePath
 from landingzone.suggest import did_you_mean
@@ -22,7 +22,7 @@ def minified_size(document: Mapping[str, object]) -> int:
     return len(json.dumps(document, separators=(",", ":")))
 
 
-def _is_names(value: object) -> bool:
+def is_names(value: object) -> bool:
     """A string, or a non-empty list of strings (Action, Resource)."""
     if isinstance(value, list):
         return bool(value) and all(isinstance(item, str) for item in value)
@@ -53,7 +53,7 @@ def _statement(statement: object, path: TreePath) -> Iterator[Finding]:
         if len(present) != 1:
             yield path, f"a statement needs exactly one of {pair[0]} or {pair[1]}"
         for key in present:
-            if not _is_names(statement[key]):
+            if not is_names(statement[key]):
                 yield (*path, key), f"{key} must be a string or a non-empty list of strings"
     if "Condition" in statement and not isinstance(statement["Condition"], dict):
         yield (*path, "Condition"), "Condition must be a map"
@@ -68,11 +68,18 @@ def check_scp_document(document: Mapping[str, object]) -> Iterator[Finding]:
         got = document.get("Version")
         shown = "none" if got is None else json.dumps(got)
         yield ("Version",), f'Version must be "2012-10-17" (or "2008-10-17"), got {shown}'
+    yield from each_statement(document, _statement)
+
+
+def each_statement(
+    document: Mapping[str, object], check: Callable[[object, TreePath], Iterator[Finding]]
+) -> Iterator[Finding]:
+    """`check` each statement of `Statement` (a map or a non-empty list), at its path."""
     statements = document.get("Statement")
     if isinstance(statements, dict):
-        yield from _statement(statements, ("Statement",))
+        yield from check(statements, ("Statement",))
     elif isinstance(statements, list) and statements:
         for index, statement in enumerate(statements):
-            yield from _statement(statement, ("Statement", index))
+            yield from check(statement, ("Statement", index))
     else:
         yield ("Statement",), "Statement must be a statement or a non-empty list of statements"
