@@ -25,6 +25,7 @@ from landingzone.spec.baseline_resolution import (
 from landingzone.spec.baselines import NO_BASELINE
 from landingzone.spec.checks import ALIAS, EMAIL
 from landingzone.spec.config_rules import catalogue, identifier_for, known_names
+from landingzone.spec.limits import budget_amount_problem
 from landingzone.spec.placeholders import PlaceholderError, fill_placeholders
 from landingzone.spec.provenance import Provenance, format_path
 from landingzone.spec.schema import Spec
@@ -316,9 +317,9 @@ def _rule_parameters(
 
 
 def _budget(budget: Mapping[str, Any], path: TreePath, subject: str, report: Report) -> None:
-    limit = budget.get("limit_usd")
-    if limit is not None and limit <= 0:
-        report((*path, "limit_usd"), f"{subject}: limit_usd must be more than 0, got {limit}")
+    problem = budget_amount_problem(budget.get("limit_usd"))
+    if problem:
+        report((*path, "limit_usd"), f"{subject}: {problem}")
     alerts = budget.get("alerts") or []
     if len(alerts) > MAX_ALERTS:
         report(

@@ -21,6 +21,7 @@ from landingzone.spec.baseline_checks import check_baselines
 from landingzone.spec.checks import check_spec
 from landingzone.spec.connection_checks import check_network
 from landingzone.spec.imports import read_sources
+from landingzone.spec.limits import check_limits, check_text
 from landingzone.spec.merge import merge_sources
 from landingzone.spec.placeholders import fill_org, substitute_org
 from landingzone.spec.policy_files import inline_policy_files
@@ -65,19 +66,21 @@ def load_spec(path: str | Path) -> LoadedSpec:
     """
     root_file = _root_file(Path(path))
     root_dir = root_file.parent
-    sources, problems = read_sources(root_file)
+    sources, paths, problems = read_sources(root_file)
     if problems:
         raise SpecInvalid(problems)
     merged, problems = merge_sources(sources)
-    inlined = inline_policy_files(merged, root_dir)
+    inlined = inline_policy_files(merged, paths)
     problems += inlined.problems
     org = child(merged, "organization", "name")
     problems += substitute_org(merged, org.value if org and isinstance(org.value, str) else None)
     tree, records = flatten(merged)
     provenance = Provenance(records)
+    problems += check_text(tree, provenance)
     validated = validate_tree(tree, provenance, inlined.broken)
     problems += validated.problems
     if validated.spec is not None:
+        problems += check_limits(validated.spec, tree, provenance)
         problems += check_spec(validated.spec, provenance, validated.skipped)
         problems += check_baselines(validated.spec, provenance, validated.skipped)
         problems += check_network(validated.spec, provenance, validated.skipped)

@@ -16,7 +16,8 @@ from ipaddress import IPv4Network
 from landingzone.errors import SpecProblem
 from landingzone.network import cidr
 from landingzone.network.layout import NetworkPlan, plan_network, tier_slots, zone_letters
-from landingzone.spec.checks import MANAGEMENT, REGION
+from landingzone.spec.checks import MANAGEMENT
+from landingzone.spec.limits import partition_of, region_problem
 from landingzone.spec.network import NAME_PATTERN, Network
 from landingzone.spec.provenance import Provenance
 from landingzone.spec.schema import Spec
@@ -98,11 +99,9 @@ class NetworkChecker:
             return False
         if region is None:
             return True
-        if not REGION.match(region):
-            self.report(
-                (*path, "region"),
-                f'{subject}: "{region}" is not an AWS region name (like us-west-2)',
-            )
+        problem = region_problem(region, partition_of(self.spec.organization.home_region))
+        if problem:
+            self.report((*path, "region"), f"{subject}: {problem}")
             return False
         if account in self.spec.accounts or account == MANAGEMENT:
             from landingzone.graph.targets import account_regions  # graph imports spec

@@ -1,0 +1,379 @@
+"""AWS's limits on what a spec sends to AWS, as data, and the checks that apply them.
+
+Each limit names the AWS documentation it follows, and every message cites
+the limit, so a spec AWS would refuse is refused by `lz validate` first, at
+the file:line that wrote the value (docs/spec.md, "AWS limits"):
+
+- text: no control characters (NUL, escape, ...) in any key or string;
+- tags: keys, values, characters, the `aws:` prefix, tags per resource;
+- lists of names: each entry once (`regions: [us-east-1, us-east-1]`);
+- regions: one of the regions botocore knows in the spec's partition;
+- names and amounts the other checks do not cover: SCP names and
+  descriptions, the state table and key, budget amounts (`limits.budget_amount_problem`).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from landingzone.errors import SpecProblem
+from landingzone.resources.base import CREATED_BY_KEY, MANAGED_BY_KEY
+from landingzone.resources.network_addresses import ADDRESS_TAG
+from landingzone.spec.placeholders import PlaceholderError, fill_placeholders
+from landingzone.spec.provenance import Provenance, format_path
+from landingzone.spec.schema import Spec
+from landingzone.spec.suggest import closest
+from landingzone.spec.tree import TreePath
+
+TAGGING = "AWS tagging rules, docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html"
+
+
+@dataclass(frozen=True)
+class AwsLimit:
+    """One limit AWS documents: the bound, what it bounds, and where AWS says so."""
+
+    value: int
+    what: str  # "characters in a tag key"
+    source: str  # the AWS documentation
+
+    def cite(self) -> str:
+        """`AWS's limit of 128 characters in a tag key (source)`."""
+        return f"AWS's limit of {self.value:,} {self.what} ({self.source})"
+
+
+TAG_KEY = AwsLimit(128, "characters in a tag key", TAGGING)
+TAG_VALUE = AwsLimit(256, "characters in a tag value", TAGGING)
+TAGS_PER_RESOURCE = AwsLimit(50, "tags per resource", TAGGING)
+SCP_NAME = AwsLimit(128, "characters in a policy name", "Organizations CreatePolicy, Name")
+SCP_DESCRIPTION = AwsLimit(
+    512, "characters in a policy description", "Organizations CreatePolicy, Description"
+)
+BUDGET_AMOUNT = AwsLimit(
+    15_000_000_000_000,
+    "USD in a budget amount",
+    "Budgets API: NotificationThreshold, the largest amount Budgets takes",
+)
+LOCK_TABLE = AwsLimit(255, "characters in a table name", "DynamoDB CreateTable, TableName")
+STATE_KEY = AwsLimit(1024, "bytes in an object key", "S3 object key naming rules")
+
+# Tag characters all tagged services accept: letters, numbers and spaces in
+# UTF-8, and _ . : / = + - @ (AWS tagging rules; EC2 takes more, Organizations
+# and IAM do not, and the organization's tags go on both).
+_TAG_PUNCTUATION = frozenset("_.:/=+-@")
+_RESERVED_TAG_PREFIX = "aws:"
+# Control characters: C0 (but tab, line feed, carriage return), DEL, C1.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+# Worst-case values of per-account placeholders, to bound lengths before filling.
+_LONGEST = {"account": "a" * 50, "account_id": "0" * 12, "region": "a" * 14}
+
+# Entries lz tags, by where the spec declares them; the tags lz adds to each;
+# whether the AWS services that take the tags refuse characters beyond the
+# tagging rules' (Organizations and IAM do; EC2 and Route 53 take any).
+_LZ_TAGS = (MANAGED_BY_KEY, CREATED_BY_KEY)
+_NETWORK_TAGS = (*_LZ_TAGS, "Name", ADDRESS_TAG)
+TAGGED: tuple[tuple[TreePath, tuple[str, ...], bool], ...] = (
+    (("units",), _LZ_TAGS, True),
+    (("accounts",), _LZ_TAGS, True),
+    (("roles",), _LZ_TAGS, True),
+    (("ci", "providers"), _LZ_TAGS, True),
+    (("ci", "deploy_roles"), _LZ_TAGS, True),
+    (("networks",), _NETWORK_TAGS, False),
+    (("peerings",), _NETWORK_TAGS, False),
+    (("transit_gateways",), _NETWORK_TAGS, False),
+    (("dns",), _NETWORK_TAGS, False),
+)
+
+# Lists of names in which an entry may appear once ("*": any key or index).
+# Lists whose repeats other checks report (policies, endpoints, zones, config
+# rules, zone networks) are not here.
+UNIQUE_LISTS: tuple[TreePath, ...] = (
+    ("organization", "regions"),
+    ("accounts", "*", "regions"),
+    ("units", "*", "moved_from"),
+    ("roles", "*", "deploy_to", "accounts"),
+    ("roles", "*", "deploy_to", "units"),
+    ("roles", "*", "managed_policies"),
+    ("roles", "*", "assume_roles"),
+    ("roles", "*", "trust", "*", "accounts"),
+    ("roles", "*", "trust", "*", "roles"),
+    ("roles", "*", "trust", "*", "services"),
+    ("ci", "providers", "*", "audiences"),
+    ("ci", "providers", "*", "thumbprints"),
+    ("ci", "providers", "*", "deploy_to", "accounts"),
+    ("ci", "providers", "*", "deploy_to", "units"),
+    ("ci", "profiles", "*", "read_services"),
+    ("ci", "profiles", "*", "regional_services"),
+    ("ci", "profiles", "*", "global_services"),
+    ("ci", "profiles", "*", "unscoped_services"),
+    ("ci", "deploy_roles", "*", "deploy_to", "accounts"),
+    ("ci", "deploy_roles", "*", "deploy_to", "units"),
+    ("ci", "deploy_roles", "*", "managed_policies"),
+    ("ci", "deploy_roles", "*", "assume_roles"),
+    ("ci", "deploy_roles", "*", "subjects"),
+    ("networks", "*", "endpoints", "tiers"),
+    ("peerings", "*", "requester", "tiers"),
+    ("peerings", "*", "accepter", "tiers"),
+    ("transit_gateways", "*", "share", "accounts"),
+    ("transit_gateways", "*", "share", "units"),
+    ("transit_gateways", "*", "route_tables", "*"),
+    ("transit_gateways", "*", "reach", "*"),
+    ("transit_gateways", "*", "attachments", "*", "route_tiers"),
+    ("baselines", "profiles", "*", "budgets", "*", "alerts", "*", "emails"),
+    ("accounts", "*", "baseline_overrides", "budgets", "*", "alerts", "*", "emails"),
+)
+
+
+# -- regions ------------------------------------------------------------------
+
+
+@functools.cache
+def partitions() -> dict[str, tuple[str, ...]]:
+    """Every partition botocore knows (`aws`, `aws-cn`, ...) with its regions."""
+    from botocore.loaders import create_loader  # botocore is slow to import: only here
+
+    data = create_loader().load_data("partitions")
+    return {
+        partition["id"]: tuple(
+            sorted(name for name in partition.get("regions", {}) if not name.endswith("-global"))
+        )
+        for partition in data["partitions"]
+    }
+
+
+def partition_of(region: str) -> str | None:
+    """The partition whose region list holds `region`, if any."""
+    return next((name for name, regions in partitions().items() if region in regions), None)
+
+
+def region_problem(region: str, partition: str | None) -> str | None:
+    """What is wrong with `region` in a spec of `partition` (the home region's)."""
+    own = partition_of(region)
+    if own is not None and (partition is None or own == partition):
+        return None
+    if own is not None:
+        return (
+            f'"{region}" is a region of partition {own}, and the organization is in {partition} '
+            "(organization.home_region); one organization stays in one partition"
+        )
+    from botocore import __version__
+
+    name = partition or "aws"
+    known = partitions().get(name, ())
+    likely = closest(region, known)
+    hint = f'did you mean "{likely}"?' if likely else f"regions: {', '.join(known)}"
+    return (
+        f'"{region}" is not a region of partition {name} ({hint}); lz knows the regions '
+        f"botocore {__version__} lists: a region newer than it needs a newer botocore"
+    )
+
+
+# -- text, tags, names, amounts -----------------------------------------------
+
+
+def control_character(text: str) -> str | None:
+    """The first control character of `text`, as `U+0000`, if any."""
+    found = _CONTROL.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def _worst_case(text: str) -> str | None:
+    """`text` with per-account placeholders filled with their longest values
+    (None for a malformed one: reported where `{org}` is filled)."""
+    try:
+        return fill_placeholders(text, org="", **_LONGEST)
+    except PlaceholderError:
+        return None
+
+
+def _tag_characters_ok(text: str) -> bool:
+    filled = _worst_case(text)
+    return filled is None or all(
+        unicodedata.category(ch)[0] in "LNZ" or ch in _TAG_PUNCTUATION for ch in filled
+    )
+
+
+def tag_problems(key: str, value: str, *, strict: bool = True) -> Iterator[str]:
+    """What AWS would refuse in one tag; `strict`: the tag goes to a service
+    that takes only the tagging rules' characters (Organizations, IAM)."""
+    shown = key if len(key) <= 40 else key[:37] + "..."
+    if not 1 <= len(key) <= TAG_KEY.value:
+        yield f'tag key "{shown}" is {len(key)} characters, over {TAG_KEY.cite()}'
+    length = len(_worst_case(value) or value)
+    if length > TAG_VALUE.value:
+        yield (
+            f'tag "{shown}": the value is {length} characters (placeholders filled at their '
+            f"longest), over {TAG_VALUE.cite()}"
+        )
+    if key.lower().startswith(_RESERVED_TAG_PREFIX):
+        yield f'tag key "{shown}": the prefix "aws:" is reserved for AWS ({TAGGING})'
+    if key in _LZ_TAGS:
+        yield f'tag key "{shown}" is one lz sets itself on everything it creates'
+    for what, text in (("key", key), ("value", value)):
+        if strict and not _tag_characters_ok(text):
+            yield (
+                f'tag "{shown}": the {what} may hold only letters, numbers, spaces and '
+                f"_ . : / = + - @ ({TAGGING})"
+            )
+
+
+def budget_amount_problem(amount: object) -> str | None:
+    """What is wrong with a budget's `limit_usd`, if anything."""
+    if isinstance(amount, bool) or not isinstance(amount, int | float):
+        return None  # the schema reports the type
+    if not math.isfinite(amount) or not 0 < amount <= BUDGET_AMOUNT.value:
+        return f"limit_usd must be more than 0 and at most {BUDGET_AMOUNT.cite()}, got {amount}"
+    return None
+
+
+# -- the checks ---------------------------------------------------------------
+
+
+class _LimitChecker:
+    def __init__(self, spec: Spec, tree: Mapping[str, Any], provenance: Provenance):
+        self.spec = spec
+        self.tree = tree
+        self.provenance = provenance
+        self.problems: list[SpecProblem] = []
+
+    def report(self, path: TreePath, message: str) -> None:
+        self.problems.append(SpecProblem(message, self.provenance.where(*path)))
+
+    def tags(self) -> None:
+        organization = self.spec.organization.tags
+        self.tag_set(("organization", "tags"), "organization", organization, _LZ_TAGS, True)
+        for section, added, strict in TAGGED:
+            entries: Any = self.spec
+            for name in section:
+                entries = getattr(entries, str(name))
+            for key, entry in entries.items():
+                subject = f"{format_path(section)}.{key}"
+                tags = {**organization, **entry.tags}
+                self.tag_set((*section, key, "tags"), subject, entry.tags, added, strict, tags)
+
+    def tag_set(
+        self,
+        path: TreePath,
+        subject: str,
+        own: Mapping[str, str],
+        added: tuple[str, ...],
+        strict: bool,
+        merged: Mapping[str, str] | None = None,
+    ) -> None:
+        """One entry's tags: each tag, and all of them on the resources it makes."""
+        for key, value in own.items():
+            for problem in tag_problems(key, value, strict=strict):
+                self.report((*path, key), f"{subject}: {problem}")
+        count = len({*(merged or own), *added})
+        if count > TAGS_PER_RESOURCE.value:
+            origin = " with organization.tags" if merged is not None else ""
+            self.report(
+                path,
+                f"{subject}: {count} tags on its resources ({count - len(added)} from the spec"
+                f"{origin}, {len(added)} that lz adds: {', '.join(added)}), over "
+                f"{TAGS_PER_RESOURCE.cite()}",
+            )
+
+    def unique_lists(self) -> None:
+        for pattern in UNIQUE_LISTS:
+            for path, items in _matching(self.tree, pattern):
+                seen: dict[object, int] = {}
+                for index, item in enumerate(items):
+                    if not isinstance(item, str | int):
+                        continue
+                    first = seen.setdefault(item, index)
+                    if first != index:
+                        where = self.provenance.where(*path, first)
+                        self.report(
+                            (*path, index),
+                            f'{format_path((*path, index))}: "{item}" is listed twice '
+                            f"(first at {where}); list each once",
+                        )
+
+    def names(self) -> None:
+        for name, policy in self.spec.policies.items():
+            if len(name) > SCP_NAME.value:
+                self.report(
+                    ("policies", name),
+                    f'policy "{name[:40]}...": the name is over {SCP_NAME.cite()}',
+                )
+            if len(policy.description) > SCP_DESCRIPTION.value:
+                self.report(
+                    ("policies", name, "description"),
+                    f'policy "{name}": the description is {len(policy.description)} characters, '
+                    f"over {SCP_DESCRIPTION.cite()}",
+                )
+        state = self.spec.state
+        if not _TABLE_NAME.match(_worst_case(state.lock_table) or state.lock_table):
+            self.report(
+                ("state", "lock_table"),
+                f'state: lock_table "{state.lock_table}" must be 3 to 255 characters of letters, '
+                f"digits, _ . and - ({LOCK_TABLE.source})",
+            )
+        size = len(state.key.encode("utf-8"))
+        if not state.key or size > STATE_KEY.value:
+            self.report(
+                ("state", "key"),
+                f"state: key is {size} bytes; it must be 1 to {STATE_KEY.cite()}",
+            )
+
+
+def _matching(
+    tree: Any, pattern: TreePath, path: TreePath = ()
+) -> Iterator[tuple[TreePath, list[Any]]]:
+    """The lists in `tree` at paths matching `pattern` ("*": any key or index)."""
+    if not pattern:
+        if isinstance(tree, list):
+            yield path, tree
+        return
+    head, rest = pattern[0], pattern[1:]
+    if isinstance(tree, dict):
+        keys = list(tree) if head == "*" else [head] if head in tree else []
+        for key in keys:
+            yield from _matching(tree[key], rest, (*path, key))
+    elif isinstance(tree, list) and head == "*":
+        for index, item in enumerate(tree):
+            yield from _matching(item, rest, (*path, index))
+
+
+def check_text(tree: Any, provenance: Provenance, path: TreePath = ()) -> list[SpecProblem]:
+    """Control characters (NUL, escape, ...) in any key or string of the merged tree."""
+    problems: list[SpecProblem] = []
+    items: list[tuple[Any, Any]] = (
+        list(tree.items())
+        if isinstance(tree, dict)
+        else list(enumerate(tree))
+        if isinstance(tree, list)
+        else []
+    )
+    for key, value in items:
+        inner = (*path, key)
+        for what, text in (("key", key), ("value", value)):
+            character = control_character(text) if isinstance(text, str) else None
+            if character:
+                problems.append(
+                    SpecProblem(
+                        f"{format_path(inner)}: the {what} holds the control character "
+                        f"{character}; AWS refuses control characters in names, tags and "
+                        "addresses, and lz in every string",
+                        provenance.where(*inner),
+                    )
+                )
+        problems += check_text(value, provenance, inner)
+    return problems
+
+
+def check_limits(spec: Spec, tree: Mapping[str, Any], provenance: Provenance) -> list[SpecProblem]:
+    """The AWS limits `spec` breaks (tags, repeated names, names, amounts), each
+    at the file:line of the value. `tree` is the merged plain tree."""
+    checker = _LimitChecker(spec, tree, provenance)
+    checker.tags()
+    checker.unique_lists()
+    checker.names()
+    return checker.problems
