@@ -134,6 +134,12 @@ class AwsError(LzError):
         }
 
 
+class AwsUnreachable(LzError):
+    """AWS (or the endpoint lz was pointed at) could not be reached at all."""
+
+    code = "aws_unreachable"
+
+
 class LockHeld(LzError):
     """Another run holds the state lock."""
 

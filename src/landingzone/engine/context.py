@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from landingzone.engine.session import Sessions, aws_error
+from landingzone.engine.session import AWS_CALL_ERRORS, Sessions, aws_error
 from landingzone.errors import AwsError
 from landingzone.resources.base import CREATED_BY_KEY, MANAGEMENT
 
@@ -142,12 +142,10 @@ def pages(
     **kwargs: Any,
 ) -> Iterator[Any]:
     """Every item of a paginated list call; an AWS error becomes an AwsError."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     try:
         for page in client.get_paginator(method).paginate(**kwargs):
             yield from page.get(key, [])
-    except (ClientError, BotoCoreError) as exc:
+    except AWS_CALL_ERRORS as exc:
         raise aws_error(exc, account=account, region=region, resource=resource) from exc
 
 
@@ -160,9 +158,7 @@ def call(
     **kwargs: Any,
 ) -> T:
     """Call a boto3 method; an AWS error becomes an AwsError naming where it happened."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     try:
         return fn(**kwargs)
-    except (ClientError, BotoCoreError) as exc:
+    except AWS_CALL_ERRORS as exc:
         raise aws_error(exc, account=account, region=region, resource=resource) from exc
