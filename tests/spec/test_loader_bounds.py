@@ -73,8 +73,8 @@ def test_a_file_over_the_size_bound_is_refused(write_spec, problems_of):
     root = write_spec({"landingzone.yaml": ORG + padding * (MAX_FILE_BYTES // len(padding) + 1)})
     size = (root / "landingzone.yaml").stat().st_size
     assert problems_of(root) == [
-        f"landingzone.yaml is {size:,} bytes, over lz's bound of {MAX_FILE_BYTES:,} bytes for "
-        "one spec file (split it with `import:`)"
+        f"landingzone.yaml:1: landingzone.yaml is {size:,} bytes, over lz's bound of "
+        f"{MAX_FILE_BYTES:,} bytes for one spec file (split it with `import:`)"
     ]
 
 
@@ -198,5 +198,6 @@ def test_a_file_that_is_not_utf8_is_refused(write_spec, problems_of):
     root = write_spec({"landingzone.yaml": ORG})
     Path(root / "landingzone.yaml").write_bytes(ORG.encode() + b"units: {\xff: {}}\n")
     assert problems_of(root) == [
-        f"cannot read landingzone.yaml: not UTF-8 (invalid start byte at byte {len(ORG) + 8})"
+        "landingzone.yaml:1: cannot read landingzone.yaml: not UTF-8 (invalid start byte at "
+        f"byte {len(ORG) + 8})"
     ]

@@ -87,8 +87,8 @@ class _Reader:
         label = self.label(path)
         try:
             text = read_text(path, label, self.paths)
-        except FileRefused as exc:
-            self.problems.append(SpecProblem(str(exc), via))
+        except FileRefused as exc:  # at the import, or at the root file's first line
+            self.problems.append(SpecProblem(str(exc), via or Location(label, 1)))
             return None
         tree, problems = parse_yaml(text, label)
         self.problems += problems
