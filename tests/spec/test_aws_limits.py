@@ -115,7 +115,8 @@ def test_control_characters_are_refused_anywhere(write_spec, problems_of, where,
 def test_a_control_character_in_a_key_is_refused(write_spec, problems_of):
     root = write_spec({"landingzone.yaml": ORG + 'units:\n  "core\\0": {}\n'})
     assert (
-        f"landingzone.yaml:4: units.core\x00: the key holds the control character U+0000; {CONTROL}"
+        "landingzone.yaml:4: units.core\\x00: the key holds the control character U+0000; "
+        + CONTROL
     ) in problems_of(root)
 
 

@@ -39,7 +39,7 @@ def test_emails_are_well_formed(write_spec, valid, problems_of, email):
     files = _edit(valid, "catalog/accounts.yaml", "aws+dev@example.com", email)
     assert problems_of(write_spec(files)) == [
         f'catalog/accounts.yaml:8: account "dev": e-mail "{email}" is not a valid address '
-        "(name@domain.tld, 6 to 64 characters)"
+        "(name@domain.tld, 6 to 64 characters: Organizations CreateAccount, Email)"
     ]
 
 

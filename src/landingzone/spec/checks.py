@@ -83,7 +83,7 @@ class _Checker:
                 self.report(
                     email_path,
                     f'{subject}: e-mail "{account.email}" is not a valid address '
-                    "(name@domain.tld, 6 to 64 characters)",
+                    "(name@domain.tld, 6 to 64 characters: Organizations CreateAccount, Email)",
                 )
             else:
                 what = f'{subject}: e-mail "{account.email}"'
