@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import types
+from typing import Union, get_args, get_origin
+
 import pytest
 
-from landingzone.spec.limits import BUDGET_AMOUNT, TAGGING
+from landingzone.spec.limits import BUDGET_AMOUNT, TAGGED, TAGGING, UNIQUE_LISTS
+from landingzone.spec.schema_errors import _shape_at
 
 ORG = "organization: {name: acme, home_region: us-west-2}\nstate: {account: management}\n"
 ACCOUNT = "accounts:\n  dev:\n    email: aws+dev@example.com\n"
@@ -252,3 +256,21 @@ def test_names_aws_would_refuse(write_spec, problems_of):
         "limit of 512 characters in a policy description (Organizations CreatePolicy, "
         "Description)",
     ]
+
+
+def _list_type(shape: object) -> bool:
+    if get_origin(shape) in (Union, types.UnionType):
+        return any(_list_type(arg) for arg in get_args(shape))
+    return get_origin(shape) is list
+
+
+@pytest.mark.parametrize("pattern", UNIQUE_LISTS, ids=".".join)
+def test_every_list_checked_for_repeats_is_a_list_of_the_schema(pattern):
+    shape, _ = _shape_at(tuple("x" if key == "*" else key for key in pattern))
+    assert _list_type(shape), f"{pattern} is not a list in the schema"
+
+
+@pytest.mark.parametrize(("section", "added", "strict"), TAGGED, ids=lambda v: str(v))
+def test_every_tagged_section_has_tags_in_the_schema(section, added, strict):
+    shape, _ = _shape_at((*section, "x", "tags"))
+    assert get_origin(shape) is dict
