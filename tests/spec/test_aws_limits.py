@@ -237,7 +237,7 @@ def test_names_aws_would_refuse(write_spec, problems_of):
     root = write_spec(
         {
             "landingzone.yaml": "organization: {name: acme, home_region: us-west-2}\n"
-            "state: {account: management, lock_table: 'my locks', key: '"
+            "state: {account: management, bucket: '{org}_State', lock_table: 'my locks', key: '"
             + "k" * 1025
             + "'}\n"
             + f"policies:\n  {name}:\n    description: '{'d' * 513}'\n"
@@ -246,6 +246,9 @@ def test_names_aws_would_refuse(write_spec, problems_of):
         }
     )
     assert problems_of(root) == [
+        'landingzone.yaml:2: state: bucket "acme_State" is not a valid S3 bucket name (3 to 63 '
+        'characters of a-z, 0-9, "." and "-", starting and ending with a letter or digit; S3 '
+        "bucket naming rules)",
         "landingzone.yaml:2: state: key is 1025 bytes; it must be 1 to AWS's limit of 1,024 bytes "
         "in an object key (S3 object key naming rules)",
         'landingzone.yaml:2: state: lock_table "my locks" must be 3 to 255 characters of letters, '

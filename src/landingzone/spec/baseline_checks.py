@@ -25,7 +25,7 @@ from landingzone.spec.baseline_resolution import (
 from landingzone.spec.baselines import NO_BASELINE
 from landingzone.spec.checks import ALIAS, EMAIL
 from landingzone.spec.config_rules import catalogue, identifier_for, known_names
-from landingzone.spec.limits import budget_amount_problem
+from landingzone.spec.limits import BUCKET, budget_amount_problem
 from landingzone.spec.placeholders import PlaceholderError, fill_placeholders
 from landingzone.spec.provenance import Provenance, format_path
 from landingzone.spec.schema import Spec
@@ -33,7 +33,6 @@ from landingzone.spec.suggest import choices, closest
 from landingzone.spec.tree import TreePath
 
 SAMPLE_ACCOUNT_ID = "123456789012"  # stands in for account IDs lz learns only in AWS
-BUCKET = re.compile(r"^(?!\d+\.\d+\.\d+\.\d+$)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 KMS_ALIAS = re.compile(r"^(?!aws/)[A-Za-z0-9/_-]{1,250}$")
 KMS_KEY = re.compile(
     r"^(alias/[A-Za-z0-9/_-]+|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+))$"

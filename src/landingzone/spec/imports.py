@@ -103,7 +103,7 @@ class _Reader:
             return None
         self._allow(tree.value.pop(ALLOW_PATHS_KEY, None), root=via is None)
         reaches: set[str] = set()
-        for pattern, location in self._imports(tree.value.pop(IMPORT_KEY, None)):
+        for pattern, location in self._paths(tree.value.pop(IMPORT_KEY, None), IMPORT_KEY):
             try:
                 matches = _expand(pattern, path.parent, self.paths)
             except FileRefused as exc:
@@ -136,9 +136,6 @@ class _Reader:
                 )
         return entries
 
-    def _imports(self, node: Node | None) -> list[tuple[str, Location]]:
-        return self._paths(node, IMPORT_KEY)
-
     def _allow(self, node: Node | None, *, root: bool) -> None:
         """Add the root file's `allow_paths` (directories, relative to it) to the permitted."""
         if node is not None and not root:
@@ -153,7 +150,7 @@ class _Reader:
         allowed = list(self.paths.allowed)
         for entry, location in self._paths(node, ALLOW_PATHS_KEY):
             directory = (self.root_dir / entry).resolve()
-            if not directory.is_dir():
+            if not os.path.isdir(directory):  # False for any error, a name too long say
                 self.problems.append(
                     SpecProblem(f'{ALLOW_PATHS_KEY}: "{entry}" is not a directory', location)
                 )

@@ -9,7 +9,8 @@ the file:line that wrote the value (docs/spec.md, "AWS limits"):
 - lists of names: each entry once (`regions: [us-east-1, us-east-1]`);
 - regions: one of the regions botocore knows in the spec's partition;
 - names and amounts the other checks do not cover: SCP names and
-  descriptions, the state table and key, budget amounts (`limits.budget_amount_problem`).
+  descriptions, the state bucket, table and key, budget amounts (used by
+  the baseline checks).
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ BUDGET_AMOUNT = AwsLimit(
     "Budgets API: NotificationThreshold, the largest amount Budgets takes",
 )
 LOCK_TABLE = AwsLimit(255, "characters in a table name", "DynamoDB CreateTable, TableName")
+BUCKET_NAMING = "S3 bucket naming rules"
 STATE_KEY = AwsLimit(1024, "bytes in an object key", "S3 object key naming rules")
 
 # Tag characters all tagged services accept: letters, numbers and spaces in
@@ -69,7 +71,10 @@ _TAG_PUNCTUATION = frozenset("_.:/=+-@")
 _RESERVED_TAG_PREFIX = "aws:"
 # Control characters: C0 (but tab, line feed, carriage return), DEL, C1.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+_TABLE_NAME = re.compile(rf"^[A-Za-z0-9_.-]{{3,{LOCK_TABLE.value}}}$")
+# S3 bucket names: 3 to 63 of a-z, 0-9, "." and "-", a letter or digit at both
+# ends, no "..", not an IP address.
+BUCKET = re.compile(r"^(?!\d+\.\d+\.\d+\.\d+$)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 # Worst-case values of per-account placeholders, to bound lengths before filling.
 _LONGEST = {"account": "a" * 50, "account_id": "0" * 12, "region": "a" * 14}
 
@@ -310,11 +315,19 @@ class _LimitChecker:
                     f"over {SCP_DESCRIPTION.cite()}",
                 )
         state = self.spec.state
-        if not _TABLE_NAME.match(_worst_case(state.lock_table) or state.lock_table):
+        bucket, table = (self.state_filled(text) for text in (state.bucket, state.lock_table))
+        if bucket is not None and not BUCKET.match(bucket):
+            self.report(
+                ("state", "bucket"),
+                f'state: bucket "{bucket}" is not a valid S3 bucket name (3 to 63 characters of '
+                'a-z, 0-9, "." and "-", starting and ending with a letter or digit; '
+                f"{BUCKET_NAMING})",
+            )
+        if table is not None and not _TABLE_NAME.match(table):
             self.report(
                 ("state", "lock_table"),
-                f'state: lock_table "{state.lock_table}" must be 3 to 255 characters of letters, '
-                f"digits, _ . and - ({LOCK_TABLE.source})",
+                f'state: lock_table "{table}" must be 3 to {LOCK_TABLE.value} characters of '
+                f"letters, digits, _ . and - ({LOCK_TABLE.source})",
             )
         size = len(state.key.encode("utf-8"))
         if not state.key or size > STATE_KEY.value:
@@ -322,6 +335,20 @@ class _LimitChecker:
                 ("state", "key"),
                 f"state: key is {size} bytes; it must be 1 to {STATE_KEY.cite()}",
             )
+
+    def state_filled(self, text: str) -> str | None:
+        """A state name as lz fills it (None when malformed: reported elsewhere)."""
+        state, organization = self.spec.state, self.spec.organization
+        try:
+            return fill_placeholders(
+                text,
+                org=organization.name,
+                account=state.account,
+                account_id="0" * 12,
+                region=state.region or organization.home_region,
+            )
+        except PlaceholderError:
+            return None
 
 
 def _matching(
