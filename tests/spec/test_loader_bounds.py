@@ -84,7 +84,10 @@ def test_a_policy_file_outside_the_spec_directory_is_refused(write_spec, problem
         write_spec({"spec/landingzone.yaml": ORG + "policies:\n  p: {file: ../secret.json}\n"})
         / "spec"
     )
-    assert problems_of(root) == [f'landingzone.yaml:4: policy "p": ../secret.json {OUTSIDE}']
+    secret = tmp_path / "secret.json"
+    assert problems_of(root) == [
+        f'landingzone.yaml:4: policy "p": ../secret.json ({secret}) {OUTSIDE}'
+    ]
 
 
 def test_dev_zero_as_a_policy_file_is_refused_without_reading_it(write_spec, problems_of):
@@ -105,10 +108,12 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(write_spec, problems_of)
 def test_a_symbolic_link_out_of_the_spec_directory_is_outside(write_spec, problems_of):
     root = write_spec({"landingzone.yaml": ORG + "policies:\n  p: {file: passwd.json}\n"})
     (root / "passwd.json").symlink_to("/etc/passwd")
-    assert problems_of(root) == [f'landingzone.yaml:4: policy "p": passwd.json {OUTSIDE}']
+    assert problems_of(root) == [
+        f'landingzone.yaml:4: policy "p": passwd.json (/etc/passwd) {OUTSIDE}'
+    ]
 
 
-def test_imports_outside_the_spec_directory_are_refused(write_spec, problems_of):
+def test_imports_outside_the_spec_directory_are_refused(write_spec, problems_of, tmp_path):
     write_spec({"shared/tags.yaml": "organization: {tags: {Team: platform}}\n"})
     root = (
         write_spec(
@@ -120,7 +125,7 @@ def test_imports_outside_the_spec_directory_are_refused(write_spec, problems_of)
         / "spec"
     )
     assert problems_of(root) == [
-        f"landingzone.yaml:1: ../shared/tags.yaml {OUTSIDE}",
+        f"landingzone.yaml:1: ../shared/tags.yaml ({tmp_path / 'shared/tags.yaml'}) {OUTSIDE}",
         f'landingzone.yaml:1: import "/**/*.yaml" {OUTSIDE}',
         f'landingzone.yaml:1: import "/etc/*.conf" {OUTSIDE}',
     ]

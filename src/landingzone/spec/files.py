@@ -34,10 +34,10 @@ class SpecPaths:
         """True when `path` (resolved) is under the spec directory or an allowed one."""
         return any(path.is_relative_to(base) for base in (self.root_dir, *self.allowed))
 
-    def outside(self, label: str) -> str:
-        """Why a file outside the permitted directories is refused."""
+    def outside(self, what: str) -> str:
+        """Why `what` (a file, an import pattern) outside the permitted directories is refused."""
         return (
-            f"{label} is outside the spec directory; lz reads only files under it "
+            f"{what} is outside the spec directory; lz reads only files under it "
             f"unless the root file allows another directory with `{ALLOW_PATHS_KEY}:` "
             "(docs/spec.md#files-outside-the-spec-directory)"
         )
@@ -53,7 +53,7 @@ def read_text(path: Path, label: str, paths: SpecPaths) -> str:
         raise FileRefused(f"{label!r}: a path cannot hold a NUL byte")
     resolved = path.resolve()
     if not paths.permits(resolved):
-        raise FileRefused(paths.outside(label))
+        raise FileRefused(paths.outside(f"{label} ({resolved})"))
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer.
         descriptor = os.open(resolved, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
