@@ -95,6 +95,12 @@ TAGGED: tuple[tuple[TreePath, tuple[str, ...], bool], ...] = (
     (("dns",), _NETWORK_TAGS, False),
 )
 
+
+def _lists(prefix: TreePath, *names: str) -> tuple[TreePath, ...]:
+    return tuple((*prefix, name) for name in names)
+
+
+_ALERTS = ("budgets", "*", "alerts", "*", "emails")
 # Lists of names in which an entry may appear once ("*": any key or index).
 # Lists whose repeats other checks report (policies, endpoints, zones, config
 # rules, zone networks) are not here.
@@ -102,36 +108,29 @@ UNIQUE_LISTS: tuple[TreePath, ...] = (
     ("organization", "regions"),
     ("accounts", "*", "regions"),
     ("units", "*", "moved_from"),
-    ("roles", "*", "deploy_to", "accounts"),
-    ("roles", "*", "deploy_to", "units"),
-    ("roles", "*", "managed_policies"),
-    ("roles", "*", "assume_roles"),
-    ("roles", "*", "trust", "*", "accounts"),
-    ("roles", "*", "trust", "*", "roles"),
-    ("roles", "*", "trust", "*", "services"),
-    ("ci", "providers", "*", "audiences"),
-    ("ci", "providers", "*", "thumbprints"),
-    ("ci", "providers", "*", "deploy_to", "accounts"),
-    ("ci", "providers", "*", "deploy_to", "units"),
-    ("ci", "profiles", "*", "read_services"),
-    ("ci", "profiles", "*", "regional_services"),
-    ("ci", "profiles", "*", "global_services"),
-    ("ci", "profiles", "*", "unscoped_services"),
-    ("ci", "deploy_roles", "*", "deploy_to", "accounts"),
-    ("ci", "deploy_roles", "*", "deploy_to", "units"),
-    ("ci", "deploy_roles", "*", "managed_policies"),
-    ("ci", "deploy_roles", "*", "assume_roles"),
-    ("ci", "deploy_roles", "*", "subjects"),
+    *_lists(("roles", "*"), "managed_policies", "assume_roles"),
+    *_lists(("roles", "*", "deploy_to"), "accounts", "units"),
+    *_lists(("roles", "*", "trust", "*"), "accounts", "roles", "services"),
+    *_lists(("ci", "providers", "*"), "audiences", "thumbprints"),
+    *_lists(("ci", "providers", "*", "deploy_to"), "accounts", "units"),
+    *_lists(
+        ("ci", "profiles", "*"),
+        "read_services",
+        "regional_services",
+        "global_services",
+        "unscoped_services",
+    ),
+    *_lists(("ci", "deploy_roles", "*"), "managed_policies", "assume_roles", "subjects"),
+    *_lists(("ci", "deploy_roles", "*", "deploy_to"), "accounts", "units"),
     ("networks", "*", "endpoints", "tiers"),
     ("peerings", "*", "requester", "tiers"),
     ("peerings", "*", "accepter", "tiers"),
-    ("transit_gateways", "*", "share", "accounts"),
-    ("transit_gateways", "*", "share", "units"),
+    *_lists(("transit_gateways", "*", "share"), "accounts", "units"),
     ("transit_gateways", "*", "route_tables", "*"),
     ("transit_gateways", "*", "reach", "*"),
     ("transit_gateways", "*", "attachments", "*", "route_tiers"),
-    ("baselines", "profiles", "*", "budgets", "*", "alerts", "*", "emails"),
-    ("accounts", "*", "baseline_overrides", "budgets", "*", "alerts", "*", "emails"),
+    ("baselines", "profiles", "*", *_ALERTS),
+    ("accounts", "*", "baseline_overrides", *_ALERTS),
 )
 
 
