@@ -15,8 +15,8 @@ from pathlib import Path
 import boto3
 import pytest
 
+from landingzone.aws.session import aws_error
 from landingzone.emulator import Emulator
-from landingzone.engine.session import aws_error
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "codewilling"
 COMMANDS = {

@@ -26,9 +26,9 @@ from typing import Any
 
 from landingzone.errors import SpecInvalid
 from landingzone.graph import build_graph
-from landingzone.spec.loader import load_spec
 from landingzone.spec.tree import plain
 from landingzone.spec.yamlsource import parse_yaml
+from landingzone.validate import load_spec
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -7,8 +7,9 @@ from typing import Union, get_args, get_origin
 
 import pytest
 
-from landingzone.spec.limits import BUDGET_AMOUNT, TAGGED, TAGGING, UNIQUE_LISTS
+from landingzone.spec.limits import BUDGET_AMOUNT, TAGGING, UNIQUE_LISTS
 from landingzone.spec.schema_errors import _shape_at
+from landingzone.validate.limits import TAGGED
 
 ORG = "organization: {name: acme, home_region: us-west-2}\nstate: {account: management}\n"
 ACCOUNT = "accounts:\n  dev:\n    email: aws+dev@example.com\n"

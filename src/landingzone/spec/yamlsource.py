@@ -46,7 +46,7 @@ def _too_deep(location: Location) -> SpecProblem:
     )
 
 
-class _Builder:
+class _YamlNodes:
     """Turns composed ruamel nodes into `Node`s, collecting problems."""
 
     def __init__(self, label: str, yaml: YAML):
@@ -165,7 +165,7 @@ def parse_yaml(text: str, label: str) -> tuple[Node | None, list[SpecProblem]]:
         return None, [SpecProblem(f"invalid YAML: {exc}", Location(label, 1))]
     if composed is None:
         return None, []
-    builder = _Builder(label, yaml)
+    builder = _YamlNodes(label, yaml)
     try:
         return builder.build(composed), builder.problems
     except _Unbounded as exc:

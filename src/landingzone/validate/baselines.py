@@ -23,14 +23,14 @@ from landingzone.spec.baseline_resolution import (
     value_path,
 )
 from landingzone.spec.baselines import NO_BASELINE
-from landingzone.spec.checks import ALIAS, EMAIL
 from landingzone.spec.config_rules import catalogue, identifier_for, known_names
 from landingzone.spec.limits import BUCKET, budget_amount_problem
 from landingzone.spec.placeholders import PlaceholderError, fill_placeholders
 from landingzone.spec.provenance import Provenance, format_path
 from landingzone.spec.schema import Spec
-from landingzone.spec.suggest import choices, closest
 from landingzone.spec.tree import TreePath
+from landingzone.suggest import choices, closest
+from landingzone.validate.organization import ALIAS, EMAIL
 
 SAMPLE_ACCOUNT_ID = "123456789012"  # stands in for account IDs lz learns only in AWS
 KMS_ALIAS = re.compile(r"^(?!aws/)[A-Za-z0-9/_-]{1,250}$")

@@ -14,16 +14,17 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 
 from landingzone.errors import SpecProblem
+from landingzone.graph.targets import account_regions
 from landingzone.network import cidr
 from landingzone.network.layout import NetworkPlan, plan_network, tier_slots, zone_letters
-from landingzone.spec.checks import MANAGEMENT
 from landingzone.spec.limits import partition_of, region_problem
 from landingzone.spec.network import NAME_PATTERN, Network
 from landingzone.spec.provenance import Provenance
 from landingzone.spec.schema import Spec
-from landingzone.spec.suggest import choices
 from landingzone.spec.tree import TreePath
 from landingzone.spec.units import all_unit_paths, well_formed
+from landingzone.suggest import choices
+from landingzone.validate.organization import MANAGEMENT
 
 NAME = re.compile(NAME_PATTERN)
 ZONE_LETTER = re.compile(r"^[a-z]$")
@@ -104,8 +105,6 @@ class NetworkChecker:
             self.report((*path, "region"), f"{subject}: {problem}")
             return False
         if account in self.spec.accounts or account == MANAGEMENT:
-            from landingzone.graph.targets import account_regions  # graph imports spec
-
             regions = account_regions(self.spec, account)
             if region not in regions:
                 self.report(
