@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from landingzone.access.org_policy_types import RCP_FULL_AWS_ACCESS, RCP_TYPE
 from landingzone.errors import Location, SpecProblem
+from landingzone.spec.limits import partition_of, region_problem
 from landingzone.spec.org_policy_checks import (
     attachment_problems,
     document_findings,
@@ -29,7 +30,6 @@ FULL_AWS_ACCESS = "FullAWSAccess"  # the AWS-managed SCP lz keeps attached every
 EMAIL = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
 ACCOUNT_NAME = re.compile(r"^[\x20-\x7e]{1,50}$")
 ALIAS = re.compile(r"^[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9]$")
-REGION = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
 OU_NAME_MAX = 128
 _SUBJECTS = {"accounts": "account", "units": "unit"}  # how entries are named in messages
 
@@ -91,7 +91,7 @@ class _Checker:
                 self.report(
                     email_path,
                     f'{subject}: e-mail "{account.email}" is not a valid address '
-                    "(name@domain.tld, 6 to 64 characters)",
+                    "(name@domain.tld, 6 to 64 characters: Organizations CreateAccount, Email)",
                 )
             else:
                 what = f'{subject}: e-mail "{account.email}"'
@@ -224,13 +224,11 @@ class _Checker:
             found += [
                 (("accounts", key, "regions", i), r) for i, r in enumerate(account.regions or [])
             ]
+        partition = partition_of(organization.home_region)
         for path, region in found:
-            if region is not None and not REGION.match(region):
-                self.report(
-                    path,
-                    f'{format_path(path)}: "{region}" is not an AWS region name '
-                    "(like us-west-2 or eu-central-1)",
-                )
+            problem = None if region is None else region_problem(region, partition)
+            if problem:
+                self.report(path, f"{format_path(path)}: {problem}")
 
 
 def check_spec(
