@@ -5,7 +5,8 @@ a module it calls, or the workflow itself changes (path filters): `plan` on
 pull requests, `apply` on pushes to the main branch in the stack's
 environment. Protected environments get required reviewers in the
 repository's settings, so prod applies wait for an approval. Credentials
-come from OIDC (`id-token: write`) through configure-aws-credentials.
+come from OIDC (`id-token: write`) through configure-aws-credentials, in
+sessions of 15 minutes.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from landingzone.export.stacks import TERRAFORM_VERSION
 
 WORKFLOWS = ".github/workflows"
 PLAN = "terraform plan -input=false -lock-timeout=5m -out=tfplan"
+SESSION_SECONDS = 900  # CI sessions last 15 minutes (AWS's minimum), not the default hour
 
 
 def workflow_path(stack: CiStack) -> str:
@@ -49,6 +51,7 @@ def _steps(stack: CiStack, role: str, commands: list[str]) -> list[dict[str, Any
             "with": {
                 "role-to-assume": role,
                 "role-session-name": f"terraform-{stack.id}",
+                "role-duration-seconds": SESSION_SECONDS,
                 "aws-region": stack.region,
             },
         },
