@@ -55,8 +55,7 @@ def test_a_nat_gateway_is_public_unless_asked_otherwise(aws: Aws) -> None:
     private = ec2.create_nat_gateway(SubnetId=subnet, ConnectivityType="private")["NatGateway"]
 
     found = {
-        n["NatGatewayId"]: n["ConnectivityType"]
-        for n in ec2.describe_nat_gateways()["NatGateways"]
+        n["NatGatewayId"]: n["ConnectivityType"] for n in ec2.describe_nat_gateways()["NatGateways"]
     }
     assert found == {created["NatGatewayId"]: "public", private["NatGatewayId"]: "private"}
 
