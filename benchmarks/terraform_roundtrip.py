@@ -26,11 +26,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from landingzone import __version__
+from landingzone.emulator import Emulator
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from landingzone import __version__  # noqa: E402
-from landingzone.emulator import Emulator  # noqa: E402
 from tests.export.conftest import ALL_EXAMPLES, EXAMPLES, run_lz  # noqa: E402
 from tests.export.terraform_cli import (  # noqa: E402
     PROVIDER_VERSION,
