@@ -31,7 +31,7 @@ from landingzone.export.hcl import BLANK, Attr, Block, Comment, Item, Raw, attrs
 from landingzone.export.hcl import render as render_hcl
 from landingzone.export.inventory import Backend, Inventory
 from landingzone.export.model import Module, RemoteOutput, StackPart, StackRef, Variable
-from landingzone.resources.base import CREATED_BY_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE
+from landingzone.nodes import CREATED_BY_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE
 
 # Pins in every root module, by the provider's major version (`--provider-major`).
 # 6.x is checked against the provider schema offline (hashicorp/aws 6.25.0), 5.x
