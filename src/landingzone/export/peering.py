@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from landingzone.export.builder import PartBuilder
-from landingzone.export.hcl import BLANK, Item, Raw, attrs, block
+from landingzone.export.hcl import Item, Raw, block
 from landingzone.export.inventory import Inventory
 from landingzone.export.lifecycle import ignore_changes
 from landingzone.export.model import (
@@ -140,21 +140,13 @@ ACCEPTER_MODULE = Module(
     description="VPC peering connections this account accepts, and its routes to them",
     variables=ACCEPTER_VARIABLES,
     main=[
-        block(
-            "resource",
+        *each_resource(
             "aws_vpc_peering_connection_accepter",
-            "this",
-            body=(
-                *attrs(for_each=Raw("var.peerings")),
-                BLANK,
-                *attrs(
-                    vpc_peering_connection_id=Raw("var.connection_ids[each.key]"),
-                    auto_accept=True,
-                    tags=Raw("each.value.tags"),
-                ),
-                BLANK,
-                block("lifecycle", body=ignore_changes(terraform_only=("auto_accept",))),
-            ),
+            "var.peerings",
+            block("lifecycle", body=ignore_changes(terraform_only=("auto_accept",))),
+            vpc_peering_connection_id=Raw("var.connection_ids[each.key]"),
+            auto_accept=True,
+            tags=Raw("each.value.tags"),
         ),
         *_routes(ACCEPTER),
     ],

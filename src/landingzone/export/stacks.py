@@ -318,9 +318,7 @@ def _imports(root: RootModule) -> list[Item]:
     ]
     for part in root.parts:
         for imp in part.imports:
-            address = f"module.{part.module.name}.{imp.resource}"
-            if imp.key is not None:
-                address = index(address, imp.key)
+            address = _address(part, imp.resource, imp.key)
             items.append(block("import", body=attrs(to=Raw(address), id=imp.id)))
         if part.pending:
             listed = "\n".join(f"- {p}" for p in part.pending)
@@ -338,16 +336,17 @@ def _moves(root: RootModule) -> list[Item]:
         )
     ]
     for part in root.parts:
-        prefix = f"module.{part.module.name}."
         for move in part.moves:
-            old = prefix + move.resource
-            new = prefix + move.to_resource
-            if move.key is not None:
-                old = index(old, move.key)
-            if move.to_key is not None:
-                new = index(new, move.to_key)
+            old = _address(part, move.resource, move.key)
+            new = _address(part, move.to_resource, move.to_key)
             items.append(block("moved", body=attrs(**{"from": Raw(old), "to": Raw(new)})))
     return items
+
+
+def _address(part: StackPart, resource: str, key: str | None) -> str:
+    """A resource instance of a module call, as the root module names it."""
+    address = f"module.{part.module.name}.{resource}"
+    return address if key is None else index(address, key)
 
 
 def _remote_labels(stacks: Sequence[StackRef]) -> dict[StackRef, str]:
