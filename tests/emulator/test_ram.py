@@ -125,6 +125,16 @@ def test_in_the_organization_with_sharing_enabled_no_invitation_is_needed(org: O
     assert [(a["associatedEntity"], a["status"]) for a in associations] == [
         (org.gateway_arn, "ASSOCIATED")
     ]
+    # The share's permission: RAM's default for transit gateways (Terraform reads it).
+    permissions = org.ram(org.network).list_resource_share_permissions(
+        resourceShareArn=share["resourceShareArn"]
+    )["permissions"]
+    assert [(p["arn"], p["resourceType"]) for p in permissions] == [
+        (
+            "arn:aws:ram::aws:permission/AWSRAMDefaultPermissionTransitGateway",
+            "ec2:TransitGateway",
+        )
+    ]
 
 
 def test_sharing_with_an_ou_reaches_accounts_below_it(org: Org) -> None:

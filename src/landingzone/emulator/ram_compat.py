@@ -304,6 +304,12 @@ class RamCompatBackend(ResourceAccessManagerBackend):
             )
 
 
+def default_permission_arn(kind: str) -> str:
+    """RAM's AWS managed default permission of a resource type: ec2:TransitGateway ->
+    arn:aws:ram::aws:permission/AWSRAMDefaultPermissionTransitGateway."""
+    return f"arn:aws:ram::aws:permission/AWSRAMDefaultPermission{kind.partition(':')[2]}"
+
+
 def _only(values: list[str] | None, value: str) -> bool:
     """A list filter: no list means everything passes."""
     return not values or value in values
@@ -498,6 +504,29 @@ class RamCompatResponse(ResourceAccessManagerResponse):
             ]
         return json.dumps({"principals": listed})
 
+    def list_resource_share_permissions(self) -> str:
+        """ListResourceSharePermissions: the AWS managed default permission of each resource
+        type the share holds (RAM attaches it when a resource of that type is added)."""
+        share = self.compat_backend.share(self._get_param("resourceShareArn"))
+        kinds = sorted({resource_type(r.entity) for r in share.associated("RESOURCE")})
+        permissions = [
+            {
+                "arn": default_permission_arn(kind),
+                "version": "1",
+                "defaultVersion": True,
+                "name": default_permission_arn(kind).rpartition("/")[2],
+                "resourceType": kind,
+                "status": "ATTACHABLE",
+                "isResourceTypeDefault": True,
+                "permissionType": "AWS_MANAGED",
+                "featureSet": "STANDARD",
+                "creationTime": unix_time(share.created),
+                "lastUpdatedTime": unix_time(share.updated),
+            }
+            for kind in kinds
+        ]
+        return json.dumps({"permissions": permissions})
+
     @overrides
     def enable_sharing_with_aws_organization(self) -> str:
         """EnableSharingWithAwsOrganization."""
@@ -531,6 +560,7 @@ _ROUTES = routes_to(
             "rejectresourceshareinvitation",
             "listresources",
             "listprincipals",
+            "listresourcesharepermissions",
             "tagresource",
             "untagresource",
         )
