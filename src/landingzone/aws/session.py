@@ -166,6 +166,7 @@ class Sessions:
                 "(~/.aws/config, ~/.aws/credentials)"
             ) from exc
         self._sessions: dict[str, boto3.Session] = {}
+        self._assuming: dict[str, threading.Lock] = {}
         self._clients: dict[tuple[str, str, str], Any] = {}
         self._identity: dict[str, str] | None = None
 
@@ -198,11 +199,15 @@ class Sessions:
         region = region or self.home_region
         if account_id is None and service != "sts":
             account_id = self.management_account_id
+        key = (account_id or "management", service, region)
         with self._lock:
-            key = (account_id or "management", service, region)
+            client = self._clients.get(key)
+        if client is not None:
+            return client
+        session = self._session_for(account_id)  # may assume a role: not under the lock
+        with self._lock:  # boto3 sessions are not thread-safe: make clients one at a time
             client = self._clients.get(key)
             if client is None:
-                session = self._session_for(account_id)
                 client = session.client(
                     service,
                     region_name=region,
@@ -225,14 +230,23 @@ class Sessions:
         return hook
 
     def _session_for(self, account_id: str | None) -> boto3.Session:
+        """The management session, or one by assume-role; accounts are assumed in parallel."""
         if account_id is None or (
             self._identity is not None and account_id == self._identity["Account"]
         ):
             return self._management
-        session = self._sessions.get(account_id)
-        if session is None:
-            session = self._assume(account_id)
-            self._sessions[account_id] = session
+        with self._lock:
+            session = self._sessions.get(account_id)
+            account_lock = self._assuming.setdefault(account_id, threading.Lock())
+        if session is not None:
+            return session
+        with account_lock:  # one AssumeRole per account, others in flight meanwhile
+            with self._lock:
+                session = self._sessions.get(account_id)
+            if session is None:
+                session = self._assume(account_id)
+                with self._lock:
+                    self._sessions[account_id] = session
         return session
 
     def _assume(self, account_id: str) -> boto3.Session:

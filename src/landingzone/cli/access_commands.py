@@ -8,8 +8,6 @@ from typing import Annotated
 
 import typer
 
-from landingzone.access.errors import RequestError
-from landingzone.access.simulate import load_json, simulate
 from landingzone.cli.app import app
 from landingzone.ui import emit_json
 
@@ -21,6 +19,8 @@ app.add_typer(access_app, name="access")
 
 
 def _read(source: str) -> str:
+    from landingzone.access.errors import RequestError
+
     if source == "-":
         return sys.stdin.read()
     try:
@@ -44,5 +44,7 @@ def simulate_command(
 
     Exit 0 whatever the decisions; 1 if a request or policy is malformed.
     """
+    from landingzone.access.simulate import load_json, simulate
+
     source = "stdin" if request == "-" else request
     emit_json(simulate(load_json(_read(request), source)))

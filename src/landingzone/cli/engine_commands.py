@@ -1,18 +1,19 @@
-"""`lz plan`, `lz apply`, `lz drift`, `lz unlock`."""
+"""`lz plan`, `lz apply`, `lz drift`, `lz unlock`.
+
+The engine (boto3, the spec loader) is imported when a command runs, not when
+the CLI starts: `lz version` and `lz --help` stay instant.
+"""
 
 from __future__ import annotations
 
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from landingzone.cli.app import app
-from landingzone.cli.render import show_event, show_plan, show_result
-from landingzone.engine import workflow
-from landingzone.engine.plan import Plan
 from landingzone.errors import (
     EXIT_CHANGES,
     EXIT_OK,
@@ -21,7 +22,10 @@ from landingzone.errors import (
     LzError,
 )
 from landingzone.ui import emit_json, err, mode
-from landingzone.validate import load_spec
+
+if TYPE_CHECKING:
+    from landingzone.engine import workflow
+    from landingzone.engine.plan import Plan
 
 ProfileOpt = Annotated[
     str | None,
@@ -44,6 +48,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON document on 
 
 def open_spec(directory: Path, profile: str | None, endpoint: str | None) -> workflow.Workspace:
     """Load and validate a spec, then connect to AWS and read state."""
+    from landingzone.engine import workflow
+    from landingzone.validate import load_spec
+
     loaded = load_spec(directory)
     return workflow.open_workspace(
         loaded.spec,
@@ -66,6 +73,9 @@ def _header(ws: workflow.Workspace, verb: str) -> str:
 
 
 def _plan_and_show(ws: workflow.Workspace, verb: str, as_json: bool) -> Plan:
+    from landingzone.cli.render import show_plan
+    from landingzone.engine import workflow
+
     started = time.monotonic()
     plan = workflow.make_plan(ws)
     if not as_json:
@@ -103,6 +113,8 @@ def plan(
 
     Example: `lz plan examples/codewilling -o plan.json`
     """
+    from landingzone.engine import workflow
+
     mode.json = as_json
     ws = open_spec(directory, profile, endpoint_url)
     result = _plan_and_show(ws, "plan", as_json)
@@ -174,6 +186,9 @@ def apply(
 
     Examples: `lz apply examples/codewilling`, `lz apply plan.json --auto-approve`
     """
+    from landingzone.cli.render import show_event, show_result
+    from landingzone.engine import workflow
+
     mode.json = as_json
     saved = None
     if target.is_file():
@@ -267,6 +282,8 @@ def unlock(
 
     Needs the exact lock ID, so a live lock is never broken by accident.
     """
+    from landingzone.engine import workflow
+
     ws = open_spec(directory, profile, endpoint_url)
     lock = workflow.lock_for(ws)
     holder = lock.current()
