@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CHECKOV_VERSION := 3.3.30
 
-.PHONY: install demo test test-fast lint fmt bench clean
+.PHONY: install demo test test-fast lint fmt bench bench-terraform clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/org_scale.py
 	$(BIN)/python benchmarks/export_scale.py
 	$(BIN)/python benchmarks/network_scale.py
+
+## bench-terraform: Terraform itself plans and imports every example's export (slow: needs
+## terraform and the hashicorp/aws 5.100.0 provider mirror, see docs/export.md)
+bench-terraform: $(STAMP)
+	$(BIN)/python benchmarks/terraform_roundtrip.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -97,6 +97,10 @@ def test_enabling_sharing_turns_on_trusted_access_from_the_management_account(or
     access = org.aws.client("organizations").list_aws_service_access_for_organization()
     principals = [s["ServicePrincipal"] for s in access["EnabledServicePrincipals"]]
     assert "ram.amazonaws.com" in principals
+    # ...and RAM's service-linked role in the management account (Terraform reads both).
+    role = org.aws.client("iam").get_role(RoleName="AWSServiceRoleForResourceAccessManager")
+    assert role["Role"]["Path"] == "/aws-service-role/ram.amazonaws.com/"
+    _enable_sharing(org)  # again: the role is there already
 
 
 def test_in_the_organization_with_sharing_enabled_no_invitation_is_needed(org: Org) -> None:
@@ -120,6 +124,16 @@ def test_in_the_organization_with_sharing_enabled_no_invitation_is_needed(org: O
     ]
     assert [(a["associatedEntity"], a["status"]) for a in associations] == [
         (org.gateway_arn, "ASSOCIATED")
+    ]
+    # The share's permission: RAM's default for transit gateways (Terraform reads it).
+    permissions = org.ram(org.network).list_resource_share_permissions(
+        resourceShareArn=share["resourceShareArn"]
+    )["permissions"]
+    assert [(p["arn"], p["resourceType"]) for p in permissions] == [
+        (
+            "arn:aws:ram::aws:permission/AWSRAMDefaultPermissionTransitGateway",
+            "ec2:TransitGateway",
+        )
     ]
 
 

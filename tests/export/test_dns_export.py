@@ -69,7 +69,7 @@ def test_the_zone_is_its_owners_and_the_association_reads_its_id_from_the_owners
     outputs = gates.parse_text(estate.files[f"{OWNER}/outputs.tf"])
     assert [labels for labels, _ in gates.labelled(outputs, "output")] == [("zone_ids",)]
     main = estate.files["modules/dns/main.tf"]
-    assert "ignore_changes = [vpc]" in main  # associations are resources of their own
+    assert "ignore_changes = [vpc, force_destroy]" in main  # associations: resources of their own
     assert "var.zone_ids" in estate.files["modules/dns_associations/main.tf"]
 
 

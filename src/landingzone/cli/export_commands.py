@@ -40,7 +40,36 @@ def terraform_command(
     directory: DirArg = Path("."),
     repo: Annotated[
         str | None,
-        typer.Option("--repo", help="Default tag Repo (default: the organization's Repo tag)."),
+        typer.Option(
+            "--repo",
+            help="Default tag Repo with --handover (default: the organization's Repo tag).",
+        ),
+    ] = None,
+    handover: Annotated[
+        bool,
+        typer.Option(
+            "--handover",
+            help="Default tags ManagedBy=terraform, Environment, Stack, Repo: the plan retags "
+            "everything and lz stops managing it. Without it the first plan changes no tag.",
+        ),
+    ] = False,
+    provider_major: Annotated[
+        int,
+        typer.Option(
+            "--provider-major",
+            min=5,
+            max=6,
+            help="The hashicorp/aws major version to pin: 6 (~> 6.25) or 5 (~> 5.100).",
+        ),
+    ] = 6,
+    endpoint_override: Annotated[
+        str | None,
+        typer.Option(
+            "--endpoint-override",
+            metavar="URL",
+            help="Also write endpoint_override.tf in every root module: Terraform's provider, "
+            "backend and remote state talk to URL (the emulator) instead of AWS.",
+        ),
     ] = None,
     profile: ProfileOpt = None,
     endpoint_url: EndpointOpt = None,
@@ -53,15 +82,19 @@ def terraform_command(
     the real IDs of what lz created, so the first `terraform plan` creates
     nothing lz already made. Exporting again rewrites only what changed.
 
-    Example: `lz export terraform ../infra examples/codewilling`
+    Example: `lz export terraform ../infra examples/codewilling`; against the
+    emulator: `lz export terraform ../infra examples/codewilling
+    --endpoint-override "$AWS_ENDPOINT_URL"`.
     """
     from landingzone.export.inventory import inventory_of
+    from landingzone.export.stacks import Target
     from landingzone.export.terraform import build_estate
     from landingzone.export.writer import write_tree
 
     mode.json = as_json
     ws = open_spec(directory, profile, endpoint_url)
-    estate = build_estate(inventory_of(ws, repo))
+    target = Target(provider_major=provider_major, endpoint=endpoint_override, handover=handover)
+    estate = build_estate(inventory_of(ws, repo), target)
     report = write_tree(out, estate.files, "terraform")
     if as_json:
         emit_json(

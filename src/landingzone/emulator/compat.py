@@ -14,6 +14,7 @@ from landingzone.emulator import (
     ec2_defaults_compat,
     guardduty_compat,
     iam_compat,
+    kms_compat,
     organizations_compat,
     ram_compat,
     route53_compat,
@@ -38,6 +39,7 @@ def install() -> None:
     sts_compat.install()
     guardduty_compat.install()
     budgets_compat.install()
+    kms_compat.install()
     cloudtrail_compat.install()
     config_compat.install()
 

@@ -9,6 +9,8 @@
 - DeleteVpc is refused (DependencyViolation) while an internet gateway is
   attached, and DeleteSubnet while network interfaces are in the subnet
   (moto deletes both), so code that removes a VPC must do it in AWS's order.
+- CreateNatGateway without `ConnectivityType` makes a `public` NAT gateway,
+  as AWS does (moto left the type empty in DescribeNatGateways).
 
 The backend and response extend `ec2_compat`'s (moto builds one EC2 backend
 class), so install this module after that one.
@@ -22,6 +24,7 @@ import moto.ec2.urls
 from moto.core.responses import ActionResult
 from moto.ec2.exceptions import DependencyViolationError
 from moto.ec2.models import ec2_backends
+from moto.ec2.models.nat_gateways import NatGateway
 from moto.ec2.models.subnets import Subnet
 from moto.ec2.models.vpcs import VPC
 
@@ -72,6 +75,19 @@ class EC2DefaultsBackend(EC2CompatBackend):
         main = self.describe_route_tables(filters={"vpc-id": vpc.id})[0]
         self.create_route(main.id, "0.0.0.0/0", gateway_id=gateway.id)
         return vpc
+
+    @overrides
+    def create_nat_gateway(
+        self,
+        subnet_id: str,
+        allocation_id: str,
+        tags: dict[str, str] | None = None,
+        connectivity_type: str | None = "public",
+    ) -> NatGateway:
+        """CreateNatGateway; the connectivity type defaults to `public`."""
+        return super().create_nat_gateway(
+            subnet_id, allocation_id, tags, connectivity_type or "public"
+        )
 
     @overrides
     def delete_vpc(self, vpc_id: str) -> VPC:

@@ -7,7 +7,10 @@ This module replaces its resource-share model:
 - Principals: account ids, the owner's organization ARN, ARNs of OUs at any
   depth of it, IAM role/user ARNs. Organization and OU principals need sharing
   with AWS Organizations enabled (EnableSharingWithAwsOrganization, which
-  enables trusted access for ram.amazonaws.com in Organizations).
+  enables trusted access for ram.amazonaws.com in Organizations and creates
+  the service-linked role `AWSServiceRoleForResourceAccessManager` in the
+  management account, as AWS does: Terraform's `aws_ram_sharing_with_organization`
+  reads both).
 - An account of the owner's organization, while sharing is enabled, is
   associated at once. Any other account gets an invitation (PENDING, its
   association ASSOCIATING) that it accepts (ASSOCIATED) or rejects (FAILED);
@@ -23,15 +26,18 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import moto.iam.models
 import moto.ram.urls
 from moto.core.utils import unix_time, utcnow
 from moto.ec2.models import ec2_backends
+from moto.iam.models import iam_backends
 from moto.moto_api._internal import mock_random
 from moto.ram.models import ResourceAccessManagerBackend, ResourceShare, ram_backends
 from moto.ram.responses import ResourceAccessManagerResponse
 
+from landingzone.emulator.constants import PARTITION
 from landingzone.emulator.organization_view import OrganizationView
-from landingzone.emulator.patching import overrides, routes_to, use_backend
+from landingzone.emulator.patching import overrides, require, routes_to, use_backend
 from landingzone.emulator.ram_shares import (
     ACCOUNT,
     ORG_ARN,
@@ -46,6 +52,7 @@ from landingzone.emulator.ram_shares import (
 from landingzone.emulator.wire import EmulatorError
 
 RAM_SERVICE_PRINCIPAL = "ram.amazonaws.com"
+SERVICE_LINKED_ROLE = "AWSServiceRoleForResourceAccessManager"
 
 
 def _exists(arn: str) -> bool:
@@ -290,6 +297,17 @@ class RamCompatBackend(ResourceAccessManagerBackend):
                 "AWS Organizations.",
             )
         organization.backend.enable_aws_service_access(ServicePrincipal=RAM_SERVICE_PRINCIPAL)
+        iam = iam_backends[self.account_id][PARTITION]
+        if SERVICE_LINKED_ROLE not in {role.name for role in iam.roles.values()}:
+            iam.create_service_linked_role(
+                RAM_SERVICE_PRINCIPAL, "Resource sharing with AWS Organizations", ""
+            )
+
+
+def default_permission_arn(kind: str) -> str:
+    """RAM's AWS managed default permission of a resource type: ec2:TransitGateway ->
+    arn:aws:ram::aws:permission/AWSRAMDefaultPermissionTransitGateway."""
+    return f"arn:aws:ram::aws:permission/AWSRAMDefaultPermission{kind.partition(':')[2]}"
 
 
 def _only(values: list[str] | None, value: str) -> bool:
@@ -486,6 +504,29 @@ class RamCompatResponse(ResourceAccessManagerResponse):
             ]
         return json.dumps({"principals": listed})
 
+    def list_resource_share_permissions(self) -> str:
+        """ListResourceSharePermissions: the AWS managed default permission of each resource
+        type the share holds (RAM attaches it when a resource of that type is added)."""
+        share = self.compat_backend.share(self._get_param("resourceShareArn"))
+        kinds = sorted({resource_type(r.entity) for r in share.associated("RESOURCE")})
+        permissions = [
+            {
+                "arn": default_permission_arn(kind),
+                "version": "1",
+                "defaultVersion": True,
+                "name": default_permission_arn(kind).rpartition("/")[2],
+                "resourceType": kind,
+                "status": "ATTACHABLE",
+                "isResourceTypeDefault": True,
+                "permissionType": "AWS_MANAGED",
+                "featureSet": "STANDARD",
+                "creationTime": unix_time(share.created),
+                "lastUpdatedTime": unix_time(share.updated),
+            }
+            for kind in kinds
+        ]
+        return json.dumps({"permissions": permissions})
+
     @overrides
     def enable_sharing_with_aws_organization(self) -> str:
         """EnableSharingWithAwsOrganization."""
@@ -519,6 +560,7 @@ _ROUTES = routes_to(
             "rejectresourceshareinvitation",
             "listresources",
             "listprincipals",
+            "listresourcesharepermissions",
             "tagresource",
             "untagresource",
         )
@@ -527,5 +569,7 @@ _ROUTES = routes_to(
 
 
 def install() -> None:
-    """Make moto serve RAM through this module (idempotent)."""
+    """Make moto serve RAM through this module, and name RAM's role (idempotent)."""
     use_backend(ram_backends, RamCompatBackend)
+    require(moto.iam.models, "SERVICE_NAME_CONVERSION")
+    moto.iam.models.SERVICE_NAME_CONVERSION["ram"] = "ResourceAccessManager"

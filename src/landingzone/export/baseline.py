@@ -34,6 +34,7 @@ from typing import Any
 from landingzone.export.builder import PartBuilder
 from landingzone.export.hcl import BLANK, Block, Comment, Item, Raw, attrs, block, quote, value
 from landingzone.export.inventory import Inventory
+from landingzone.export.lifecycle import ignore_changes
 from landingzone.export.model import (
     Module,
     Output,
@@ -319,7 +320,7 @@ def _arguments(names: Sequence[str], source: str = "each.value") -> tuple[Item, 
 
 def _data_and_locals() -> list[Item]:
     trail_arn = (
-        f'"arn:${{{PARTITION}}}:cloudtrail:${{data.aws_region.current.region}}:'
+        f'"arn:${{{PARTITION}}}:cloudtrail:${{data.aws_region.current.id}}:'
         '${var.log_account_ids[trail.account]}:trail/${trail.name}"'
     )
     return [
@@ -524,12 +525,13 @@ def _budget() -> Block:
     )
 
 
-def _never_destroyed() -> Block:
+def _never_destroyed(terraform_only: str) -> Block:
     return block(
         "lifecycle",
         body=(
             Comment("lz never deletes the log archive: logs would be lost or unreadable."),
             *attrs(prevent_destroy=True),
+            *ignore_changes(terraform_only=(terraform_only,)),
         ),
     )
 
@@ -546,7 +548,7 @@ def _log_archive() -> list[Item]:
             "var.log_buckets",
             *attrs(bucket=Raw("each.key"), tags=Raw("each.value.tags")),
             BLANK,
-            _never_destroyed(),
+            _never_destroyed("force_destroy"),
         ),
         *bucket_settings(
             setting,
@@ -569,7 +571,7 @@ def _log_archive() -> list[Item]:
                 tags=Raw("each.value.tags"),
             ),
             BLANK,
-            _never_destroyed(),
+            _never_destroyed("bypass_policy_lockout_safety_check"),
         ),
         _each(
             "aws_kms_alias",

@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from landingzone.export.builder import PartBuilder
 from landingzone.export.hcl import BLANK, Comment, Item, Raw, attrs, block
 from landingzone.export.inventory import Inventory
+from landingzone.export.lifecycle import ignore_changes
 from landingzone.export.model import (
     Module,
     Output,
@@ -128,7 +129,7 @@ def _main() -> list[Item]:
                             "dns stack), which\nTerraform requires the zone to ignore. lz, too, "
                             "never changes a zone's first VPC."
                         ),
-                        *attrs(ignore_changes=Raw("[vpc]")),
+                        *ignore_changes("vpc", terraform_only=("force_destroy",)),
                     ),
                 ),
             ),

@@ -6,7 +6,8 @@ pull requests (the plan, collapsed, in the job summary the pull request's
 checks link to), `apply` on pushes to the main branch in the stack's
 environment. Protected environments get required reviewers in the
 repository's settings, so prod applies wait for an approval. Credentials
-come from OIDC (`id-token: write`) through configure-aws-credentials.
+come from OIDC (`id-token: write`) through configure-aws-credentials, in
+sessions of 15 minutes.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ SUMMARY = (
     "echo; echo '```'; terraform show -no-color tfplan; echo '```'; echo \"</details>\"; } "
     '>> "$GITHUB_STEP_SUMMARY"'
 )
+SESSION_SECONDS = 900  # CI sessions last 15 minutes (AWS's minimum), not the default hour
 
 
 def workflow_path(stack: CiStack) -> str:
@@ -57,6 +59,7 @@ def _steps(stack: CiStack, role: str, commands: list[str]) -> list[dict[str, Any
             "with": {
                 "role-to-assume": role,
                 "role-session-name": f"terraform-{stack.id}",
+                "role-duration-seconds": SESSION_SECONDS,
                 "aws-region": stack.region,
             },
         },

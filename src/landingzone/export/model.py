@@ -104,6 +104,21 @@ class Import:
 
 
 @dataclass(frozen=True)
+class Move:
+    """A resource lz knows under an earlier name (`moved_from`): a `moved` block.
+
+    Terraform moves what its state holds at the old address to the new one, so
+    a rename is an in-place update (or nothing), not a destroy and create; a
+    state without the old address ignores it.
+    """
+
+    resource: str  # the old resource, inside the module
+    key: str | None
+    to_resource: str
+    to_key: str | None
+
+
+@dataclass(frozen=True)
 class StackPart:
     """One module call in one stack, with its values and imports."""
 
@@ -116,6 +131,7 @@ class StackPart:
     remote_maps: Mapping[str, Mapping[str, RemoteOutput]] = field(default_factory=dict)
     inputs: Mapping[str, ModuleOutput] = field(default_factory=dict)  # from sibling modules
     imports: Sequence[Import] = ()
+    moves: Sequence[Move] = ()
     pending: Sequence[str] = ()  # lz addresses with no state record: Terraform creates them
     protected: bool = False  # a node in it is protected (a change needs an approval)
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from landingzone.export.builder import PartBuilder
-from landingzone.export.hcl import BLANK, Comment, Item, Raw, attrs, block
+from landingzone.export.hcl import BLANK, Block, Comment, Item, Raw, attrs, block
 from landingzone.export.inventory import Inventory
 from landingzone.export.model import Module, Output, StackPart, StackRef, Variable
 from landingzone.export.organization import exported_tags
@@ -109,14 +109,15 @@ OUTPUTS = (
 )
 
 
-def each_resource(type_: str, for_each: str, **arguments: Any) -> list[Item]:
-    """A resource `type_.this` with `for_each` over a map, and its arguments."""
+def each_resource(type_: str, for_each: str, *blocks: Block, **arguments: Any) -> list[Item]:
+    """A resource `type_.this` with `for_each` over a map, its arguments, then `blocks`."""
+    after: tuple[Item, ...] = tuple(item for b in blocks for item in (BLANK, b))
     return [
         block(
             "resource",
             type_,
             "this",
-            body=(*attrs(for_each=Raw(for_each)), BLANK, *attrs(**arguments)),
+            body=(*attrs(for_each=Raw(for_each)), BLANK, *attrs(**arguments), *after),
         )
     ]
 

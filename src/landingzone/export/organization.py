@@ -18,7 +18,8 @@ from typing import Any
 
 from landingzone.export.hcl import BLANK, Block, Comment, Item, Raw, attrs, block
 from landingzone.export.inventory import Inventory
-from landingzone.export.model import Import, Module, Output, StackPart, Variable
+from landingzone.export.lifecycle import ignore_changes
+from landingzone.export.model import Import, Module, Move, Output, StackPart, Variable
 from landingzone.export.registry import Exporter, register
 from landingzone.nodes import MANAGED_BY_KEY, Node
 from landingzone.resources.base import minified
@@ -205,7 +206,9 @@ def _main() -> list[Item]:
                         Comment("Accounts leave the organization on purpose only, as with lz."),
                         *attrs(prevent_destroy=True),
                         Comment("AWS does not report the role an account was created with."),
-                        *attrs(ignore_changes=Raw("[role_name]")),
+                        *ignore_changes(
+                            "role_name", terraform_only=("close_on_deletion", "create_govcloud")
+                        ),
                     ),
                 ),
             ),
@@ -320,6 +323,7 @@ class OrganizationExporter(Exporter):
                 module=MODULE,
                 values=values,
                 imports=imports,
+                moves=_moves(units),
                 pending=pending,
                 protected=any(n.protected for n in nodes),
             )
@@ -339,6 +343,21 @@ class OrganizationExporter(Exporter):
         ):
             return f"attachment {key}"
         return Import(ATTACHMENT, key, f"{record.id}:{policy_record.id}", node.address)
+
+
+def _moves(units: Sequence[Node]) -> list[Move]:
+    """A renamed or moved unit's earlier paths: the unit and its policy attachments move."""
+    moves: list[Move] = []
+    for unit in units:
+        path = unit.desired["path"]
+        for old in unit.moved_from:
+            old_path = old.removeprefix("unit:")
+            moves.append(Move(unit_resource(old_path), old_path, unit_resource(path), path))
+            moves += (
+                Move(ATTACHMENT, f"{name}@unit:{old_path}", ATTACHMENT, f"{name}@unit:{path}")
+                for name in unit.desired["policies"]
+            )
+    return sorted(moves, key=lambda m: (m.resource, m.key or ""))
 
 
 def _targets(

@@ -29,8 +29,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from landingzone.export.builder import PartBuilder
-from landingzone.export.hcl import Item, Raw
+from landingzone.export.hcl import Item, Raw, block
 from landingzone.export.inventory import Inventory
+from landingzone.export.lifecycle import ignore_changes
 from landingzone.export.model import (
     Module,
     Output,
@@ -142,6 +143,7 @@ ACCEPTER_MODULE = Module(
         *each_resource(
             "aws_vpc_peering_connection_accepter",
             "var.peerings",
+            block("lifecycle", body=ignore_changes(terraform_only=("auto_accept",))),
             vpc_peering_connection_id=Raw("var.connection_ids[each.key]"),
             auto_accept=True,
             tags=Raw("each.value.tags"),

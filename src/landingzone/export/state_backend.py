@@ -15,6 +15,7 @@ from typing import Any
 
 from landingzone.export.hcl import BLANK, Block, Item, Raw, attrs, block
 from landingzone.export.inventory import Inventory
+from landingzone.export.lifecycle import ignore_changes
 from landingzone.export.model import (
     BOOTSTRAP,
     Import,
@@ -120,7 +121,13 @@ def _main() -> list[Item]:
             body=(
                 *attrs(bucket=Raw("var.bucket"), tags=Raw("var.tags")),
                 BLANK,
-                block("lifecycle", body=attrs(prevent_destroy=True)),
+                block(
+                    "lifecycle",
+                    body=(
+                        *attrs(prevent_destroy=True),
+                        *ignore_changes(terraform_only=("force_destroy",)),
+                    ),
+                ),
             ),
         ),
         *bucket_settings(

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from landingzone.export.inventory import Inventory
 from landingzone.export.model import StackPart
 from landingzone.export.registry import exporters
-from landingzone.export.stacks import RootModule, assemble, module_files, root_files
+from landingzone.export.stacks import (
+    AWS,
+    RootModule,
+    Target,
+    assemble,
+    module_files,
+    root_files,
+)
 
 
 @dataclass(frozen=True)
@@ -34,8 +41,8 @@ class Estate:
         ]
 
 
-def build_estate(inventory: Inventory) -> Estate:
-    """Run every exporter over its kinds' nodes and assemble the root modules."""
+def build_estate(inventory: Inventory, target: Target = AWS) -> Estate:
+    """Run every exporter over its kinds' nodes and assemble the root modules for `target`."""
     parts: list[StackPart] = []
     taken: set[str] = set()
     for exporter in exporters():
@@ -49,6 +56,6 @@ def build_estate(inventory: Inventory) -> Estate:
     for module in sorted({p.module.name: p.module for p in parts}.values(), key=lambda m: m.name):
         files.update(module_files(module))
     for root in roots:
-        files.update(root_files(root, backend, inventory))
+        files.update(root_files(root, backend, inventory, target))
     unexported = sorted({n.kind for n in inventory.nodes if n.address not in taken})
     return Estate(files=dict(sorted(files.items())), roots=roots, unexported=unexported)

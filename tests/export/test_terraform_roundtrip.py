@@ -1,0 +1,124 @@
+"""The export, run by Terraform itself against the emulator.
+
+Apply an example with lz, export it for hashicorp/aws 5.x with the emulator's
+endpoint override, and in the order the export lists: `terraform init` from
+the provider mirror, `terraform plan` (only imports: nothing to add, change or
+destroy), `terraform apply` of those imports. Then `lz plan` shows no change:
+the two tools agree. A unit renamed with `moved_from` is a move for Terraform
+too. Each Terraform plan takes tens of seconds, so `make test` runs one
+example; `LZ_TERRAFORM_ALL=1` (or `benchmarks/terraform_roundtrip.py`) runs all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from landingzone.emulator import Emulator
+from tests.aws import Aws
+from tests.export.conftest import ALL_EXAMPLES, applied_copy, run_lz
+from tests.export.terraform_cli import Terraform, available, round_trip
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.terraform,
+    pytest.mark.skipif(available() is not None, reason=f"Terraform cannot run: {available()}"),
+]
+
+IN_MAKE_TEST = ("codewilling",)
+RENAMED = "workloads"
+NEW_NAME = "applications"
+
+
+def export(
+    spec_dir: Path, out: Path, emulator: Emulator, capsys: pytest.CaptureFixture[str]
+) -> list[str]:
+    """`lz export terraform` for provider 5.x and the emulator; the stacks in apply order."""
+    capsys.readouterr()
+    code = run_lz(
+        "export", "terraform", out, spec_dir,
+        "--provider-major", "5", "--endpoint-override", emulator.endpoint, "--json",
+    )  # fmt: skip
+    assert code == 0
+    return list(json.loads(capsys.readouterr().out)["stacks"])
+
+
+def account_tags(aws: Aws) -> dict[str, dict[str, str]]:
+    """Every account's tags, by account name (plain boto3)."""
+    org = aws.client("organizations")
+    return {
+        name: {t["Key"]: t["Value"] for t in org.list_tags_for_resource(ResourceId=a["Id"])["Tags"]}
+        for name, a in aws.accounts().items()
+    }
+
+
+@pytest.mark.parametrize("example", ALL_EXAMPLES)
+def test_first_plan_of_every_stack_is_only_imports(
+    example: str,
+    emulated: Emulator,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    if example not in IN_MAKE_TEST and not os.environ.get("LZ_TERRAFORM_ALL"):
+        pytest.skip("slow: LZ_TERRAFORM_ALL=1 runs every example")
+    emulated.reset()
+    spec_dir = applied_copy(example, tmp_path)
+    aws = Aws(emulated)
+    before = account_tags(aws)
+    stacks = export(spec_dir, tmp_path / "out", emulated, capsys)
+
+    result = round_trip(Terraform(tmp_path / "tf", os.environ), tmp_path / "out", stacks)
+
+    assert result.clean == len(stacks), result.report()
+    assert result.applied == stacks, result.report()
+    # Terraform kept lz's tags (CreatedBy and ManagedBy=landingzone included)...
+    after = account_tags(aws)
+    assert after == before
+    created = [tags for tags in after.values() if tags.get("ManagedBy") == "landingzone"]
+    assert created and all("CreatedBy" in tags for tags in created)
+    # ...and lz sees nothing to change after Terraform's imports: the tools agree.
+    assert run_lz("plan", spec_dir, "--detailed-exitcode") == 0
+
+
+def test_renamed_unit_is_a_move_that_keeps_its_policies(
+    emulated: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    emulated.reset()
+    spec_dir = applied_copy("codewilling", tmp_path)
+    out = tmp_path / "out"
+    terraform = Terraform(tmp_path / "tf", os.environ)
+    organization = export(spec_dir, out, emulated, capsys)[0]
+    assert organization.endswith("/organization")
+    first = round_trip(terraform, out, [organization])
+    assert first.applied == [organization], first.report()
+
+    spec_file = spec_dir / "landingzone.yaml"
+    text = spec_file.read_text()
+    text = text.replace(f"  {RENAMED}:\n", f"  {NEW_NAME}:\n    moved_from: [{RENAMED}]\n")
+    spec_file.write_text(text.replace(f"unit: {RENAMED}", f"unit: {NEW_NAME}"))
+    assert run_lz("apply", spec_dir, "--auto-approve", "--approve-protected") == 0
+    aws = Aws(emulated)
+    unit = aws.unit_id(NEW_NAME)
+    policies = aws.client("organizations").list_policies_for_target(
+        TargetId=unit, Filter="SERVICE_CONTROL_POLICY"
+    )["Policies"]
+    assert "protect-security-services" in [p["Name"] for p in policies]
+    export(spec_dir, out, emulated, capsys)
+    assert "moved {" in (out / organization / "moved.tf").read_text()
+
+    second = round_trip(terraform, out, [organization])
+
+    plan = second.plans[0]
+    assert (plan.add, plan.destroy) == (0, 0), second.report()
+    assert plan.moves == 2, second.report()  # the unit and its policy attachment
+    assert second.applied == [organization], second.report()
+    # Nothing was detached: the renamed unit keeps its ID, its SCP and its accounts.
+    assert aws.unit_id(NEW_NAME) == unit
+    after = aws.client("organizations").list_policies_for_target(
+        TargetId=unit, Filter="SERVICE_CONTROL_POLICY"
+    )["Policies"]
+    assert after == policies
+    assert run_lz("plan", spec_dir, "--detailed-exitcode") == 0
