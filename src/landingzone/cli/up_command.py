@@ -14,9 +14,10 @@ from rich.tree import Tree
 from landingzone.cli.app import app
 from landingzone.cli.engine_commands import open_spec
 from landingzone.cli.render import show_event, show_plan, show_result
+from landingzone.cli.signals import INTERRUPTS
 from landingzone.emulator import Emulator
 from landingzone.engine import workflow
-from landingzone.errors import ApplyFailed, LzError
+from landingzone.errors import ApplyFailed, Interrupted, LzError
 from landingzone.resources.org_snapshot import snapshot
 from landingzone.ui import err
 
@@ -79,18 +80,19 @@ def up(
 def _apply(spec_dir: Path) -> None:
     ws = open_spec(spec_dir, None, None)
     started = time.monotonic()
-    the_plan = workflow.make_plan(ws)
-    show_plan(
-        the_plan,
-        f"[bold]lz up[/]: applying {spec_dir} to the embedded AWS",
-        counter=ws.counter,
-        seconds=time.monotonic() - started,
-    )
-    lock_id = workflow.try_lock(ws, "up")
-    result = workflow.run_apply(
-        ws, the_plan, lock_id=lock_id, operation="lz up", on_event=show_event
-    )
+    with workflow.locked(ws, "lz up"):
+        the_plan = workflow.make_plan(ws)
+        show_plan(
+            the_plan,
+            f"[bold]lz up[/]: applying {spec_dir} to the embedded AWS",
+            counter=ws.counter,
+            seconds=time.monotonic() - started,
+        )
+        with INTERRUPTS.graceful(ws.stop):
+            result = workflow.run_apply(ws, the_plan, on_event=show_event)
     show_result(result, counter=ws.counter, seconds=time.monotonic() - started)
+    if result.interrupted:
+        raise Interrupted(f"{result.stopped_because}; apply again to finish")
     if not result.ok:
         raise ApplyFailed("the apply did not complete; see the errors above")
 
