@@ -45,8 +45,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
+from tests.aws import Aws
 
 import landingzone
 from landingzone.emulator import Emulator
@@ -91,31 +91,14 @@ def run_lz(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 class Checker:
-    """Plain boto3 views of the emulator, as an AWS user would read it."""
+    """Plain boto3 views of the emulator, as an AWS user would read it (`tests/aws.py`)."""
 
     def __init__(self, emulator: Emulator, region: str):
-        self.env = emulator.env()
-        self.region = region
+        self.aws = Aws(emulator, region=region)
 
     def client(self, service: str, account: str | None = None) -> Any:
         """A client of the management account, or of a member through its access role."""
-        keys = {
-            "aws_access_key_id": self.env["AWS_ACCESS_KEY_ID"],
-            "aws_secret_access_key": self.env["AWS_SECRET_ACCESS_KEY"],
-        }
-        if account is not None:
-            creds = self.client("sts").assume_role(
-                RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
-                RoleSessionName="crash-harness",
-            )["Credentials"]
-            keys = {
-                "aws_access_key_id": creds["AccessKeyId"],
-                "aws_secret_access_key": creds["SecretAccessKey"],
-                "aws_session_token": creds["SessionToken"],
-            }
-        return boto3.client(
-            service, endpoint_url=self.env["AWS_ENDPOINT_URL"], region_name=self.region, **keys
-        )
+        return self.aws.client(service, account)
 
     def check(self, spec_dir: Path) -> list[str]:
         """Every duplicate, orphan, missing record or held lock found."""

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import boto3
+from tests.aws import Aws
 
 from benchmarks.org_scale import make_spec
 from landingzone import __version__
@@ -65,38 +65,10 @@ def throttling_faults(rate: float) -> list[dict[str, Any]]:
 def state_bucket_bytes(emulator: Emulator, spec: dict[str, Any]) -> tuple[int, int]:
     """Bytes of the state object now, and of every object version ever written to the
     state bucket (it is versioned: this is what the run uploaded), read with plain boto3."""
-    env = emulator.env()
-    org = boto3.client(
-        "organizations",
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        region_name="us-east-1",
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-    )
+    aws = Aws(emulator)
     email = spec["accounts"][spec["state"]["account"]]["email"]
-    accounts = [
-        a for page in org.get_paginator("list_accounts").paginate() for a in page["Accounts"]
-    ]
-    account_id = next(a["Id"] for a in accounts if a["Email"] == email)
-    sts = boto3.client(
-        "sts",
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        region_name="us-east-1",
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-    )
-    creds = sts.assume_role(
-        RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole",
-        RoleSessionName="bench",
-    )["Credentials"]
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        region_name="us-east-1",
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-    )
+    account_id = next(a["Id"] for a in aws.accounts().values() if a["Email"] == email)
+    s3 = aws.client("s3", account_id)
     bucket = "bench-landingzone-state"
     head = s3.head_object(Bucket=bucket, Key="landingzone/state.json")
     written = sum(
