@@ -1,7 +1,7 @@
 """Crash harness: kill `lz apply` at random moments; the next apply must recover by itself.
 
     python benchmarks/crash_harness.py [--trials 20] [--example codewilling] [--seed 1]
-                                       [--out FILE]
+                                       [--lz-src DIR] [--out FILE]
 
 Each trial, on a freshly reset emulator: start `lz apply DIR --auto-approve`
 as a process, kill it after a random delay (between 0 and the time a whole
@@ -21,6 +21,9 @@ A second apply refused with "the state is locked" counts as a manual unlock:
 the harness breaks the lock with `lz unlock ID` (as a person would) and
 applies again. The goal is 0. A SIGTERM'd run must exit 130 (or 0 if it
 had finished), having printed "interrupted".
+
+--lz-src runs another checkout's lz (its `src/`) in the killed and recovering
+processes, to compare versions; the checks stay this checkout's.
 
 Prints one JSON document (trials, converged, manual unlocks, per trial the
 signal, delay, exit codes and any problem) and writes it to
@@ -56,7 +59,7 @@ from landingzone.spec.loader import load_spec
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 RESULTS = Path(__file__).parent / "results"
-SRC = str(Path(landingzone.__file__).resolve().parents[1])
+SRC = str(Path(landingzone.__file__).resolve().parents[1])  # the lz under test (--lz-src)
 LOCK_ID = re.compile(r"lz unlock ([0-9a-f-]{36})")
 
 
@@ -73,14 +76,21 @@ class Trial:
 
     @property
     def converged(self) -> bool:
-        """The next apply, with no manual step, left AWS and state right."""
-        return self.recover_code == 0 and not self.problems and self.manual_unlocks == 0
+        """The next apply left AWS and state right (manual unlocks are counted apart)."""
+        return self.recover_code == 0 and not self.problems
 
 
 def lz_command(*args: str) -> list[str]:
     """`lz ARGS` as a process of this Python, with this checkout's lz."""
     code = f"from landingzone.cli import main; main({list(args)!r})"
     return [sys.executable, "-c", code]
+
+
+def lz_env(emulator: Emulator, src: str) -> dict[str, str]:
+    """The environment of an `lz` process (from the checkout `src`) using the emulator."""
+    env = {**os.environ, **emulator.env(), "PYTHONPATH": src}
+    env.pop("AWS_PROFILE", None)
+    return env
 
 
 def run_lz(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -184,14 +194,13 @@ class Checker:
 
 
 def one_trial(
-    emulator: Emulator, example: Path, work: Path, rng: random.Random, longest: float
+    emulator: Emulator, example: Path, work: Path, rng: random.Random, longest: float, src: str
 ) -> Trial:
     """Kill one apply at a random moment, recover, check."""
     emulator.reset()
     spec_dir = work / f"trial-{rng.random():.6f}"
     shutil.copytree(example, spec_dir)
-    env = {**os.environ, **emulator.env(), "PYTHONPATH": SRC}
-    env.pop("AWS_PROFILE", None)
+    env = lz_env(emulator, src)
     trial = Trial(signal=rng.choice(["SIGKILL", "SIGTERM"]), delay=rng.uniform(0.0, longest))
     process = subprocess.Popen(
         lz_command("apply", str(spec_dir), "--auto-approve"),
@@ -238,13 +247,12 @@ def _region(spec_dir: Path) -> str:
     return load_spec(spec_dir).spec.organization.home_region
 
 
-def calibrate(emulator: Emulator, example: Path, work: Path) -> float:
+def calibrate(emulator: Emulator, example: Path, work: Path, src: str) -> float:
     """Seconds a whole apply of the example takes here (the longest useful kill delay)."""
     emulator.reset()
     spec_dir = work / "calibration"
     shutil.copytree(example, spec_dir)
-    env = {**os.environ, **emulator.env(), "PYTHONPATH": SRC}
-    env.pop("AWS_PROFILE", None)
+    env = lz_env(emulator, src)
     started = time.monotonic()
     done = run_lz(env, "apply", str(spec_dir), "--auto-approve")
     if done.returncode != 0:
@@ -252,17 +260,20 @@ def calibrate(emulator: Emulator, example: Path, work: Path) -> float:
     return time.monotonic() - started
 
 
-def run_trials(emulator: Emulator, example: Path, trials: int, seed: int) -> dict[str, Any]:
-    """Calibrate, then run the trials on this emulator; returns the summary."""
+def run_trials(
+    emulator: Emulator, example: Path, trials: int, seed: int, src: str = SRC
+) -> dict[str, Any]:
+    """Calibrate, then run the trials on this emulator with the lz of `src`; the summary."""
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        longest = calibrate(emulator, example, work)
-        results = [one_trial(emulator, example, work, rng, longest) for _ in range(trials)]
+        longest = calibrate(emulator, example, work, src)
+        results = [one_trial(emulator, example, work, rng, longest, src) for _ in range(trials)]
     return {
         "benchmark": "crash_harness",
         "example": example.name,
         "seed": seed,
+        "lz_src": src,
         "whole_apply_seconds": round(longest, 1),
         "trials": len(results),
         "killed": sum(t.killed_code is not None for t in results),
@@ -280,11 +291,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--trials", type=int, default=20)
     parser.add_argument("--example", default="codewilling", help="an example name or a spec dir")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--lz-src", default=None, help="the src/ of the lz to kill (default: this)")
     parser.add_argument("--out", default=None, help="result file (default: results/...; - none)")
     args = parser.parse_args(argv)
     example = Path(args.example) if "/" in args.example else EXAMPLES / args.example
+    src = str(Path(args.lz_src).resolve()) if args.lz_src else SRC
     with Emulator() as emulator:
-        summary = run_trials(emulator, example, args.trials, args.seed)
+        summary = run_trials(emulator, example, args.trials, args.seed, src)
     text = json.dumps(summary, indent=2, sort_keys=True)
     print(text)
     if args.out != "-":
