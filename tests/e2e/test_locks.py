@@ -174,3 +174,30 @@ def test_two_first_applies_at_once_one_wins_the_other_names_the_holder(
     emails = Counter(a["Email"] for a in aws.accounts().values())
     assert all(n == 1 for n in emails.values()), emails
     assert {"shared", "dev", "stage"} <= set(aws.accounts())
+
+
+@pytest.mark.parametrize("state_exists", [False, True], ids=["first-apply", "later-apply"])
+def test_a_run_plans_from_what_runs_before_its_lock_left(
+    env: dict[str, str], emulator: Emulator, quick, state_exists: bool
+):
+    spec_dir = quick()
+    if state_exists:
+        base = open_ws(spec_dir)
+        with workflow.locked(base, "apply"):
+            assert workflow.run_apply(base, workflow.make_plan(base)).ok
+    spec_file = spec_dir / "landingzone.yaml"
+    spec_file.write_text(spec_file.read_text().replace("  core: {}\n", "  core: {}\n  extra: {}\n"))
+    waited = open_ws(spec_dir)  # reads AWS: no OU `extra` yet
+    assert any(op.address == "unit:extra" for op in workflow.make_plan(waited).operations)
+    first = open_ws(spec_dir)
+    with workflow.locked(first, "apply"):  # another run applies it meanwhile
+        assert workflow.run_apply(first, workflow.make_plan(first)).ok
+    with workflow.locked(waited, "apply"):
+        assert workflow.make_plan(waited).operations == []
+    org = Aws(emulator).client("organizations")
+    root = org.list_roots()["Roots"][0]["Id"]
+    names = [
+        u["Name"]
+        for u in org.list_organizational_units_for_parent(ParentId=root)["OrganizationalUnits"]
+    ]
+    assert names.count("extra") == 1

@@ -179,6 +179,23 @@ class StateStore:
             self.doc = spill or StateDoc()
         return self.doc
 
+    def changed_since_load(self) -> bool:
+        """Whether another run wrote state since `load` (2 calls: the object's ETag, the journal).
+
+        Every change lz makes to AWS is journaled, and every run that ends
+        folds its entries into a new version of the object: if neither moved,
+        no lz run changed AWS in between either.
+        """
+        if not self.remote:
+            return True
+        try:
+            head = self._s3().head_object(Bucket=self.location.bucket, Key=self.location.key)
+        except ClientError as exc:
+            if error_code(exc) in ("NoSuchKey", "NoSuchBucket", "404"):
+                return True
+            raise aws_error(exc, **self._where()) from exc
+        return head["ETag"] != self._etag or self._journal().keys() != self._unfolded
+
     @property
     def unfolded(self) -> int:
         """Journal entries not yet folded into the state object."""

@@ -207,7 +207,8 @@ def locked(ws: Workspace, operation: str) -> Iterator[HeldLock]:
 
 
 def take_lock(ws: Workspace, operation: str) -> HeldLock:
-    """Take the state lock (or the bootstrap lock), then read AWS and state again under it.
+    """Take the state lock (or the bootstrap lock), then read AWS and state again under it
+    (unless state shows that no run wrote anything since they were read).
 
     Raises LockHeld naming the holder when another live run holds it; takes
     over (and says so in `HeldLock.taken_over`) a lock whose holder is gone.
@@ -227,7 +228,8 @@ def take_lock(ws: Workspace, operation: str) -> HeldLock:
             boot.release()
     ws.lock = held
     try:
-        _reread(ws)
+        if held.bootstrap or ws.store.changed_since_load():
+            _reread(ws)
         if ws.store.unfolded:  # what a killed run journaled
             ws.store.compact()
     except BaseException:
