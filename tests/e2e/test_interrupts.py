@@ -53,6 +53,31 @@ def test_a_signal_stops_new_work_reports_and_releases_the_lock(
     assert "took over" not in stderr
 
 
+def test_a_second_signal_exits_at_once_and_the_next_run_takes_the_lock_over(
+    env: dict[str, str], emulator: Emulator, quick
+):
+    emulator.configure(account_creation={"seconds": 3})
+    spec_dir = quick()
+    process = lz_process(env, "apply", spec_dir, "--auto-approve")
+    deadline = time.monotonic() + 60
+    while _request_count(emulator, "CreateAccount") == 0:
+        assert time.monotonic() < deadline and process.poll() is None, process.communicate()
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert "interrupted again: exiting now" in stderr
+    assert "Traceback" not in stderr
+
+    again = lz_process(env, "apply", spec_dir, "--auto-approve")
+    _, stderr = again.communicate(timeout=300)
+    assert again.returncode == 0, stderr
+    assert "took over the state lock of" in stderr
+    assert f"its process {process.pid} on this machine has ended" in stderr
+
+
 def test_stopping_starts_nothing_more_not_even_what_waits_for_its_turn(
     env: dict[str, str], emulator: Emulator, tmp_path: Path
 ):
