@@ -201,3 +201,27 @@ def test_a_run_plans_from_what_runs_before_its_lock_left(
         for u in org.list_organizational_units_for_parent(ParentId=root)["OrganizationalUnits"]
     ]
     assert names.count("extra") == 1
+
+
+def test_the_state_lock_waits_for_a_run_still_creating_the_backend(
+    env: dict[str, str], emulator: Emulator, quick
+):
+    spec_dir = quick()
+    first = open_ws(spec_dir)
+    with workflow.locked(first, "apply"):
+        assert workflow.run_apply(first, workflow.make_plan(first)).ok
+    ddb = Aws(emulator).client("dynamodb")
+    foreign_lock(ddb, expires=time.time() + 45)  # a run still bootstrapping
+    with pytest.raises(LockHeld, match="ci-runner-7"):
+        workflow.take_lock(open_ws(spec_dir), "apply")
+    shared = Aws(emulator).accounts()["shared"]["Id"]
+    state_lock = (
+        Aws(emulator)
+        .client("dynamodb", shared)
+        .get_item(TableName="quick-landingzone-locks", Key=LOCK_KEY)
+    )
+    assert "Item" not in state_lock, "the state lock must be given back"
+
+    foreign_lock(ddb, expires=time.time() - 5)  # one left by a run killed while bootstrapping
+    workflow.take_lock(open_ws(spec_dir), "apply").release()
+    assert "Item" not in ddb.get_item(TableName=workflow.BOOTSTRAP_LOCK_TABLE, Key=LOCK_KEY)

@@ -24,6 +24,8 @@ Rules:
   first wins). It says whose lock it took and what that run was doing.
   Any other held lock is refused, naming the holder and when its lease runs out.
 - `lz unlock ID` still breaks a lock on purpose.
+- `ensure_free` checks another lock without taking it: the state lock is
+  only held while no live run holds the bootstrap lock (engine/workflow.py).
 
 The lease is 60 s unless `LZ_LOCK_LEASE_SECONDS` says otherwise (at least 1):
 a run that dies holds the lock at most that long. Clocks of the machines
@@ -48,7 +50,7 @@ from botocore.exceptions import ClientError
 from landingzone import __version__
 from landingzone.engine.session import Sessions, aws_error, error_code
 from landingzone.engine.state import StateLocation, now_iso
-from landingzone.errors import LockHeld, LzError
+from landingzone.errors import AwsError, LockHeld, LzError
 
 DEFAULT_LEASE_SECONDS = 60.0
 LEASE_ENV = "LZ_LOCK_LEASE_SECONDS"
@@ -215,13 +217,26 @@ class StateLock:
             if self._put(info, condition, pinned):
                 return info, TakenOver(holder, reason)
             holder = self.current()  # renewed or taken by someone else first
-        detail = holder.describe() if holder else "held (holder unknown)"
-        note = f"; {holder.lease_note(now)}" if holder else ""
-        hint = f"lz unlock {holder.id}" if holder else "lz unlock ID"
-        raise LockHeld(
-            f"the state is locked: {detail}{note}. If that run is dead and you cannot wait, "
-            f"break the lock with `{hint}`."
-        )
+        raise _refusal(holder, now)
+
+    def ensure_free(self) -> None:
+        """Raise LockHeld if a live run holds this lock; delete it if its holder is gone.
+
+        A missing table counts as free.
+        """
+        try:
+            holder = self.current()
+        except AwsError as exc:
+            if exc.aws_code == "ResourceNotFoundException":
+                return
+            raise
+        if holder is None:
+            return
+        now = time.time()
+        if holder.stale(now, machine_id()) is not None:
+            self.release(holder.id)
+            return
+        raise _refusal(holder, now)
 
     def _put(self, info: LockInfo, condition: str, values: dict[str, Any]) -> bool:
         item = {
@@ -313,6 +328,16 @@ class StateLock:
                 return False
             raise self._fail(exc) from exc
         return True
+
+
+def _refusal(holder: LockInfo | None, now: float) -> LockHeld:
+    detail = holder.describe() if holder else "held (holder unknown)"
+    note = f"; {holder.lease_note(now)}" if holder else ""
+    hint = f"lz unlock {holder.id}" if holder else "lz unlock ID"
+    return LockHeld(
+        f"the state is locked: {detail}{note}. If that run is dead and you cannot wait, "
+        f"break the lock with `{hint}`."
+    )
 
 
 class HeldLock:

@@ -228,6 +228,10 @@ def take_lock(ws: Workspace, operation: str) -> HeldLock:
             boot.release()
     ws.lock = held
     try:
+        if not held.bootstrap:
+            # A run still creating the backend holds the bootstrap lock, though the
+            # lock table exists already; one killed doing so left it (cleared here).
+            StateLock(_bootstrap_location(ws), ws.sessions).ensure_free()
         if held.bootstrap or ws.store.changed_since_load():
             _reread(ws)
         if ws.store.unfolded:  # what a killed run journaled
