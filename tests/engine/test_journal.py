@@ -11,7 +11,7 @@ import pytest
 
 from landingzone.emulator import Emulator
 from landingzone.engine import workflow
-from landingzone.engine.state import ResourceRecord
+from landingzone.engine.state import ResourceRecord, StateDoc
 from landingzone.errors import LzError
 from landingzone.spec.schema import Spec
 from tests.aws import Aws
@@ -130,3 +130,19 @@ def test_state_written_by_another_run_is_never_overwritten(ws, emulator: Emulato
         run.store.compact()
     assert state_object(s3)["updated_by"] == "another run"
     assert len(entries(s3)) == 1  # the change is still in the journal
+
+
+def test_a_spill_file_left_beside_remote_state_is_folded_in_then_deleted(
+    ws, emulator: Emulator, tmp_path: Path
+):
+    s3 = bucket(emulator)
+    spill = tmp_path / ".lz" / "state.json"  # killed between the upload and the delete
+    spill.parent.mkdir(exist_ok=True)
+    left = StateDoc(lineage="l", serial=1, resources={"policy:spilt": record("policy:spilt")})
+    spill.write_text(json.dumps(left.to_json()))
+    assert "policy:spilt" in ws().store.doc.resources
+    nxt = ws()
+    with workflow.locked(nxt, "apply"):
+        pass
+    assert not spill.exists()
+    assert "policy:spilt" in state_object(s3)["resources"]

@@ -160,6 +160,7 @@ class StateStore:
         self._seq = 0
         self._etag: str | None = None  # the state object's version this run read or wrote
         self._unfolded: list[str] = []  # journal entries not yet folded into the object
+        self._spill_left = False  # a spill file beside remote state: fold it, then delete it
 
     # -- reading ----------------------------------------------------------------
 
@@ -168,6 +169,7 @@ class StateStore:
         self.remote, self._etag, self._unfolded = False, None, []
         remote = self._read_remote()
         spill = self._read_spill()
+        self._spill_left = remote is not None and spill is not None
         if remote is not None:
             self.remote = True
             self.doc = remote
@@ -198,8 +200,8 @@ class StateStore:
 
     @property
     def unfolded(self) -> int:
-        """Journal entries not yet folded into the state object."""
-        return len(self._unfolded)
+        """Changes not yet folded into the state object: journal entries, a spill file."""
+        return len(self._unfolded) + self._spill_left
 
     def _s3(self) -> Any:
         return self.sessions.client("s3", self.location.account_id, self.location.region)
@@ -285,7 +287,7 @@ class StateStore:
     def compact(self) -> None:
         """Fold the journal into the state object (one conditional PUT), then delete the entries."""
         with self._lock:
-            if not self.remote or (not self._unfolded and self._etag is not None):
+            if not self.remote or not (self._unfolded or self._spill_left or self._etag is None):
                 return
             folded = list(self._unfolded)
             self.doc.journal_through = max([self.doc.journal_through, *folded])
@@ -295,12 +297,10 @@ class StateStore:
             self._journal().delete(folded)
 
     def go_remote(self) -> None:
-        """The bucket exists now: move state there and drop the spill file."""
+        """The bucket exists now: move state there (and drop the spill file)."""
         with self._lock:
             self.remote = True
             self._put_state()
-            if self.location.spill_file.exists():
-                self.location.spill_file.unlink()
 
     def _stamp(self) -> bytes:
         self.doc.lineage = self.doc.lineage or str(uuid.uuid4())
@@ -334,6 +334,8 @@ class StateStore:
                 raise aws_error(exc, **self._where()) from exc
             written = self._own_retry(body)
         self._etag = written["ETag"]
+        self.location.spill_file.unlink(missing_ok=True)  # what it held is in the object now
+        self._spill_left = False
 
     def _own_retry(self, body: bytes) -> dict[str, Any]:
         """After a refused conditional write: was it this run's own earlier attempt?
