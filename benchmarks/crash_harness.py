@@ -4,9 +4,11 @@
                                        [--lz-src DIR] [--out FILE]
 
 Each trial, on a freshly reset emulator: start `lz apply DIR --auto-approve`
-as a process, kill it after a random delay (between 0 and the time a whole
-apply takes, measured first) with SIGKILL or SIGTERM (chosen at random),
-then run `lz apply` again with no manual step. The trial converged when that
+as a process, kill it at a random point of its progress (once the emulator
+has answered a random number of its AWS calls, between 1 and the calls a
+whole apply makes, measured first: a point that does not depend on how busy
+the machine is) with SIGKILL or SIGTERM (chosen at random), then run
+`lz apply` again with no manual step. The trial converged when that
 second apply exits 0 and plain boto3 (never lz's readers) finds:
 
 - no duplicate: one account per e-mail, one OU per name and parent, one SCP
@@ -19,14 +21,14 @@ second apply exits 0 and plain boto3 (never lz's readers) finds:
 
 A second apply refused with "the state is locked" counts as a manual unlock:
 the harness breaks the lock with `lz unlock ID` (as a person would) and
-applies again. The goal is 0. A SIGTERM'd run must exit 130 (or 0 if it
-had finished), having printed "interrupted".
+applies again. The goal is 0. A SIGTERM'd run must exit 130 having printed
+"interrupted" (unless the signal came after its apply had completed).
 
 --lz-src runs another checkout's lz (its `src/`) in the killed and recovering
 processes, to compare versions; the checks stay this checkout's.
 
 Prints one JSON document (trials, converged, manual unlocks, per trial the
-signal, delay, exit codes and any problem) and writes it to
+signal, the call it came after, exit codes and any problem) and writes it to
 benchmarks/results/ unless --out - is given.
 """
 
@@ -68,7 +70,7 @@ class Trial:
     """What one kill and recovery did."""
 
     signal: str
-    delay: float
+    after_calls: int  # the signal was sent once the emulator had answered this many calls
     killed_code: int | None = None  # None: the apply had finished before the signal
     recover_code: int = 0
     manual_unlocks: int = 0
@@ -193,35 +195,42 @@ class Checker:
         return problems
 
 
+def answered(emulator: Emulator) -> int:
+    """AWS calls the emulator has answered since its last reset."""
+    return sum(row["count"] for row in emulator.request_counts())
+
+
 def one_trial(
-    emulator: Emulator, example: Path, work: Path, rng: random.Random, longest: float, src: str
+    emulator: Emulator, example: Path, work: Path, rng: random.Random, calls: int, src: str
 ) -> Trial:
-    """Kill one apply at a random moment, recover, check."""
+    """Kill one apply at a random point, recover, check."""
     emulator.reset()
     spec_dir = work / f"trial-{rng.random():.6f}"
     shutil.copytree(example, spec_dir)
     env = lz_env(emulator, src)
-    trial = Trial(signal=rng.choice(["SIGKILL", "SIGTERM"]), delay=rng.uniform(0.0, longest))
-    process = subprocess.Popen(
-        lz_command("apply", str(spec_dir), "--auto-approve"),
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        process.wait(timeout=trial.delay)
-        trial.killed_code = None  # finished before the signal
-    except subprocess.TimeoutExpired:
-        process.send_signal(getattr(signal, trial.signal))
-        _, stderr = process.communicate(timeout=300)
-        trial.killed_code = process.returncode
-        if trial.signal == "SIGTERM" and process.returncode not in (0, 130):
-            trial.problems.append(f"SIGTERM: exit {process.returncode}, not 130: {stderr[-500:]}")
-        if trial.signal == "SIGTERM" and process.returncode == 130 and "interrupted" not in stderr:
+    trial = Trial(signal=rng.choice(["SIGKILL", "SIGTERM"]), after_calls=rng.randint(1, calls))
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(
+            lz_command("apply", str(spec_dir), "--auto-approve"),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            text=True,
+        )
+        while process.poll() is None and answered(emulator) < trial.after_calls:
+            time.sleep(0.02)
+        if process.poll() is None:
+            process.send_signal(getattr(signal, trial.signal))
+            process.wait(timeout=300)
+            trial.killed_code = process.returncode
+        log.seek(0)
+        stderr = log.read()
+    completed = "Apply complete" in stderr  # the signal came after the work was done
+    if trial.signal == "SIGTERM" and trial.killed_code is not None and not completed:
+        if trial.killed_code != 130:
+            trial.problems.append(f"SIGTERM: exit {trial.killed_code}, not 130: {stderr[-500:]}")
+        elif "interrupted" not in stderr:
             trial.problems.append("SIGTERM: exit 130 without saying `interrupted`")
-    if process.stderr is not None and not process.stderr.closed:
-        process.stderr.close()
 
     recovered = run_lz(env, "apply", str(spec_dir), "--auto-approve")
     while recovered.returncode != 0 and (held := LOCK_ID.search(recovered.stderr)):
@@ -247,17 +256,15 @@ def _region(spec_dir: Path) -> str:
     return load_spec(spec_dir).spec.organization.home_region
 
 
-def calibrate(emulator: Emulator, example: Path, work: Path, src: str) -> float:
-    """Seconds a whole apply of the example takes here (the longest useful kill delay)."""
+def calibrate(emulator: Emulator, example: Path, work: Path, src: str) -> int:
+    """AWS calls a whole apply of the example makes (the latest useful kill point)."""
     emulator.reset()
     spec_dir = work / "calibration"
     shutil.copytree(example, spec_dir)
-    env = lz_env(emulator, src)
-    started = time.monotonic()
-    done = run_lz(env, "apply", str(spec_dir), "--auto-approve")
+    done = run_lz(lz_env(emulator, src), "apply", str(spec_dir), "--auto-approve")
     if done.returncode != 0:
         raise SystemExit(f"the example does not apply: {done.stderr[-2000:]}")
-    return time.monotonic() - started
+    return answered(emulator)
 
 
 def run_trials(
@@ -267,14 +274,14 @@ def run_trials(
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        longest = calibrate(emulator, example, work, src)
-        results = [one_trial(emulator, example, work, rng, longest, src) for _ in range(trials)]
+        calls = calibrate(emulator, example, work, src)
+        results = [one_trial(emulator, example, work, rng, calls, src) for _ in range(trials)]
     return {
         "benchmark": "crash_harness",
         "example": example.name,
         "seed": seed,
         "lz_src": src,
-        "whole_apply_seconds": round(longest, 1),
+        "whole_apply_calls": calls,
         "trials": len(results),
         "killed": sum(t.killed_code is not None for t in results),
         "sigkill": sum(t.signal == "SIGKILL" and t.killed_code is not None for t in results),

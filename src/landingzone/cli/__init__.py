@@ -67,4 +67,7 @@ def _run(argv: list[str] | None) -> int:
         return exc.exit_code
     except typer.Exit as exc:
         return int(exc.exit_code)
+    if code == EXIT_INTERRUPTED and INTERRUPTS.received:
+        # typer turns a KeyboardInterrupt into this exit code, silently
+        sys.stderr.write("interrupted\n")
     return code if isinstance(code, int) else 0

@@ -50,6 +50,11 @@ class Interrupts:
             signal.signal(sig, handler)
         self._previous.clear()
 
+    @property
+    def received(self) -> bool:
+        """Whether a signal came since `install`."""
+        return self._received > 0
+
     @contextmanager
     def graceful(self, stop: threading.Event) -> Iterator[None]:
         """Within the block, the first signal sets `stop` instead of raising."""
