@@ -57,7 +57,7 @@ import landingzone
 from landingzone.emulator import Emulator
 from landingzone.engine.workflow import BOOTSTRAP_LOCK_TABLE
 from landingzone.graph import state_names
-from landingzone.spec.loader import load_spec
+from landingzone.validate import load_spec
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 RESULTS = Path(__file__).parent / "results"

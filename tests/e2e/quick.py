@@ -9,7 +9,7 @@ from typing import Any
 
 import landingzone
 from landingzone.engine import workflow
-from landingzone.spec.loader import load_spec
+from landingzone.validate import load_spec
 
 SRC = str(Path(landingzone.__file__).resolve().parents[1])
 LOCK_KEY = {"LockID": {"S": "quick-landingzone-state/landingzone/state.json"}}

@@ -11,8 +11,9 @@ import pytest
 
 from landingzone.emulator import Emulator
 from landingzone.engine import workflow
-from landingzone.engine.state import ResourceRecord, StateDoc
+from landingzone.engine.state import StateDoc
 from landingzone.errors import LzError
+from landingzone.nodes import ResourceRecord
 from landingzone.spec.schema import Spec
 from tests.aws import Aws
 

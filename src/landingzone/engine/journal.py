@@ -36,7 +36,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from landingzone.engine.session import aws_error
+from landingzone.aws.session import aws_error
 
 # DeleteObjects takes at most 1,000 keys per request.
 DELETE_BATCH = 1000

@@ -48,7 +48,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from landingzone import __version__
-from landingzone.engine.session import Sessions, aws_error, error_code
+from landingzone.aws.session import Sessions, aws_error, error_code
 from landingzone.engine.state import StateLocation, now_iso
 from landingzone.errors import AwsError, LockHeld, LzError
 
