@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import socket
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,16 @@ pytestmark = pytest.mark.e2e
 # -- signals -------------------------------------------------------------------------------
 
 
-def _request_count(emulator: Emulator, operation: str) -> int:
-    return sum(r["count"] for r in emulator.request_counts() if r["operation"] == operation)
+def apply_until_creating_accounts(
+    env: dict[str, str], emulator: Emulator, spec_dir: Path
+) -> subprocess.Popen[str]:
+    """`lz apply` as a process, returned once it has asked AWS to create an account."""
+    process = lz_process(env, "apply", spec_dir, "--auto-approve")
+    deadline = time.monotonic() + 60
+    while not any(r["operation"] == "CreateAccount" for r in emulator.request_counts()):
+        assert time.monotonic() < deadline and process.poll() is None, process.communicate()
+        time.sleep(0.05)
+    return process
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
@@ -32,11 +41,7 @@ def test_a_signal_stops_new_work_reports_and_releases_the_lock(
 ):
     emulator.configure(account_creation={"seconds": 2})
     spec_dir = quick()
-    process = lz_process(env, "apply", spec_dir, "--auto-approve")
-    deadline = time.monotonic() + 60
-    while _request_count(emulator, "CreateAccount") == 0:
-        assert time.monotonic() < deadline and process.poll() is None, process.communicate()
-        time.sleep(0.05)
+    process = apply_until_creating_accounts(env, emulator, spec_dir)
     process.send_signal(sig)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, stderr
@@ -58,11 +63,7 @@ def test_a_second_signal_exits_at_once_and_the_next_run_takes_the_lock_over(
 ):
     emulator.configure(account_creation={"seconds": 3})
     spec_dir = quick()
-    process = lz_process(env, "apply", spec_dir, "--auto-approve")
-    deadline = time.monotonic() + 60
-    while _request_count(emulator, "CreateAccount") == 0:
-        assert time.monotonic() < deadline and process.poll() is None, process.communicate()
-        time.sleep(0.05)
+    process = apply_until_creating_accounts(env, emulator, spec_dir)
     process.send_signal(signal.SIGTERM)
     time.sleep(0.5)
     process.send_signal(signal.SIGINT)

@@ -50,7 +50,7 @@ from botocore.exceptions import ClientError
 from landingzone import __version__
 from landingzone.aws.session import Sessions, aws_error, error_code
 from landingzone.engine.state import StateLocation, now_iso
-from landingzone.errors import AwsError, LockHeld, LzError
+from landingzone.errors import LockHeld, LzError
 
 DEFAULT_LEASE_SECONDS = 60.0
 LEASE_ENV = "LZ_LOCK_LEASE_SECONDS"
@@ -224,12 +224,7 @@ class StateLock:
 
         A missing table counts as free.
         """
-        try:
-            holder = self.current()
-        except AwsError as exc:
-            if exc.aws_code == "ResourceNotFoundException":
-                return
-            raise
+        holder = self.current()
         if holder is None:
             return
         now = time.time()
@@ -283,7 +278,7 @@ class StateLock:
         return expires
 
     def current(self) -> LockInfo | None:
-        """The current holder, if the lock is held."""
+        """The current holder, if the lock is held (None too if the table does not exist)."""
         try:
             item = (
                 self._ddb()
@@ -291,6 +286,8 @@ class StateLock:
                 .get("Item")
             )
         except ClientError as exc:
+            if error_code(exc) == "ResourceNotFoundException":
+                return None
             raise self._fail(exc) from exc
         if not item:
             return None

@@ -172,12 +172,9 @@ class StateStore:
         """
         if not self.remote:
             return True
-        try:
-            head = self._s3().head_object(Bucket=self.location.bucket, Key=self.location.key)
-        except ClientError as exc:
-            if error_code(exc) in ("NoSuchKey", "NoSuchBucket", "404"):
-                return True
-            raise aws_error(exc, **self._where()) from exc
+        head = self._state_object("head_object")
+        if head is None:
+            return True
         return head["ETag"] != self._etag or self._journal().keys() != self._unfolded
 
     @property
@@ -204,15 +201,24 @@ class StateStore:
             "resource": f"s3://{self.location.bucket}/{self.location.key}",
         }
 
-    def _read_remote(self) -> StateDoc | None:
-        if self.location.account_id is None:
-            return None
+    def _state_object(self, method: str) -> dict[str, Any] | None:
+        """GetObject or HeadObject of the state object; None if it (or its bucket) is missing."""
         try:
-            body = self._s3().get_object(Bucket=self.location.bucket, Key=self.location.key)
+            answer: dict[str, Any] = getattr(self._s3(), method)(
+                Bucket=self.location.bucket, Key=self.location.key
+            )
         except ClientError as exc:
             if error_code(exc) in ("NoSuchKey", "NoSuchBucket", "404"):
                 return None
             raise aws_error(exc, **self._where()) from exc
+        return answer
+
+    def _read_remote(self) -> StateDoc | None:
+        if self.location.account_id is None:
+            return None
+        body = self._state_object("get_object")
+        if body is None:
+            return None
         self._etag = body["ETag"]
         return StateDoc.from_json(json.loads(body["Body"].read()))
 
@@ -326,13 +332,10 @@ class StateStore:
         condition; the object then holds exactly this body (SSE-S3: the ETag is
         the MD5 of the content). Anything else means another run wrote state.
         """
-        where = self._where()
-        try:
-            head = self._s3().head_object(Bucket=self.location.bucket, Key=self.location.key)
-        except ClientError as exc:
-            raise aws_error(exc, **where) from exc
-        if head["ETag"].strip('"') == hashlib.md5(body, usedforsecurity=False).hexdigest():
-            return dict(head)
+        head = self._state_object("head_object")
+        mine = hashlib.md5(body, usedforsecurity=False).hexdigest()
+        if head is not None and head["ETag"].strip('"') == mine:
+            return head
         raise LzError(
             f"s3://{self.location.bucket}/{self.location.key} was written by another run while "
             "this one held the lock (was this run paused past its lock's lease and taken over?); "

@@ -275,17 +275,7 @@ def lock_holders(ws: Workspace) -> list[tuple[StateLock, LockInfo]]:
     locks = [StateLock(_bootstrap_location(ws), ws.sessions)]
     if ws.store.location.account_id is not None:
         locks.insert(0, StateLock(ws.store.location, ws.sessions))
-    held: list[tuple[StateLock, LockInfo]] = []
-    for lock in locks:
-        try:
-            holder = lock.current()
-        except AwsError as exc:
-            if exc.aws_code == "ResourceNotFoundException":
-                continue
-            raise
-        if holder is not None:
-            held.append((lock, holder))
-    return held
+    return [(lock, holder) for lock in locks if (holder := lock.current()) is not None]
 
 
 def run_apply(
