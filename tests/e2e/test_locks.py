@@ -155,7 +155,9 @@ def test_a_lease_that_makes_no_sense_is_refused(value: str):
 def test_two_first_applies_at_once_one_wins_the_other_names_the_holder(
     env: dict[str, str], emulator: Emulator, quick
 ):
-    emulator.configure(account_creation={"seconds": 1})
+    # Each account takes 5 s to create, so the winner holds the lock for 10 s at least:
+    # longer than the two processes' start-ups differ, even on a busy machine.
+    emulator.configure(account_creation={"seconds": 5})
     first = lz_process(env, "apply", quick("one"), "--auto-approve")
     second = lz_process(env, "apply", quick("two"), "--auto-approve")
     ended: dict[str, tuple[float, int, str]] = {}
