@@ -141,12 +141,11 @@ class Checker:
         by_email = {a["Email"]: a["Id"] for a in accounts}
         state_account = by_email[spec.accounts[spec.state.account].email]
         bucket, table, _ = state_names(spec)
-        state = json.loads(
-            self.client("s3", state_account)
-            .get_object(Bucket=bucket, Key=spec.state.key)["Body"]
-            .read()
-        )
-        records = state["resources"]
+        try:
+            body = self.client("s3", state_account).get_object(Bucket=bucket, Key=spec.state.key)
+        except ClientError as exc:
+            return [*problems, f"no state object s3://{bucket}/{spec.state.key}: {exc}"]
+        records = json.loads(body["Body"].read())["resources"]
         aws_ids = {f"account:{a}": by_email.get(s.email) for a, s in spec.accounts.items()}
         aws_ids |= {f"unit:{path}": uid for path, uid in units.items()}
         aws_ids |= {f"policy:{p['Name']}": p["Id"] for p in policies if p["Name"] in spec.policies}
