@@ -21,6 +21,7 @@ def _register_commands() -> None:
         access_model_commands,
         engine_commands,
         export_commands,
+        graph_commands,
         network_commands,
         sim_commands,
         spec_commands,
@@ -51,9 +52,10 @@ def _run(argv: list[str] | None) -> int:
 
     from landingzone.cli.app import app
     from landingzone.errors import EXIT_USAGE, LzError
-    from landingzone.ui import report_error
+    from landingzone.ui import mode, report_error
 
     _register_commands()
+    mode.json = False  # until a command's --json says otherwise (main may run many times)
     try:
         code = app(args=argv, prog_name="lz", standalone_mode=False)
     except click_exceptions.UsageError as exc:
