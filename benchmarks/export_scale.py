@@ -58,9 +58,8 @@ def run(accounts: int, units: int, policies: int, baselines: bool = False) -> di
         os.environ.update(emulator.env())
         root = Path(tmp)
         ws = workflow.open_workspace(spec, root, "bench", poll_interval=0.05)
-        result = workflow.run_apply(
-            ws, workflow.make_plan(ws), lock_id=workflow.try_lock(ws, "bench"), operation="bench"
-        )
+        with workflow.locked(ws, "bench"):
+            result = workflow.run_apply(ws, workflow.make_plan(ws))
         if not result.ok:
             raise SystemExit("apply failed")
         ws = timed(phases, "open_workspace", lambda: workflow.open_workspace(spec, root, "bench"))

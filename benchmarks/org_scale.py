@@ -142,10 +142,9 @@ def run(accounts: int, units: int, policies: int, baselines: bool = False) -> di
 
         started = time.monotonic()
         ws = workflow.open_workspace(spec, root, "bench", poll_interval=0.05)
-        plan = workflow.make_plan(ws)
-        result = workflow.run_apply(
-            ws, plan, lock_id=workflow.try_lock(ws, "bench"), operation="bench"
-        )
+        with workflow.locked(ws, "bench"):
+            plan = workflow.make_plan(ws)
+            result = workflow.run_apply(ws, plan)
         if not result.ok:
             raise SystemExit(f"apply failed: {json.dumps(result.to_json())[:2000]}")
         apply_phase = phase(ws, started)

@@ -151,6 +151,13 @@ class LockHeld(LzError):
     code = "lock_held"
 
 
+class Interrupted(LzError):
+    """The run was stopped (Ctrl-C / SIGTERM, or its lock lost) before it finished."""
+
+    code = "interrupted"
+    exit_code = EXIT_INTERRUPTED
+
+
 class StalePlan(LzError):
     """A saved plan no longer matches what exists."""
 

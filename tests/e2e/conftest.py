@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ import pytest
 
 from landingzone.cli import main
 from landingzone.emulator import Emulator
+from tests.e2e.quick import SPEC, SRC
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -65,3 +67,25 @@ def example(tmp_path: Path):
         return target
 
     return copy
+
+
+@pytest.fixture
+def quick(tmp_path: Path):
+    """A small organization's spec (tests/e2e/quick.py) in a new directory at each call."""
+
+    def make(name: str = "quick") -> Path:
+        spec_dir = tmp_path / name
+        spec_dir.mkdir()
+        (spec_dir / "landingzone.yaml").write_text(SPEC)
+        return spec_dir
+
+    return make
+
+
+@pytest.fixture
+def env(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """This process pointed at the emulator; returns the environment for `lz` processes."""
+    for key, value in emulator.env().items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    return {**os.environ, "PYTHONPATH": SRC}

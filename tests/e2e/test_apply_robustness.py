@@ -111,14 +111,14 @@ def test_failed_account_creation_reports_the_reason_and_unrelated_work_goes_on(
         monkeypatch.setenv(key, value)
     loaded = load_spec(example("codewilling"))
     ws = workflow.open_workspace(loaded.spec, loaded.root, loaded.fingerprint(), poll_interval=0.01)
-    plan = workflow.make_plan(ws)
-    # Between plan and apply, someone else creates an account with dev's e-mail.
-    aws = Aws(emulator)
-    org = aws.client("organizations")
-    org.create_organization(FeatureSet="ALL")
-    org.create_account(Email="aws+dev@codewilling.example", AccountName="someone-else")
-
-    result = workflow.run_apply(ws, plan, lock_id=None, operation="test")
+    with workflow.locked(ws, "test"):
+        plan = workflow.make_plan(ws)
+        # Between plan and apply, someone else creates an account with dev's e-mail.
+        aws = Aws(emulator)
+        org = aws.client("organizations")
+        org.create_organization(FeatureSet="ALL")
+        org.create_account(Email="aws+dev@codewilling.example", AccountName="someone-else")
+        result = workflow.run_apply(ws, plan)
     failed = {op.address: error for op, error in result.failed}
     assert set(failed) == {"account:dev"}
     error = failed["account:dev"]

@@ -203,3 +203,50 @@ def test_conditional_writes_make_a_lock(dynamodb: Any) -> None:
     assert _code(release, who="bob") == "ConditionalCheckFailedException"
     release("alice")
     acquire("bob")
+
+
+def test_a_lease_is_renewed_by_its_holder_and_taken_over_only_as_it_was_seen(
+    dynamodb: Any,
+) -> None:
+    def put(who: str, expires: str, condition: str, values: dict[str, Any]) -> None:
+        dynamodb.put_item(
+            TableName="lz-locks",
+            Item={"LockID": {"S": "state"}, "ID": {"S": who}, "Expires": {"N": expires}},
+            ConditionExpression=condition,
+            **({"ExpressionAttributeValues": values} if values else {}),
+        )
+
+    def renew(who: str, expires: str) -> None:
+        dynamodb.update_item(
+            TableName="lz-locks",
+            Key={"LockID": {"S": "state"}},
+            UpdateExpression="SET Expires = :e",
+            ConditionExpression="ID = :id",
+            ExpressionAttributeValues={":id": {"S": who}, ":e": {"N": expires}},
+        )
+
+    put("alice", "100.5", "attribute_not_exists(LockID)", {})
+    renew("alice", "160.25")
+    assert _code(renew, who="bob", expires="999") == "ConditionalCheckFailedException"
+    seen = {":old": {"S": "alice"}, ":old_expires": {"N": "100.5"}}  # before the renewal
+    takeover = "ID = :old AND Expires = :old_expires"
+    assert _code(put, who="bob", expires="200", condition=takeover, values=seen) == (
+        "ConditionalCheckFailedException"
+    )
+    seen[":old_expires"] = {"N": "160.25"}
+    put("bob", "200", takeover, seen)
+    item = dynamodb.get_item(TableName="lz-locks", Key={"LockID": {"S": "state"}})["Item"]
+    assert item["ID"] == {"S": "bob"}
+
+
+def test_conditional_object_writes(s3: Any) -> None:
+    first = s3.put_object(Bucket=BUCKET, Key="state.json", Body=b"1", IfNoneMatch="*")["ETag"]
+    assert _code(s3.put_object, Bucket=BUCKET, Key="state.json", Body=b"x", IfNoneMatch="*") == (
+        "PreconditionFailed"
+    )
+    second = s3.put_object(Bucket=BUCKET, Key="state.json", Body=b"2", IfMatch=first)["ETag"]
+    assert _code(s3.put_object, Bucket=BUCKET, Key="state.json", Body=b"y", IfMatch=first) == (
+        "PreconditionFailed"
+    )
+    assert s3.get_object(Bucket=BUCKET, Key="state.json")["ETag"] == second
+    assert s3.get_object(Bucket=BUCKET, Key="state.json")["Body"].read() == b"2"

@@ -62,9 +62,8 @@ def lz(emulator: Emulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> A
 
         def apply(self, spec: dict[str, Any]) -> workflow.ApplyResult:
             ws = self.workspace(spec)
-            plan = workflow.make_plan(ws)
-            lock = workflow.try_lock(ws, "apply")
-            result = workflow.run_apply(ws, plan, lock_id=lock, operation="test")
+            with workflow.locked(ws, "apply"):
+                result = workflow.run_apply(ws, workflow.make_plan(ws))
             assert result.ok, result.to_json()
             return result
 
@@ -341,14 +340,14 @@ def test_second_writer_fails_at_once_naming_the_holder(lz: Any, emulator: Emulat
     spec = base_spec()
     lz.apply(spec)
     first = lz.workspace(spec)
-    held = workflow.try_lock(first, "apply examples/acme")
-    assert held is not None
+    held = workflow.take_lock(first, "apply examples/acme")
     second = lz.workspace(spec)
     with pytest.raises(LockHeld) as raised:
-        workflow.try_lock(second, "apply")
+        workflow.take_lock(second, "apply")
     message = str(raised.value)
     assert "apply examples/acme" in message
-    assert held in message
+    assert held.info.id in message
     assert "since" in message
-    assert workflow.lock_for(first).release(held)
-    assert workflow.try_lock(second, "apply") is not None
+    assert "lease runs out" in message
+    held.release()
+    workflow.take_lock(second, "apply").release()

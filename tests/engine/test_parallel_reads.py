@@ -65,8 +65,8 @@ def applied(emulator: Emulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
         monkeypatch.setenv(key, value)
     model = Spec.model_validate(spec())
     ws = workflow.open_workspace(model, tmp_path, "test", poll_interval=0.01)
-    plan = workflow.make_plan(ws)
-    result = workflow.run_apply(ws, plan, lock_id=workflow.try_lock(ws, "t"), operation="t")
+    with workflow.locked(ws, "t"):
+        result = workflow.run_apply(ws, workflow.make_plan(ws))
     assert result.ok, [str(e) for _, e in result.failed]
     emulator.clear_request_counts()
     return model

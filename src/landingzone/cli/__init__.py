@@ -1,22 +1,17 @@
 """The `lz` command line: commands only; the work happens in the library.
 
 Each `cli/*_commands.py` module adds its commands to `app`; `main` maps
-errors to the documented exit codes (see `landingzone.errors`).
+errors to the documented exit codes (see `landingzone.errors`). `main`
+handles Ctrl-C and SIGTERM (`cli/signals.py`) before it imports anything
+else, so an interrupt during start-up is one line, not a traceback.
 """
 
 from __future__ import annotations
 
 import sys
 
-import typer
-
-# typer 0.29 vendors click; its exceptions are not re-exported publicly, so
-# typer is pinned to 0.29.x in pyproject.toml and this is the one private import.
-from typer._click import exceptions as click_exceptions
-
-from landingzone.cli.app import app
-from landingzone.errors import EXIT_INTERRUPTED, EXIT_USAGE, LzError
-from landingzone.ui import err, mode, report_error
+from landingzone.cli.signals import INTERRUPTS
+from landingzone.errors import EXIT_INTERRUPTED
 
 
 def _register_commands() -> None:
@@ -37,19 +32,44 @@ def _register_commands() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point for `lz`."""
+    INTERRUPTS.install()
+    try:
+        code = _run(argv)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        code = EXIT_INTERRUPTED
+    finally:
+        INTERRUPTS.restore()
+    sys.exit(code)
+
+
+def _run(argv: list[str] | None) -> int:
+    import typer
+
+    # typer 0.29 vendors click; its exceptions are not re-exported publicly, so
+    # typer is pinned to 0.29.x in pyproject.toml and this is the one private import.
+    from typer._click import exceptions as click_exceptions
+
+    from landingzone.cli.app import app
+    from landingzone.errors import EXIT_USAGE, LzError
+    from landingzone.ui import mode, report_error
+
     _register_commands()
     mode.json = False  # until a command's --json says otherwise (main may run many times)
     try:
         code = app(args=argv, prog_name="lz", standalone_mode=False)
     except click_exceptions.UsageError as exc:
         exc.show()
-        sys.exit(EXIT_USAGE)
-    except (typer.Abort, KeyboardInterrupt):
-        err.print("interrupted")
-        sys.exit(EXIT_INTERRUPTED)
+        return EXIT_USAGE
+    except typer.Abort:
+        sys.stderr.write("interrupted\n")
+        return EXIT_INTERRUPTED
     except LzError as exc:
         report_error(exc)
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    sys.exit(code if isinstance(code, int) else 0)
+        return int(exc.exit_code)
+    if code == EXIT_INTERRUPTED and INTERRUPTS.received:
+        # typer turns a KeyboardInterrupt into this exit code, silently
+        sys.stderr.write("interrupted\n")
+    return code if isinstance(code, int) else 0

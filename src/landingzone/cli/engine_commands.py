@@ -19,6 +19,7 @@ from landingzone.errors import (
     EXIT_OK,
     ApplyFailed,
     ApprovalRequired,
+    Interrupted,
     LzError,
 )
 from landingzone.ui import emit_json, err, mode
@@ -195,15 +196,19 @@ def apply(
 ) -> int:
     """Make AWS match the spec: plan, confirm, execute in dependency order, journal every change.
 
-    Holds the state lock for the whole run (a second apply fails at once and
-    says who holds it). Asks for confirmation unless `--auto-approve`; with no
-    terminal and no flag it refuses. Changes to protected accounts (prod-like:
+    Holds the state lock for the whole run on a lease it renews (a second apply
+    fails at once and says who holds it; a lock whose run died is taken over,
+    and said so). Ctrl-C or SIGTERM starts nothing more, lets running changes
+    finish and be recorded, prints what was and was not done, exits 130.
+    Asks for confirmation unless `--auto-approve`; with no terminal and no
+    flag it refuses. Changes to protected accounts (prod-like:
     `protected: true`, or a name or Environment tag saying prod) also need
     `--approve-protected` or typing the organization's name.
 
     Examples: `lz apply examples/codewilling`, `lz apply plan.json --auto-approve`
     """
     from landingzone.cli.render import show_event, show_result
+    from landingzone.cli.signals import INTERRUPTS
     from landingzone.engine import workflow
 
     mode.json = as_json
@@ -221,8 +226,9 @@ def apply(
     else:
         ws = open_spec(target, profile, endpoint_url)
 
-    lock_id = workflow.try_lock(ws, "apply")
-    try:
+    with workflow.locked(ws, f"apply {target}") as held:
+        if held.taken_over is not None:
+            err.print(f"[yellow]warning:[/] {held.taken_over.describe()}")
         the_plan = _plan_and_show(ws, "apply", as_json)
         if saved is not None:
             workflow.check_fresh(saved, ws, the_plan)
@@ -232,21 +238,18 @@ def apply(
             return EXIT_OK
         _confirm(the_plan, ws, auto_approve=auto_approve, approve_protected=approve_protected)
         started = time.monotonic()
-        result = workflow.run_apply(
-            ws,
-            the_plan,
-            lock_id=lock_id,
-            operation=f"apply {target}",
-            on_event=None if as_json else show_event,
-        )
-        lock_id = None  # run_apply released it
-    finally:
-        if lock_id is not None:
-            workflow.lock_for(ws).release(lock_id)
+        with INTERRUPTS.graceful(ws.stop):
+            result = workflow.run_apply(ws, the_plan, on_event=None if as_json else show_event)
     if as_json:
         emit_json({"summary": the_plan.summary(), "result": result.to_json()})
     else:
         show_result(result, counter=ws.counter, seconds=time.monotonic() - started)
+    if result.interrupted:
+        raise Interrupted(
+            f"{result.stopped_because}: {len(result.done)} operation(s) applied and recorded in "
+            f"state, {len(result.not_started)} not started; the lock is released. "
+            "Apply again to finish."
+        )
     if not result.ok:
         raise ApplyFailed(
             f"{len(result.failed)} operation(s) failed and {len(result.skipped)} were skipped; "
@@ -295,18 +298,22 @@ def unlock(
     profile: ProfileOpt = None,
     endpoint_url: EndpointOpt = None,
 ) -> None:
-    """Break a stale state lock on purpose (only if the run holding it is dead).
+    """Break a state lock on purpose (only if the run holding it is dead).
 
+    Rarely needed: apply takes over by itself a lock whose run has ended on
+    this machine or whose lease (60 s, `LZ_LOCK_LEASE_SECONDS`) ran out.
     Needs the exact lock ID, so a live lock is never broken by accident.
     """
     from landingzone.engine import workflow
 
     ws = open_spec(directory, profile, endpoint_url)
-    lock = workflow.lock_for(ws)
-    holder = lock.current()
-    if holder is None:
+    holders = workflow.lock_holders(ws)
+    if not holders:
         err.print("The state is not locked.")
         return
-    if not lock.release(lock_id):
-        raise LzError(f"lock ID {lock_id} does not hold the lock; it is {holder.describe()}")
-    err.print(f"Broke the lock {holder.describe()}.")
+    for lock, holder in holders:
+        if lock.release(lock_id):
+            err.print(f"Broke the lock {holder.describe()}.")
+            return
+    listed = "; ".join(holder.describe() for _, holder in holders)
+    raise LzError(f"lock ID {lock_id} does not hold the lock; it is {listed}")

@@ -21,6 +21,7 @@ COLOURS = {
     "leave": "yellow",
     "close": "red",
 }
+MAX_LISTED = 20  # not-started operations listed after an interrupted apply
 
 
 def _where(op: Operation) -> str:
@@ -69,17 +70,23 @@ def show_event(event: Event) -> None:
 
 
 def show_result(result: ApplyResult, *, counter: CallCounter, seconds: float) -> None:
-    """The summary line(s) at the end of an apply."""
+    """The summary line(s) at the end of an apply: what was done, and what was not."""
     counts: dict[str, int] = {}
     for op, _ in result.done:
         counts[op.action] = counts.get(op.action, 0) + 1
     done = ", ".join(f"{n} {action}" for action, n in sorted(counts.items())) or "nothing"
     colour = "green" if result.ok else "red"
+    verdict = "complete" if result.ok else "interrupted" if result.interrupted else "incomplete"
     err.print(
-        f"\n[{colour}]Apply {'complete' if result.ok else 'incomplete'}:[/] {done}"
+        f"\n[{colour}]Apply {verdict}:[/] {done}"
         + (f"; {len(result.failed)} failed" if result.failed else "")
         + (f"; {len(result.skipped)} skipped" if result.skipped else "")
+        + (f"; {len(result.not_started)} not started" if result.not_started else "")
         + f".  [dim]({counter.total} API calls in {seconds:.1f}s)[/]"
     )
     for op, error in result.failed:
         err.print(f"  [red]✗[/] {escape(op.address)}: {escape(str(error))}")
+    for op in result.not_started[:MAX_LISTED]:
+        err.print(f"  [yellow]·[/] not started: {op.action} {escape(op.address)}")
+    if len(result.not_started) > MAX_LISTED:
+        err.print(f"  [yellow]·[/] ... and {len(result.not_started) - MAX_LISTED} more not started")

@@ -16,7 +16,8 @@ import typer
 from landingzone.cli.app import app
 from landingzone.cli.engine_commands import open_spec
 from landingzone.cli.latency_options import LatencyOpt, ServiceLatencyOpt, parse_service_latency
-from landingzone.errors import ApplyFailed, LzError
+from landingzone.cli.signals import INTERRUPTS
+from landingzone.errors import ApplyFailed, Interrupted, LzError
 from landingzone.ui import err
 
 if TYPE_CHECKING:
@@ -94,18 +95,19 @@ def _apply(spec_dir: Path) -> None:
 
     ws = open_spec(spec_dir, None, None)
     started = time.monotonic()
-    the_plan = workflow.make_plan(ws)
-    show_plan(
-        the_plan,
-        f"[bold]lz up[/]: applying {spec_dir} to the embedded AWS",
-        counter=ws.counter,
-        seconds=time.monotonic() - started,
-    )
-    lock_id = workflow.try_lock(ws, "up")
-    result = workflow.run_apply(
-        ws, the_plan, lock_id=lock_id, operation="lz up", on_event=show_event
-    )
+    with workflow.locked(ws, "lz up"):
+        the_plan = workflow.make_plan(ws)
+        show_plan(
+            the_plan,
+            f"[bold]lz up[/]: applying {spec_dir} to the embedded AWS",
+            counter=ws.counter,
+            seconds=time.monotonic() - started,
+        )
+        with INTERRUPTS.graceful(ws.stop):
+            result = workflow.run_apply(ws, the_plan, on_event=show_event)
     show_result(result, counter=ws.counter, seconds=time.monotonic() - started)
+    if result.interrupted:
+        raise Interrupted(f"{result.stopped_because}; apply again to finish")
     if not result.ok:
         raise ApplyFailed("the apply did not complete; see the errors above")
 

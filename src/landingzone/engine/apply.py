@@ -4,11 +4,14 @@
   fails makes its dependents skip, and unrelated work goes on.
 - Concurrency is bounded twice: a fixed pool of workers, and a limit per AWS
   service (`Context.limit`), so 100 accounts never mean 100 threads.
+- Work is handed to the pool only as workers free up, so nothing is queued
+  that a stop could not take back.
 - Every change is journaled to state as soon as AWS accepts it. A replaced
   resource is kept in state under `<address>#replaced` until it is deleted,
   so an interruption at any point leaves state the next run converges from.
-- Ctrl-C / SIGTERM stops starting new work, lets running calls finish and
-  be journaled, then raises KeyboardInterrupt.
+- Stopping (the `stop` event: Ctrl-C / SIGTERM, or the lock lost) starts
+  nothing more, not even an operation waiting for its service's limit; the
+  running ones finish and are journaled; the rest is reported as not started.
 """
 
 from __future__ import annotations
@@ -28,6 +31,11 @@ from landingzone.nodes import Found, Node, ResourceRecord
 from landingzone.resources.base import kind
 
 DEFAULT_CONCURRENCY = 16
+STOP_POLL_SECONDS = 0.1  # how soon the scheduler notices a stop while operations run
+
+
+class _NotStarted(Exception):
+    """An operation that was still waiting for its turn when the run stopped."""
 
 
 @dataclass
@@ -48,7 +56,9 @@ class ApplyResult:
     done: list[tuple[Operation, float]] = field(default_factory=list)
     failed: list[tuple[Operation, LzError]] = field(default_factory=list)
     skipped: list[tuple[Operation, str]] = field(default_factory=list)
-    interrupted: bool = False
+    not_started: list[Operation] = field(default_factory=list)
+    interrupted: bool = False  # stopped before everything ran
+    stopped_because: str = ""  # why, for people (set by whoever stopped it)
 
     @property
     def ok(self) -> bool:
@@ -68,7 +78,11 @@ class ApplyResult:
                 {"address": op.address, "action": op.action, "reason": why}
                 for op, why in self.skipped
             ],
+            "not_started": [
+                {"address": op.address, "action": op.action} for op in self.not_started
+            ],
             "interrupted": self.interrupted,
+            "stopped_because": self.stopped_because,
         }
 
 
@@ -83,7 +97,9 @@ class Executor:
         *,
         concurrency: int = DEFAULT_CONCURRENCY,
         on_event: Callable[[Event], None] | None = None,
+        stop: threading.Event | None = None,
     ):
+        """`stop`, once set, stops the run: nothing more starts; running operations finish."""
         self.ctx = ctx
         self.store = store
         self.operations = {op.address: op for op in operations}
@@ -92,7 +108,7 @@ class Executor:
         self.result = ApplyResult()
         self._succeeded: set[str] = set()
         self._blocked: set[str] = set()
-        self._stop = threading.Event()
+        self._stop = stop or threading.Event()
 
     def run(self, addresses: Iterable[str] | None = None) -> ApplyResult:
         """Execute the plan's operations (or the given subset, e.g. the bootstrap).
@@ -105,26 +121,28 @@ class Executor:
         pending = {a: self.operations[a] for a in sorted(wanted - done)}
         running: dict[Future[float], Operation] = {}
         blocked = self._blocked
+        pool = ThreadPoolExecutor(max_workers=self.concurrency)
         try:
-            with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
-                while pending or running:
-                    if not self._stop.is_set():
-                        for op in self._ready(pending):
-                            del pending[op.address]
-                            self.on_event(Event("start", op))
-                            running[pool.submit(self._execute, op)] = op
-                    self._skip_blocked(pending, blocked)
-                    if not running:
-                        break
-                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        self._finish(running.pop(future), future, blocked)
+            while pending or running:
+                if not self._stop.is_set():
+                    for op in self._ready(pending)[: self.concurrency - len(running)]:
+                        del pending[op.address]
+                        self.on_event(Event("start", op))
+                        running[pool.submit(self._execute, op)] = op
+                self._skip_blocked(pending, blocked)
+                if not running:
+                    break
+                finished, _ = wait(running, STOP_POLL_SECONDS, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    self._finish(running.pop(future), future, blocked)
         except KeyboardInterrupt:
-            self._stop.set()
-            self.result.interrupted = True
-            for future, op in running.items():
-                self._finish(op, future, blocked)  # let in-flight calls land in state
+            self._stop.set()  # what waits for a service's limit now stops there
             raise
+        finally:
+            pool.shutdown(wait=True)  # only running operations: nothing is queued
+        if self._stop.is_set() and pending:
+            self.result.interrupted = True
+            self.result.not_started.extend(pending.values())
         return self.result
 
     def _ready(self, pending: dict[str, Operation]) -> list[Operation]:
@@ -152,6 +170,10 @@ class Executor:
     def _finish(self, op: Operation, future: Future[float], blocked: set[str]) -> None:
         try:
             seconds = future.result()
+        except _NotStarted:
+            self.result.interrupted = True
+            self.result.not_started.append(op)
+            return
         except LzError as exc:
             blocked.add(op.address)
             self.result.failed.append((op, exc))
@@ -170,9 +192,11 @@ class Executor:
     # -- one operation ---------------------------------------------------------
 
     def _execute(self, op: Operation) -> float:
-        started = time.monotonic()
         k = kind(op.kind)
         with self.ctx.limit(k.service):
+            if self._stop.is_set():
+                raise _NotStarted(op.address)
+            started = time.monotonic()
             if op.action == "create":
                 self._create(op)
             elif op.action in ("update", "adopt"):

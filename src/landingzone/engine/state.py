@@ -1,30 +1,33 @@
-"""State documents in S3 and the lock in DynamoDB.
+"""State documents in S3, written through a journal.
 
 State records what lz manages: for every resource, its address, AWS ID, the
 account and region it lives in, whether lz created it (only then may lz
 delete it), and the attributes last applied. It is one JSON document in the
-state bucket (versioned, so every write is kept) and is written after every
-change an apply makes, so an interrupted apply loses nothing.
+state bucket (versioned, so every write is kept). Each change an apply makes
+is written at once as a small journal entry beside it (`engine/journal.py`),
+and the entries are folded into the document when apply takes the lock and
+at the end of the run, so an interrupted apply loses nothing and a change
+costs the same whatever the size of the state.
+
+The document is only written conditionally (`If-Match` the version this run
+read or wrote last, `If-None-Match: *` for the first): a run that lost its
+lock to another can never overwrite what the other wrote.
 
 Before the state bucket exists (the very first apply creates it), state is
 kept in a local spill file beside the spec, `.lz/state.json`; once the
 bucket exists the spill file is uploaded and removed.
 
-The lock is one DynamoDB item per state document: who holds it, since when,
-doing what. A second writer fails at once with that information; `lz unlock
-ID` breaks a stale lock on purpose.
+The lock is in `engine/lock.py`.
 """
 
 from __future__ import annotations
 
-import getpass
+import hashlib
 import json
 import os
-import socket
 import threading
 import uuid
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,10 +37,12 @@ from botocore.exceptions import ClientError
 
 from landingzone import __version__
 from landingzone.aws.session import Sessions, aws_error, error_code
-from landingzone.errors import LockHeld, LzError
+from landingzone.engine.journal import Journal, new_run_id
+from landingzone.errors import LzError
 from landingzone.nodes import ResourceRecord
 
-STATE_FORMAT = 1
+# 2: changes are journaled as entries beside the document (older lz would not read them).
+STATE_FORMAT = 2
 
 
 def now_iso() -> str:
@@ -55,6 +60,7 @@ class StateDoc:
     updated_at: str = ""
     updated_by: str = ""
     resources: dict[str, ResourceRecord] = field(default_factory=dict)
+    journal_through: str = ""  # the last journal entry folded into this document
 
     def to_json(self) -> dict[str, Any]:
         """Serializable form, stable key order."""
@@ -66,6 +72,7 @@ class StateDoc:
             "organization": self.organization,
             "updated_at": self.updated_at,
             "updated_by": self.updated_by,
+            "journal_through": self.journal_through,
             "resources": {a: asdict(r) for a, r in sorted(self.resources.items())},
         }
 
@@ -86,7 +93,17 @@ class StateDoc:
             resources={
                 a: ResourceRecord.from_json(r) for a, r in data.get("resources", {}).items()
             },
+            journal_through=data.get("journal_through", ""),
         )
+
+    def apply_entry(self, entry: Mapping[str, Any]) -> None:
+        """Replay one journal entry (a removal, then an upsert)."""
+        if entry.get("remove"):
+            self.resources.pop(entry["remove"], None)
+        if entry.get("upsert"):
+            record = ResourceRecord.from_json(entry["upsert"])
+            self.resources[record.address] = record
+        self.serial = max(self.serial, int(entry.get("serial", 0)))
 
 
 @dataclass(frozen=True)
@@ -112,7 +129,7 @@ class StateLocation:
 
 
 class StateStore:
-    """Reads and writes the state document; thread-safe journaling of changes."""
+    """Reads state and journals changes; thread-safe, and no lock is held across a write."""
 
     def __init__(self, location: StateLocation, sessions: Sessions, *, actor: str = ""):
         self.location = location
@@ -120,17 +137,25 @@ class StateStore:
         self.actor = actor
         self.doc = StateDoc()
         self.remote = False  # True once state is kept in the bucket
+        self.run = new_run_id()
         self._lock = threading.Lock()
+        self._seq = 0
+        self._etag: str | None = None  # the state object's version this run read or wrote
+        self._unfolded: list[str] = []  # journal entries not yet folded into the object
+        self._spill_left = False  # a spill file beside remote state: fold it, then delete it
 
     # -- reading ----------------------------------------------------------------
 
     def load(self) -> StateDoc:
-        """Read state from the bucket if it exists, else the spill file, else empty."""
+        """Read state: the bucket's document and its journal, else the spill file, else empty."""
+        self.remote, self._etag, self._unfolded = False, None, []
         remote = self._read_remote()
         spill = self._read_spill()
+        self._spill_left = remote is not None and spill is not None
         if remote is not None:
             self.remote = True
             self.doc = remote
+            self._replay()
             if spill is not None:  # an interrupted bootstrap: keep what it recorded
                 for address, record in spill.resources.items():
                     self.doc.resources.setdefault(address, record)
@@ -138,24 +163,75 @@ class StateStore:
             self.doc = spill or StateDoc()
         return self.doc
 
+    def changed_since_load(self) -> bool:
+        """Whether another run wrote state since `load` (2 calls: the object's ETag, the journal).
+
+        Every change lz makes to AWS is journaled, and every run that ends
+        folds its entries into a new version of the object: if neither moved,
+        no lz run changed AWS in between either.
+        """
+        if not self.remote:
+            return True
+        head = self._state_object("head_object")
+        if head is None:
+            return True
+        return head["ETag"] != self._etag or self._journal().keys() != self._unfolded
+
+    @property
+    def unfolded(self) -> int:
+        """Changes not yet folded into the state object: journal entries, a spill file."""
+        return len(self._unfolded) + self._spill_left
+
     def _s3(self) -> Any:
         return self.sessions.client("s3", self.location.account_id, self.location.region)
+
+    def _journal(self) -> Journal:
+        return Journal(
+            self._s3,
+            bucket=self.location.bucket,
+            key=self.location.key,
+            account=self.location.account_id,
+            region=self.location.region,
+        )
+
+    def _where(self) -> dict[str, Any]:
+        return {
+            "account": self.location.account_id,
+            "region": self.location.region,
+            "resource": f"s3://{self.location.bucket}/{self.location.key}",
+        }
+
+    def _state_object(self, method: str) -> dict[str, Any] | None:
+        """GetObject or HeadObject of the state object; None if it (or its bucket) is missing."""
+        try:
+            answer: dict[str, Any] = getattr(self._s3(), method)(
+                Bucket=self.location.bucket, Key=self.location.key
+            )
+        except ClientError as exc:
+            if error_code(exc) in ("NoSuchKey", "NoSuchBucket", "404"):
+                return None
+            raise aws_error(exc, **self._where()) from exc
+        return answer
 
     def _read_remote(self) -> StateDoc | None:
         if self.location.account_id is None:
             return None
-        try:
-            body = self._s3().get_object(Bucket=self.location.bucket, Key=self.location.key)
-        except ClientError as exc:
-            if error_code(exc) in ("NoSuchKey", "NoSuchBucket", "404"):
-                return None
-            raise aws_error(
-                exc,
-                account=self.location.account_id,
-                region=self.location.region,
-                resource=f"s3://{self.location.bucket}/{self.location.key}",
-            ) from exc
+        body = self._state_object("get_object")
+        if body is None:
+            return None
+        self._etag = body["ETag"]
         return StateDoc.from_json(json.loads(body["Body"].read()))
+
+    def _replay(self) -> None:
+        """Apply the journal entries written after the document (a killed run's)."""
+        journal = self._journal()
+        keys = journal.keys()
+        self._unfolded = list(keys)  # all of them go at the next compaction
+        newer = [k for k in keys if k > self.doc.journal_through]
+        for entry in journal.read(newer):
+            self.doc.apply_entry(entry)
+        if newer:
+            self.doc.journal_through = newer[-1]
 
     def _read_spill(self) -> StateDoc | None:
         path = self.location.spill_file
@@ -166,170 +242,103 @@ class StateStore:
     # -- writing ----------------------------------------------------------------
 
     def journal(self, *, upsert: ResourceRecord | None = None, remove: str | None = None) -> None:
-        """Record one change and write state at once (S3, or the spill file)."""
+        """Record one change: a journal entry in the bucket, or the spill file before it exists.
+
+        Returns once the change is durable. Only the in-memory document is
+        updated under the store's lock; the entry is written outside it.
+        """
         with self._lock:
             if remove is not None:
                 self.doc.resources.pop(remove, None)
             if upsert is not None:
                 upsert.updated_at = now_iso()
                 self.doc.resources[upsert.address] = upsert
-            self._write()
+            self.doc.lineage = self.doc.lineage or str(uuid.uuid4())
+            self.doc.serial += 1
+            if not self.remote:
+                self._write_spill()
+                return
+            self._seq += 1
+            journal = self._journal()
+            key = journal.entry_key(self.run, self._seq)
+            self._unfolded.append(key)
+            entry = {
+                "seq": self._seq,
+                "serial": self.doc.serial,
+                "at": now_iso(),
+                "by": self.actor,
+                "upsert": asdict(upsert) if upsert is not None else None,
+                "remove": remove,
+            }
+        journal.write(key, entry)
+
+    def compact(self) -> None:
+        """Fold the journal into the state object (one conditional PUT), then delete the entries."""
+        with self._lock:
+            if not self.remote or not (self._unfolded or self._spill_left or self._etag is None):
+                return
+            folded = list(self._unfolded)
+            self.doc.journal_through = max([self.doc.journal_through, *folded])
+            self._put_state()
+            self._unfolded = []
+        if folded:
+            self._journal().delete(folded)
 
     def go_remote(self) -> None:
-        """The bucket exists now: move state there and drop the spill file."""
+        """The bucket exists now: move state there (and drop the spill file)."""
         with self._lock:
             self.remote = True
-            self._write()
-            if self.location.spill_file.exists():
-                self.location.spill_file.unlink()
+            self._put_state()
 
-    def _write(self) -> None:
+    def _stamp(self) -> bytes:
         self.doc.lineage = self.doc.lineage or str(uuid.uuid4())
-        self.doc.serial += 1
         self.doc.updated_at = now_iso()
         self.doc.updated_by = self.actor
-        body = json.dumps(self.doc.to_json(), indent=1, sort_keys=True).encode()
-        if not self.remote:
-            self.location.spill_dir.mkdir(parents=True, exist_ok=True)
-            tmp = self.location.spill_file.with_suffix(".tmp")
-            tmp.write_bytes(body)
-            os.replace(tmp, self.location.spill_file)
-            return
+        return json.dumps(self.doc.to_json(), indent=1, sort_keys=True).encode()
+
+    def _write_spill(self) -> None:
+        body = self._stamp()
+        self.location.spill_dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.location.spill_file.with_suffix(".tmp")
+        tmp.write_bytes(body)
+        os.replace(tmp, self.location.spill_file)
+
+    def _put_state(self) -> None:
+        """Write the whole document, only over the version this run read or wrote last."""
+        body = self._stamp()
+        condition = {"IfMatch": self._etag} if self._etag else {"IfNoneMatch": "*"}
+        s3 = self._s3()
         try:
-            self._s3().put_object(
+            written = s3.put_object(
                 Bucket=self.location.bucket,
                 Key=self.location.key,
                 Body=body,
                 ContentType="application/json",
                 ServerSideEncryption="AES256",
+                **condition,
             )
         except ClientError as exc:
-            raise aws_error(
-                exc,
-                account=self.location.account_id,
-                region=self.location.region,
-                resource=f"s3://{self.location.bucket}/{self.location.key}",
-            ) from exc
+            if error_code(exc) not in ("PreconditionFailed", "ConditionalRequestConflict"):
+                raise aws_error(exc, **self._where()) from exc
+            written = self._own_retry(body)
+        self._etag = written["ETag"]
+        self.location.spill_file.unlink(missing_ok=True)  # what it held is in the object now
+        self._spill_left = False
 
+    def _own_retry(self, body: bytes) -> dict[str, Any]:
+        """After a refused conditional write: was it this run's own earlier attempt?
 
-# -- the lock -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LockInfo:
-    """Who holds the lock."""
-
-    id: str
-    who: str
-    operation: str
-    created: str
-    host: str
-
-    def describe(self) -> str:
-        """One line for people."""
-        return (
-            f"held by {self.who} on {self.host} since {self.created} "
-            f"for `{self.operation}` (lock ID {self.id})"
+        A retried request whose first attempt landed is refused by its own
+        condition; the object then holds exactly this body (SSE-S3: the ETag is
+        the MD5 of the content). Anything else means another run wrote state.
+        """
+        head = self._state_object("head_object")
+        mine = hashlib.md5(body, usedforsecurity=False).hexdigest()
+        if head is not None and head["ETag"].strip('"') == mine:
+            return head
+        raise LzError(
+            f"s3://{self.location.bucket}/{self.location.key} was written by another run while "
+            "this one held the lock (was this run paused past its lock's lease and taken over?); "
+            "nothing was overwritten, and every change this run made is in the journal. "
+            "Run apply again."
         )
-
-
-class StateLock:
-    """A DynamoDB lock item per state document; conditional writes keep one writer."""
-
-    def __init__(self, location: StateLocation, sessions: Sessions):
-        self.location = location
-        self.sessions = sessions
-
-    def _ddb(self) -> Any:
-        return self.sessions.client("dynamodb", self.location.account_id, self.location.region)
-
-    def _fail(self, exc: ClientError) -> LzError:
-        return aws_error(
-            exc,
-            account=self.location.account_id,
-            region=self.location.region,
-            resource=f"dynamodb table {self.location.lock_table}",
-        )
-
-    def acquire(self, operation: str, who: str) -> LockInfo:
-        """Take the lock or raise LockHeld naming the holder."""
-        info = LockInfo(
-            id=str(uuid.uuid4()),
-            who=who or getpass.getuser(),
-            operation=operation,
-            created=now_iso(),
-            host=socket.gethostname(),
-        )
-        item = {
-            "LockID": {"S": self.location.lock_id},
-            "ID": {"S": info.id},
-            "Who": {"S": info.who},
-            "Operation": {"S": info.operation},
-            "Created": {"S": info.created},
-            "Host": {"S": info.host},
-            "Version": {"S": __version__},
-        }
-        try:
-            self._ddb().put_item(
-                TableName=self.location.lock_table,
-                Item=item,
-                ConditionExpression="attribute_not_exists(LockID)",
-            )
-        except ClientError as exc:
-            if error_code(exc) != "ConditionalCheckFailedException":
-                raise self._fail(exc) from exc
-            holder = self.current()
-            detail = holder.describe() if holder else "held (holder unknown)"
-            hint = f"lz unlock {holder.id}" if holder else "lz unlock ID"
-            raise LockHeld(
-                f"the state is locked: {detail}. If that run is dead, break the lock with `{hint}`."
-            ) from exc
-        return info
-
-    def current(self) -> LockInfo | None:
-        """The current holder, if the lock is held."""
-        try:
-            item = (
-                self._ddb()
-                .get_item(
-                    TableName=self.location.lock_table,
-                    Key={"LockID": {"S": self.location.lock_id}},
-                    ConsistentRead=True,
-                )
-                .get("Item")
-            )
-        except ClientError as exc:
-            raise self._fail(exc) from exc
-        if not item:
-            return None
-        return LockInfo(
-            id=item["ID"]["S"],
-            who=item.get("Who", {}).get("S", "?"),
-            operation=item.get("Operation", {}).get("S", "?"),
-            created=item.get("Created", {}).get("S", "?"),
-            host=item.get("Host", {}).get("S", "?"),
-        )
-
-    def release(self, lock_id: str) -> bool:
-        """Release the lock if `lock_id` holds it; False if someone else holds it."""
-        try:
-            self._ddb().delete_item(
-                TableName=self.location.lock_table,
-                Key={"LockID": {"S": self.location.lock_id}},
-                ConditionExpression="ID = :id",
-                ExpressionAttributeValues={":id": {"S": lock_id}},
-            )
-        except ClientError as exc:
-            if error_code(exc) == "ConditionalCheckFailedException":
-                return False
-            raise self._fail(exc) from exc
-        return True
-
-    @contextmanager
-    def held(self, operation: str, who: str) -> Iterator[LockInfo]:
-        """Hold the lock for the duration of the block; released on every exit path."""
-        info = self.acquire(operation, who)
-        try:
-            yield info
-        finally:
-            self.release(info.id)

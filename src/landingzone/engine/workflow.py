@@ -2,8 +2,11 @@
 
 open_workspace   credentials, identity check, state location, state
 make_plan        refresh + diff (never writes)
-run_apply        lock, bootstrap the state backend if needed, execute,
-                 release the lock on every exit path
+locked           take the state lock (the bootstrap lock while the state
+                 backend does not exist), re-read AWS and state under it,
+                 release it on every exit path
+run_apply        bootstrap the state backend if needed (then trade the
+                 bootstrap lock for the state lock), execute, fold the journal
 save_plan / load_saved_plan / check_fresh
                  plan files for `plan -o` and `apply plan.json`
 """
@@ -11,8 +14,10 @@ save_plan / load_saved_plan / check_fresh
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,15 +27,21 @@ from landingzone.aws.context import Context, Settings
 from landingzone.aws.session import CallCounter, Sessions, choose_credentials
 from landingzone.engine import plan as planning
 from landingzone.engine.apply import ApplyResult, Event, Executor
-from landingzone.engine.state import StateLocation, StateLock, StateStore
+from landingzone.engine.lock import HeldLock, LockInfo, StateLock
+from landingzone.engine.state import StateLocation, StateStore
 from landingzone.errors import AwsError, LzError, StalePlan
 from landingzone.graph import build_graph, run_options, state_names
+from landingzone.graph.targets import base_tags
 from landingzone.nodes import Node
 from landingzone.resources.base import is_bootstrap, prepare_kinds
 from landingzone.resources.preflight import check_management_caller, existing_account_id
+from landingzone.resources.state_backend import ensure_lock_table
 from landingzone.spec.schema import Spec
 
 PLAN_FORMAT = 1
+# While the state backend does not exist (the first apply creates it), the
+# lock is held in this table in the management account, in the state's region.
+BOOTSTRAP_LOCK_TABLE = "lz-bootstrap-locks"
 
 
 @dataclass
@@ -46,6 +57,9 @@ class Workspace:
     store: StateStore
     credentials: str
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
+    lock: HeldLock | None = None  # while `locked`
+    # Set to stop an apply: nothing more starts (Ctrl-C / SIGTERM, or the lock lost).
+    stop: threading.Event = field(default_factory=threading.Event)
 
     @property
     def counter(self) -> CallCounter:
@@ -97,20 +111,36 @@ def open_workspace(
     graph = nodes if nodes is not None else build_graph(spec, where)
     check_management_caller(ctx, identity)
     location = _state_location(spec, root, _state_account_id(spec, ctx))
-    store = StateStore(location, sessions, actor=identity["Arn"])
-    state = store.load()
-    prepare_kinds(ctx, graph, state.resources.values())
-    state.organization = org.name
-    return Workspace(
+    ws = Workspace(
         spec=spec,
         root=root,
         fingerprint=fingerprint,
         sessions=sessions,
         ctx=ctx,
         nodes=graph,
-        store=store,
+        store=StateStore(location, sessions, actor=identity["Arn"]),
         credentials=source.description,
     )
+    _read_state(ws)
+    return ws
+
+
+def _read_state(ws: Workspace) -> None:
+    """Load state and what the kinds need from it."""
+    state = ws.store.load()
+    prepare_kinds(ws.ctx, ws.nodes, state.resources.values())
+    state.organization = ws.spec.organization.name
+
+
+def _reread(ws: Workspace) -> None:
+    """Forget every read of this run and read the state's place and state again.
+
+    Done once the lock is held: another run may have changed AWS and state
+    between this run's first reads and its lock.
+    """
+    ws.ctx = Context(sessions=ws.sessions, settings=ws.ctx.settings)
+    ws.store.location = _state_location(ws.spec, ws.root, _state_account_id(ws.spec, ws.ctx))
+    _read_state(ws)
 
 
 def _state_location(spec: Spec, root: Path, account_id: str | None) -> StateLocation:
@@ -145,51 +175,152 @@ def make_plan(ws: Workspace) -> planning.Plan:
 # -- apply ------------------------------------------------------------------------
 
 
-def lock_for(ws: Workspace) -> StateLock:
-    """The state lock of this workspace."""
-    return StateLock(ws.store.location, ws.sessions)
+@contextmanager
+def locked(ws: Workspace, operation: str) -> Iterator[HeldLock]:
+    """Hold the lock for a block; AWS and state are read again under it.
+
+    While the state backend does not exist yet, the lock is the bootstrap
+    lock (`BOOTSTRAP_LOCK_TABLE`), which `run_apply` trades for the state
+    lock once it has created the backend. Released on every exit path.
+    """
+    take_lock(ws, operation)
+    try:
+        assert ws.lock is not None
+        yield ws.lock
+    finally:
+        if ws.lock is not None:
+            ws.lock.release()
+            ws.lock = None
 
 
-def try_lock(ws: Workspace, operation: str) -> str | None:
-    """Take the lock; None when the lock table does not exist yet (first apply)."""
-    if ws.store.location.account_id is None:  # the state account is still to be created
+def take_lock(ws: Workspace, operation: str) -> HeldLock:
+    """Take the state lock (or the bootstrap lock), then read AWS and state again under it
+    (unless state shows that no run wrote anything since they were read).
+
+    Raises LockHeld naming the holder when another live run holds it; takes
+    over (and says so in `HeldLock.taken_over`) a lock whose holder is gone.
+    """
+    held = _state_lock(ws, operation)
+    if held is None:
+        boot = _bootstrap_lock(ws, operation)
+        try:
+            _reread(ws)  # another run may have created the backend since this one looked
+            held = _state_lock(ws, operation)
+        except BaseException:
+            boot.release()
+            raise
+        if held is None:
+            held = boot
+        else:
+            boot.release()
+    ws.lock = held
+    try:
+        if not held.bootstrap:
+            # A run still creating the backend holds the bootstrap lock, though the
+            # lock table exists already; one killed doing so left it (cleared here).
+            StateLock(_bootstrap_location(ws), ws.sessions).ensure_free()
+        if held.bootstrap or ws.store.changed_since_load():
+            _reread(ws)
+        if ws.store.unfolded:  # what a killed run journaled
+            ws.store.compact()
+    except BaseException:
+        held.release()
+        ws.lock = None
+        raise
+    return held
+
+
+def _hold(ws: Workspace, lock: StateLock, operation: str, *, bootstrap: bool) -> HeldLock:
+    info, taken_over = lock.acquire(operation, ws.store.actor)
+
+    def lost(reason: str) -> None:
+        ws.stop.set()
+
+    return HeldLock(lock, info, taken_over=taken_over, bootstrap=bootstrap, on_lost=lost)
+
+
+def _state_lock(ws: Workspace, operation: str) -> HeldLock | None:
+    """The state lock; None while the lock table (or the state account) does not exist."""
+    if ws.store.location.account_id is None:
         return None
     try:
-        return lock_for(ws).acquire(operation, ws.store.actor).id
+        return _hold(ws, StateLock(ws.store.location, ws.sessions), operation, bootstrap=False)
     except AwsError as exc:
         if exc.aws_code == "ResourceNotFoundException":
             return None
         raise
 
 
+def _bootstrap_location(ws: Workspace) -> StateLocation:
+    return replace(
+        ws.store.location,
+        account_id=ws.sessions.management_account_id,
+        lock_table=BOOTSTRAP_LOCK_TABLE,
+    )
+
+
+def _bootstrap_lock(ws: Workspace, operation: str) -> HeldLock:
+    """The lock of a run that creates the state backend: a table in the management account.
+
+    Creating the table is idempotent (a concurrent creation is waited for),
+    and the lock item in it follows the same rules as the state lock.
+    """
+    location = _bootstrap_location(ws)
+    ensure_lock_table(ws.ctx, BOOTSTRAP_LOCK_TABLE, location.region, base_tags(ws.spec))
+    return _hold(ws, StateLock(location, ws.sessions), operation, bootstrap=True)
+
+
+def lock_holders(ws: Workspace) -> list[tuple[StateLock, LockInfo]]:
+    """Who holds the state lock and the bootstrap lock, for `lz unlock`."""
+    locks = [StateLock(_bootstrap_location(ws), ws.sessions)]
+    if ws.store.location.account_id is not None:
+        locks.insert(0, StateLock(ws.store.location, ws.sessions))
+    return [(lock, holder) for lock in locks if (holder := lock.current()) is not None]
+
+
 def run_apply(
     ws: Workspace,
     plan: planning.Plan,
     *,
-    lock_id: str | None,
-    operation: str,
     on_event: Callable[[Event], None] | None = None,
 ) -> ApplyResult:
-    """Execute a plan; bootstraps the state backend first when it does not exist yet.
+    """Execute a plan under the lock `locked` took; bootstraps the state backend first if needed.
 
-    The lock is held (or, on a first apply, taken as soon as the lock table
-    exists) and released on every exit path.
+    Stops early when `ws.stop` is set (a signal, or the lock lost):
+    running operations finish and are journaled, the rest is reported as not
+    started. The journal is folded into the state object at the end.
     """
-    executor = Executor(ws.ctx, ws.store, plan.operations, on_event=on_event)
-    held = lock_id
+    assert ws.lock is not None, "run_apply needs the lock: use workflow.locked"
+    executor = Executor(ws.ctx, ws.store, plan.operations, on_event=on_event, stop=ws.stop)
     try:
-        if held is None:
-            boot = _bootstrap_closure(plan, ws.state_addresses)
-            executor.run(boot)
-            if not _backend_ready(executor, plan, ws.state_addresses):
-                return executor.result
+        if not ws.store.remote:
+            executor.run(_bootstrap_closure(plan, ws.state_addresses))
+            if executor.result.interrupted or not _backend_ready(
+                executor, plan, ws.state_addresses
+            ):
+                return _stopped(ws, executor.result)
             _go_remote(ws)
-            held = lock_for(ws).acquire(operation, ws.store.actor).id
+            if ws.lock.bootstrap:
+                state = _state_lock(ws, ws.lock.info.operation)
+                if state is None:
+                    raise LzError(
+                        f"the lock table {ws.store.location.lock_table} was created but cannot "
+                        "be found; run apply again"
+                    )
+                ws.lock.release()
+                ws.lock = state
         executor.run()
-        return executor.result
+        return _stopped(ws, executor.result)
     finally:
-        if held is not None:
-            lock_for(ws).release(held)
+        if ws.store.remote and not ws.lock.lost:  # a lost lock: the state is another run's now
+            ws.store.compact()
+
+
+def _stopped(ws: Workspace, result: ApplyResult) -> ApplyResult:
+    if result.interrupted:
+        lost = ws.lock.lost if ws.lock is not None else None
+        result.stopped_because = f"this run lost the lock: {lost}" if lost else "interrupted"
+    return result
 
 
 def _bootstrap_closure(plan: planning.Plan, state_addresses: set[str]) -> set[str]:

@@ -22,6 +22,7 @@ from landingzone.resources.base import (
     Kind,
     ReadGroup,
     is_managed,
+    kind,
     register,
     tag_dict,
     tag_list,
@@ -141,3 +142,15 @@ class LockTableKind(Kind):
         if "tags" in changed:
             TABLE_TAGS.retag(ddb, found.id, changes, **where)
         return Found(id=found.id, attrs=dict(desired), managed=found.managed)
+
+
+def ensure_lock_table(ctx: Context, table: str, region: str, tags: Mapping[str, str]) -> None:
+    """Create a lock table in the management account unless it exists (waits until active).
+
+    For the bootstrap lock (engine/workflow.py), taken before the state
+    backend exists. Runs racing to create it both end up with the one table.
+    """
+    node = Node(
+        address=f"{LockTableKind.name}:{table}", kind=LockTableKind.name, name=table, region=region
+    )
+    kind(LockTableKind.name).create(ctx, node, lock_table_desired(table, tags))
