@@ -10,6 +10,7 @@ from landingzone.emulator import (
     budgets_compat,
     cloudtrail_compat,
     config_compat,
+    delegation_compat,
     ec2_compat,
     ec2_defaults_compat,
     guardduty_compat,
@@ -28,6 +29,7 @@ def install() -> None:
     """Install the whole compatibility layer into moto (idempotent, checked)."""
     routing_compat.install()
     organizations_compat.install()
+    delegation_compat.install()  # extends organizations_compat's backend
     iam_compat.install()
     s3_compat.install()
     s3_policy_compat.install()

@@ -16,6 +16,7 @@ from landingzone.graph.baselines import baseline_nodes
 from landingzone.graph.iam import iam_nodes
 from landingzone.graph.network import network_nodes
 from landingzone.graph.organization import is_protected, organization_nodes, state_names
+from landingzone.graph.security import security_nodes
 from landingzone.graph.targets import Where, account_depends, referenced_accounts
 from landingzone.resources.base import Node
 from landingzone.spec.schema import Spec
@@ -29,6 +30,7 @@ SECTIONS: tuple[Callable[[Spec, Where], list[Node]], ...] = (
     iam_nodes,
     baseline_nodes,
     network_nodes,
+    security_nodes,
 )
 
 

@@ -261,6 +261,7 @@ KIND_MODULES = (
     "gateway_route_tables",
     "ram",
     "dns",
+    "security_org",
 )
 
 

@@ -26,6 +26,7 @@ from landingzone.spec.placeholders import fill_org, substitute_org
 from landingzone.spec.policy_files import inline_policy_files
 from landingzone.spec.provenance import Provenance
 from landingzone.spec.schema import Spec
+from landingzone.spec.security_checks import check_security
 from landingzone.spec.tree import child, flatten
 from landingzone.spec.validation import validate_tree
 
@@ -81,6 +82,7 @@ def load_spec(path: str | Path) -> LoadedSpec:
         problems += check_spec(validated.spec, provenance, validated.skipped)
         problems += check_baselines(validated.spec, provenance, validated.skipped)
         problems += check_network(validated.spec, provenance, validated.skipped)
+        problems += check_security(validated.spec, provenance, validated.skipped)
         roles = declared_roles(validated.spec) if not problems else None
         problems += check_access_checks(validated.spec, provenance, roles=roles)
     if problems or validated.spec is None:

@@ -1,0 +1,75 @@
+"""The `security` section's rules: each broken once, reported at its file:line, nothing applied."""
+
+from __future__ import annotations
+
+SECURITY = "catalog/security.yaml"
+
+
+def _with(valid: dict[str, str], text: str) -> dict[str, str]:
+    return {**valid, SECURITY: text}
+
+
+def test_a_security_section_loads(write_spec, valid, load_ok):
+    text = """\
+        security:
+          account: shared
+          delegated_services: [guardduty, securityhub.amazonaws.com, inspector2]
+        """
+    spec = load_ok(write_spec(_with(valid, text))).spec
+    assert spec.security is not None
+    assert spec.security.account == "shared"
+
+
+def test_the_security_account_must_be_an_account_of_the_spec(write_spec, valid, problems_of):
+    text = """\
+        security:
+          account: sharde
+        """
+    assert problems_of(write_spec(_with(valid, text))) == [
+        f'{SECURITY}:2: security.account: account "sharde" does not exist '
+        '(did you mean "shared"? accounts: dev, shared)'
+    ]
+
+
+def test_the_management_account_cannot_be_delegated_administrator(write_spec, valid, problems_of):
+    text = """\
+        security:
+          account: management
+        """
+    (problem,) = problems_of(write_spec(_with(valid, text)))
+    assert problem.startswith(f"{SECURITY}:2: security.account: the management account cannot")
+    assert "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR" in problem
+
+
+def test_only_services_aws_lets_you_delegate(write_spec, valid, problems_of):
+    text = """\
+        security:
+          account: shared
+          delegated_services:
+            - guardduty
+            - ram
+            - gaurdduty
+            - guardduty.amazonaws.com
+        """
+    problems = problems_of(write_spec(_with(valid, text)))
+    assert len(problems) == 3
+    assert problems[0].startswith(
+        f'{SECURITY}:5: security.delegated_services: "ram" is not a service AWS Organizations '
+        "lets you delegate"
+    )
+    assert problems[1].startswith(f'{SECURITY}:6: security.delegated_services: "gaurdduty"')
+    assert '(did you mean "guardduty"?)' in problems[1]
+    assert problems[2] == (
+        f'{SECURITY}:7: security.delegated_services: "guardduty.amazonaws.com" is listed twice'
+    )
+
+
+def test_unknown_keys_are_refused(write_spec, valid, problems_of):
+    text = """\
+        security:
+          account: shared
+          admin_account: shared
+        """
+    (problem,) = problems_of(write_spec(_with(valid, text)))
+    assert problem.startswith(f"{SECURITY}:3:")
+    assert "admin_account" in problem
