@@ -59,7 +59,11 @@ LANDINGZONE = f"""\
 SECURITY = """\
     security:
       account: security
-      delegated_services: [guardduty, securityhub, config, access-analyzer]
+      delegated_services: [securityhub, config, access-analyzer]
+      guardduty:
+        auto_enable: ALL
+        alerts:
+          emails: [secops@acme.example]
     """
 
 

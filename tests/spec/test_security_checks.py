@@ -73,3 +73,31 @@ def test_unknown_keys_are_refused(write_spec, valid, problems_of):
     (problem,) = problems_of(write_spec(_with(valid, text)))
     assert problem.startswith(f"{SECURITY}:3:")
     assert "admin_account" in problem
+
+
+def test_guardduty_auto_enable_is_all_new_or_none(write_spec, valid, problems_of):
+    text = """\
+        security:
+          account: shared
+          guardduty:
+            auto_enable: SOME
+        """
+    (problem,) = problems_of(write_spec(_with(valid, text)))
+    assert problem.startswith(f"{SECURITY}:4:")
+    assert "'ALL', 'NEW' or 'NONE'" in problem
+
+
+def test_guardduty_alert_values_are_checked(write_spec, valid, problems_of):
+    text = """\
+        security:
+          account: shared
+          guardduty:
+            alerts:
+              emails: [secops@example.com, not-an-address]
+              topic: "findings of {region}"
+        """
+    assert problems_of(write_spec(_with(valid, text))) == [
+        f'{SECURITY}:5: guardduty.alerts: "not-an-address" is not an e-mail address',
+        f'{SECURITY}:6: guardduty.alerts: topic "findings of {{region}}" is not an SNS topic '
+        'name (1 to 256 characters of A-Z, a-z, 0-9, "-" and "_"; {region} allowed)',
+    ]

@@ -13,7 +13,9 @@ from landingzone.emulator import (
     delegation_compat,
     ec2_compat,
     ec2_defaults_compat,
+    events_compat,
     guardduty_compat,
+    guardduty_org_compat,
     iam_compat,
     organizations_compat,
     ram_compat,
@@ -39,6 +41,8 @@ def install() -> None:
     route53_compat.install()
     sts_compat.install()
     guardduty_compat.install()
+    guardduty_org_compat.install()  # extends guardduty_compat's backend
+    events_compat.install()
     budgets_compat.install()
     cloudtrail_compat.install()
     config_compat.install()

@@ -262,6 +262,8 @@ KIND_MODULES = (
     "ram",
     "dns",
     "security_org",
+    "guardduty_org",
+    "findings_alerts",
 )
 
 

@@ -6,9 +6,11 @@ all in one run. The rules are listed for users in docs/spec.md ("security").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from landingzone.errors import SpecProblem
+from landingzone.spec.checks import EMAIL
 from landingzone.spec.delegation import DELEGABLE_SERVICES, service_principal, short_name
 from landingzone.spec.provenance import Provenance
 from landingzone.spec.schema import Spec
@@ -16,6 +18,7 @@ from landingzone.spec.suggest import choices, did_you_mean
 from landingzone.spec.tree import TreePath
 
 MANAGEMENT = "management"
+TOPIC_NAME = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class _Checker:
@@ -63,6 +66,27 @@ class _Checker:
                 self.report(path, f'security.delegated_services: "{name}" is listed twice')
             seen.add(principal)
 
+    def guardduty(self) -> None:
+        assert self.spec.security is not None
+        settings = self.spec.security.guardduty
+        if settings is None or settings.alerts is None:
+            return
+        path: TreePath = ("security", "guardduty", "alerts")
+        for index, email in enumerate(settings.alerts.emails):
+            if not EMAIL.match(email):
+                self.report(
+                    (*path, "emails", index),
+                    f'guardduty.alerts: "{email}" is not an e-mail address',
+                )
+        topic = settings.alerts.topic.replace("{org}", self.spec.organization.name)
+        topic = topic.replace("{region}", self.spec.organization.home_region)
+        if not TOPIC_NAME.match(topic):
+            self.report(
+                (*path, "topic"),
+                f'guardduty.alerts: topic "{settings.alerts.topic}" is not an SNS topic name '
+                '(1 to 256 characters of A-Z, a-z, 0-9, "-" and "_"; {region} allowed)',
+            )
+
 
 def check_security(
     spec: Spec, provenance: Provenance, skipped: Mapping[str, set[str]] | None = None
@@ -73,4 +97,5 @@ def check_security(
     checker = _Checker(spec, provenance, skipped or {})
     checker.account()
     checker.delegated_services()
+    checker.guardduty()
     return checker.problems
