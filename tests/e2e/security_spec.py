@@ -53,13 +53,15 @@ LANDINGZONE = f"""\
       profiles:
         standard:
           guardduty: {{}}
-          config: {{}}
+          config:
+            rules: [restricted-ssh]
     """
 
 SECURITY = """\
     security:
       account: security
-      delegated_services: [securityhub, config, access-analyzer]
+      delegated_services: [securityhub, access-analyzer]
+      config_aggregator: {}
       guardduty:
         auto_enable: ALL
         alerts:

@@ -101,3 +101,19 @@ def test_guardduty_alert_values_are_checked(write_spec, valid, problems_of):
         f'{SECURITY}:6: guardduty.alerts: topic "findings of {{region}}" is not an SNS topic '
         'name (1 to 256 characters of A-Z, a-z, 0-9, "-" and "_"; {region} allowed)',
     ]
+
+
+def test_config_aggregator_names_are_checked(write_spec, valid, problems_of):
+    text = """\
+        security:
+          account: shared
+          config_aggregator:
+            name: "org aggregator"
+            role: "{org}/aggregator"
+        """
+    assert problems_of(write_spec(_with(valid, text))) == [
+        f'{SECURITY}:4: config_aggregator: name "org aggregator" is not an aggregator name '
+        '(1 to 256 characters of A-Z, a-z, 0-9, "_" and "-")',
+        f'{SECURITY}:5: config_aggregator: role "acme/aggregator" is not an IAM role name '
+        "(1 to 64 characters of A-Z, a-z, 0-9 and +=,.@_-)",
+    ]

@@ -10,6 +10,7 @@ from landingzone.emulator import (
     budgets_compat,
     cloudtrail_compat,
     config_compat,
+    config_org_compat,
     delegation_compat,
     ec2_compat,
     ec2_defaults_compat,
@@ -46,6 +47,7 @@ def install() -> None:
     budgets_compat.install()
     cloudtrail_compat.install()
     config_compat.install()
+    config_org_compat.install()  # extends config_compat's backend
 
 
 def after_reset() -> None:

@@ -11,6 +11,10 @@ Per region where any account of the spec runs, with `security.guardduty`:
     guardduty_members:SECURITY/REGION          (members: the spec's accounts in REGION)
     sns_topic:SECURITY/REGION/TOPIC            event_rule:SECURITY/REGION/RULE (with alerts)
 
+In the security account's home region, with `security.config_aggregator`:
+
+    role:SECURITY/ROLE                         config_aggregator:SECURITY/HOME/NAME
+
 The delegated services are those the sub-sections use plus
 `security.delegated_services`; each gets trusted access first. Nodes that
 turn GuardDuty on in an account wait for the baseline's detector there (if
@@ -25,16 +29,18 @@ from landingzone.graph.baselines import partition
 from landingzone.graph.organization import is_protected
 from landingzone.graph.targets import Where, account_id_ref, account_regions, base_tags
 from landingzone.resources.base import MANAGEMENT, Node
+from landingzone.resources.config_aggregator import ROLE_POLICY
 from landingzone.resources.findings_alerts import topic_policy
 from landingzone.spec.baseline_resolution import effective_profile
 from landingzone.spec.delegation import service_principal
 from landingzone.spec.placeholders import fill_placeholders
 from landingzone.spec.schema import Spec
-from landingzone.spec.security import FindingAlerts, OrganizationGuardDuty
+from landingzone.spec.security import ConfigAggregator, FindingAlerts, OrganizationGuardDuty
 from landingzone.spec.tree import TreePath
 
 ORGANIZATION = "organization"  # the address of the organization's node
 GUARDDUTY = "guardduty.amazonaws.com"
+CONFIG = "config.amazonaws.com"
 FINDINGS_RULE = "{org}-guardduty-findings"
 
 
@@ -231,6 +237,53 @@ class _Builder:
             depends_on={topic_address},
         )
 
+    # -- AWS Config aggregator --------------------------------------------------------
+
+    def config_aggregator(self, settings: ConfigAggregator) -> None:
+        path: TreePath = ("security", "config_aggregator")
+        self.delegate(CONFIG, path)
+        home = self.spec.organization.home_region
+        role, name = self.fill(settings.role), self.fill(settings.name)
+        role_address = f"role:{self.account}/{role}"
+        self.add(
+            "iam_role",
+            role_address,
+            {
+                "name": role,
+                "path": "/",
+                "description": "landingzone: AWS Config reads the organization for the aggregator",
+                "trust": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": CONFIG},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                },
+                "managed_policies": [f"arn:{self.partition}:iam::aws:policy/{ROLE_POLICY}"],
+                "inline_policies": {},
+                "permissions_boundary": None,
+                "max_session_duration": 3600,
+                "tags": dict(self.tags),
+            },
+            (*path, "role"),
+        )
+        self.add(
+            "config_aggregator",
+            f"config_aggregator:{self.account}/{home}/{name}",
+            {
+                "name": name,
+                "role_arn": f"arn:{self.partition}:iam::{{account_id}}:role/{role}",
+                "all_regions": True,
+                "tags": dict(self.tags),
+            },
+            path,
+            region=home,
+            depends_on={role_address, delegated_admin_address(self.account, CONFIG)},
+        )
+
 
 def security_nodes(spec: Spec, where: Where) -> list[Node]:
     """Nodes of the `security` section (none without one)."""
@@ -239,6 +292,8 @@ def security_nodes(spec: Spec, where: Where) -> list[Node]:
     builder = _Builder(spec, where)
     if spec.security.guardduty is not None:
         builder.guardduty(spec.security.guardduty)
+    if spec.security.config_aggregator is not None:
+        builder.config_aggregator(spec.security.config_aggregator)
     for index, name in enumerate(spec.security.delegated_services):
         builder.delegate(service_principal(name), ("security", "delegated_services", index))
     builder.organization()

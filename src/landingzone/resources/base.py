@@ -264,6 +264,7 @@ KIND_MODULES = (
     "security_org",
     "guardduty_org",
     "findings_alerts",
+    "config_aggregator",
 )
 
 

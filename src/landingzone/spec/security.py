@@ -37,6 +37,13 @@ class OrganizationGuardDuty(StrictModel):
     alerts: FindingAlerts | None = None
 
 
+class ConfigAggregator(StrictModel):
+    """An AWS Config aggregator in the security account covering the whole organization."""
+
+    name: str = "{org}-organization"
+    role: str = "{org}-config-aggregator"  # the IAM role Config assumes to list the accounts
+
+
 class Security(StrictModel):
     """The `security` section."""
 
@@ -47,3 +54,4 @@ class Security(StrictModel):
     # short form such as `inspector2`), beyond those the sub-sections imply.
     delegated_services: list[str] = Field(default_factory=list)
     guardduty: OrganizationGuardDuty | None = None
+    config_aggregator: ConfigAggregator | None = None

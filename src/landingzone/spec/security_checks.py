@@ -19,6 +19,8 @@ from landingzone.spec.tree import TreePath
 
 MANAGEMENT = "management"
 TOPIC_NAME = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+AGGREGATOR_NAME = re.compile(r"^[\w-]{1,256}$")
+ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
 
 
 class _Checker:
@@ -78,13 +80,48 @@ class _Checker:
                     (*path, "emails", index),
                     f'guardduty.alerts: "{email}" is not an e-mail address',
                 )
-        topic = settings.alerts.topic.replace("{org}", self.spec.organization.name)
-        topic = topic.replace("{region}", self.spec.organization.home_region)
+        topic = self.filled(settings.alerts.topic).replace(
+            "{region}", self.spec.organization.home_region
+        )
         if not TOPIC_NAME.match(topic):
             self.report(
                 (*path, "topic"),
                 f'guardduty.alerts: topic "{settings.alerts.topic}" is not an SNS topic name '
                 '(1 to 256 characters of A-Z, a-z, 0-9, "-" and "_"; {region} allowed)',
+            )
+
+    def filled(self, text: str) -> str:
+        """`{org}` filled (the loader fills it only after the checks)."""
+        return text.replace("{org}", self.spec.organization.name)
+
+    def config_aggregator(self) -> None:
+        assert self.spec.security is not None
+        settings = self.spec.security.config_aggregator
+        if settings is None:
+            return
+        path: TreePath = ("security", "config_aggregator")
+        name, role = self.filled(settings.name), self.filled(settings.role)
+        if not AGGREGATOR_NAME.match(name):
+            self.report(
+                (*path, "name"),
+                f'config_aggregator: name "{name}" is not an aggregator name (1 to 256 '
+                'characters of A-Z, a-z, 0-9, "_" and "-")',
+            )
+        if not ROLE_NAME.match(role):
+            self.report(
+                (*path, "role"),
+                f'config_aggregator: role "{role}" is not an IAM role name (1 to 64 characters '
+                "of A-Z, a-z, 0-9 and +=,.@_-)",
+            )
+        declared = {
+            (role_settings.name or key).replace("{org}", self.spec.organization.name).lower()
+            for key, role_settings in self.spec.roles.items()
+        }
+        if role.lower() in declared:
+            self.report(
+                (*path, "role"),
+                f'config_aggregator: role "{role}" is also declared in `roles`; lz makes the '
+                "aggregator's role itself: give it another name",
             )
 
 
@@ -98,4 +135,5 @@ def check_security(
     checker.account()
     checker.delegated_services()
     checker.guardduty()
+    checker.config_aggregator()
     return checker.problems
