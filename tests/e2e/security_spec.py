@@ -3,7 +3,8 @@
 Accounts: `security` (the security tooling account, delegated
 administrator), `logs` (the log archive) under `core`; `dev` and `prod`
 under `plat`. Every account has a GuardDuty detector and an AWS Config
-recorder (the `standard` baseline); `dev` runs in two regions.
+recorder with one rule (the `standard` baseline, no per-account trail: the
+organization trail records every account); `dev` runs in two regions.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ SECURITY = """\
       account: security
       delegated_services: [securityhub, access-analyzer]
       config_aggregator: {}
+      organization_trail: {}
       guardduty:
         auto_enable: ALL
         alerts:

@@ -117,3 +117,61 @@ def test_config_aggregator_names_are_checked(write_spec, valid, problems_of):
         f'{SECURITY}:5: config_aggregator: role "acme/aggregator" is not an IAM role name '
         "(1 to 64 characters of A-Z, a-z, 0-9 and +=,.@_-)",
     ]
+
+
+_LOG_ARCHIVE = """\
+    baselines:
+      log_archive: {account: shared}
+      profiles:
+        standard:
+          cloudtrail: {}
+    units:
+      plat:
+        baseline: standard
+    """
+
+
+def test_an_organization_trail_needs_the_log_archive(write_spec, valid, problems_of):
+    text = """\
+        security:
+          account: shared
+          organization_trail: {}
+        """
+    assert problems_of(write_spec(_with(valid, text))) == [
+        f"{SECURITY}:3: organization_trail: it delivers to the log archive: add "
+        "baselines.log_archive (the account, bucket and KMS key)"
+    ]
+
+
+def test_an_organization_trail_and_per_account_trails_to_one_bucket_are_refused(
+    write_spec, valid, problems_of
+):
+    text = """\
+        security:
+          account: shared
+          organization_trail: {}
+        """
+    files = {**_with(valid, text), "catalog/baselines.yaml": _LOG_ARCHIVE}
+    (problem,) = problems_of(write_spec(files))
+    assert problem.startswith(
+        f"{SECURITY}:3: organization_trail: the organization trail already records every "
+        "account; 1 accounts' baselines also have their own trail to the same log archive "
+        "bucket (dev): remove `cloudtrail` from their baseline (catalog/baselines.yaml:5)"
+    )
+
+
+def test_per_account_trails_past_the_policy_size_limits_point_at_the_organization_trail(
+    write_spec, valid, problems_of
+):
+    accounts = "accounts:\n" + "".join(
+        f"  a{i:03}: {{email: a{i:03}@example.com, unit: plat}}\n" for i in range(300)
+    )
+    files = {**valid, "catalog/baselines.yaml": _LOG_ARCHIVE, "catalog/many.yaml": accounts}
+    key, bucket = problems_of(write_spec(files))  # sorted by message
+    assert bucket.startswith(
+        "catalog/baselines.yaml:2: log_archive: 301 per-account trails make the bucket policy"
+    )
+    assert "over AWS's limit of 20480: use one organization trail instead" in bucket
+    assert "security.organization_trail" in bucket
+    assert "the KMS key policy" in key
+    assert "over AWS's limit of 32768" in key

@@ -9,6 +9,7 @@ from __future__ import annotations
 from landingzone.emulator import (
     budgets_compat,
     cloudtrail_compat,
+    cloudtrail_org_compat,
     config_compat,
     config_org_compat,
     delegation_compat,
@@ -46,6 +47,7 @@ def install() -> None:
     events_compat.install()
     budgets_compat.install()
     cloudtrail_compat.install()
+    cloudtrail_org_compat.install()  # extends cloudtrail_compat's backend
     config_compat.install()
     config_org_compat.install()  # extends config_compat's backend
 

@@ -15,6 +15,14 @@ In the security account's home region, with `security.config_aggregator`:
 
     role:SECURITY/ROLE                         config_aggregator:SECURITY/HOME/NAME
 
+The management account's organization trail, in the home region, with
+`security.organization_trail` (trusted access for CloudTrail, no delegation;
+the log archive's bucket and key policies name the trail, see
+`graph/baselines.py`; the node sits in the log archive's account, see
+`resources/org_trail.py`):
+
+    org_trail:NAME
+
 The delegated services are those the sub-sections use plus
 `security.delegated_services`; each gets trusted access first. Nodes that
 turn GuardDuty on in an account wait for the baseline's detector there (if
@@ -25,7 +33,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from landingzone.graph.baselines import partition
+from landingzone.graph.baselines import log_archive, organization_trail_arn, partition
 from landingzone.graph.organization import is_protected
 from landingzone.graph.targets import Where, account_id_ref, account_regions, base_tags
 from landingzone.resources.base import MANAGEMENT, Node
@@ -41,6 +49,7 @@ from landingzone.spec.tree import TreePath
 ORGANIZATION = "organization"  # the address of the organization's node
 GUARDDUTY = "guardduty.amazonaws.com"
 CONFIG = "config.amazonaws.com"
+CLOUDTRAIL = "cloudtrail.amazonaws.com"
 FINDINGS_RULE = "{org}-guardduty-findings"
 
 
@@ -75,6 +84,7 @@ class _Builder:
         self.nodes: list[Node] = []
         # Service principal -> where the spec asks for it (first place wins).
         self.delegated: dict[str, TreePath] = {}
+        self.trusted: dict[str, TreePath] = {}  # trusted access only, no delegation
 
     def fill(self, text: str, region: str | None = None) -> str:
         return fill_placeholders(
@@ -113,7 +123,7 @@ class _Builder:
     # -- trusted access and delegated administrators ------------------------------------
 
     def organization(self) -> None:
-        for principal, path in sorted(self.delegated.items()):
+        for principal, path in sorted({**self.trusted, **self.delegated}.items()):
             self.nodes.append(
                 Node(
                     address=service_access_address(principal),
@@ -125,6 +135,7 @@ class _Builder:
                     source=self.where(*path),
                 )
             )
+        for principal, path in sorted(self.delegated.items()):
             self.add(
                 "delegated_admin",
                 delegated_admin_address(self.account, principal),
@@ -284,6 +295,46 @@ class _Builder:
             depends_on={role_address, delegated_admin_address(self.account, CONFIG)},
         )
 
+    # -- the organization trail -----------------------------------------------------
+
+    def organization_trail(self) -> None:
+        archive, arn = log_archive(self.spec), organization_trail_arn(self.spec)
+        if archive is None or arn is None:
+            return  # the checks require the log archive
+        path: TreePath = ("security", "organization_trail")
+        self.trusted.setdefault(CLOUDTRAIL, path)
+        name = arn.rsplit("/", 1)[1]
+        self.nodes.append(
+            Node(
+                address=f"org_trail:{name}",
+                kind="org_trail",
+                name=name,
+                account=archive.account,  # read once account IDs are known: see org_trail.py
+                region=self.spec.organization.home_region,
+                desired={
+                    "name": name,
+                    "bucket": archive.bucket_ref,
+                    "kms_key": archive.key_ref,
+                    "multi_region": True,
+                    "global_events": True,
+                    "log_file_validation": True,
+                    "logging": True,
+                    "organization": True,
+                    "tags": dict(self.tags),
+                },
+                depends_on=frozenset(
+                    {
+                        archive.bucket_address,
+                        archive.key_address,
+                        service_access_address(CLOUDTRAIL),
+                    }
+                ),
+                source=self.where(*path),
+                # It records every account: changing it touches the protected ones too.
+                protected=any(is_protected(n, a) for n, a in self.spec.accounts.items()),
+            )
+        )
+
 
 def security_nodes(spec: Spec, where: Where) -> list[Node]:
     """Nodes of the `security` section (none without one)."""
@@ -294,6 +345,8 @@ def security_nodes(spec: Spec, where: Where) -> list[Node]:
         builder.guardduty(spec.security.guardduty)
     if spec.security.config_aggregator is not None:
         builder.config_aggregator(spec.security.config_aggregator)
+    if spec.security.organization_trail is not None:
+        builder.organization_trail()
     for index, name in enumerate(spec.security.delegated_services):
         builder.delegate(service_principal(name), ("security", "delegated_services", index))
     builder.organization()

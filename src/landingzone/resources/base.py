@@ -265,6 +265,7 @@ KIND_MODULES = (
     "guardduty_org",
     "findings_alerts",
     "config_aggregator",
+    "org_trail",
 )
 
 

@@ -35,7 +35,14 @@ from landingzone.resources.kms import alias_target
 if TYPE_CHECKING:
     from landingzone.engine.state import ResourceRecord
 
-_SETTINGS = ("bucket", "kms_key", "multi_region", "global_events", "log_file_validation")
+_SETTINGS = (
+    "bucket",
+    "kms_key",
+    "multi_region",
+    "global_events",
+    "log_file_validation",
+    "organization",
+)
 
 
 @register
@@ -77,6 +84,7 @@ class TrailKind(Kind):
                     "global_events": bool(trail.get("IncludeGlobalServiceEvents")),
                     "log_file_validation": bool(trail.get("LogFileValidationEnabled")),
                     "logging": bool(status.get("IsLogging")),
+                    "organization": bool(trail.get("IsOrganizationTrail")),
                     "tags": tags.get(arn, {}),
                 },
                 managed=is_managed(tags.get(arn, {})),
@@ -147,4 +155,5 @@ class TrailKind(Kind):
             "IsMultiRegionTrail": desired["multi_region"],
             "IncludeGlobalServiceEvents": desired["global_events"],
             "EnableLogFileValidation": desired["log_file_validation"],
+            "IsOrganizationTrail": desired.get("organization", False),
         }

@@ -44,6 +44,13 @@ class ConfigAggregator(StrictModel):
     role: str = "{org}-config-aggregator"  # the IAM role Config assumes to list the accounts
 
 
+class OrganizationTrail(StrictModel):
+    """One multi-region trail of the whole organization, from the management account,
+    delivering to the log archive (`baselines.log_archive`): bucket and KMS key."""
+
+    name: str = "{org}-organization-trail"
+
+
 class Security(StrictModel):
     """The `security` section."""
 
@@ -55,3 +62,4 @@ class Security(StrictModel):
     delegated_services: list[str] = Field(default_factory=list)
     guardduty: OrganizationGuardDuty | None = None
     config_aggregator: ConfigAggregator | None = None
+    organization_trail: OrganizationTrail | None = None

@@ -9,7 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from landingzone.errors import SpecProblem
+from landingzone.errors import Location, SpecProblem
+from landingzone.resources.base import minified
+from landingzone.resources.kms import trail_key_policy
+from landingzone.resources.log_bucket import delivery_statements
+from landingzone.resources.s3_bucket import bucket_desired
+from landingzone.spec.baseline_checks import SAMPLE_ACCOUNT_ID, TRAIL_NAME
+from landingzone.spec.baseline_resolution import effective_profile, value_path
 from landingzone.spec.checks import EMAIL
 from landingzone.spec.delegation import DELEGABLE_SERVICES, service_principal, short_name
 from landingzone.spec.provenance import Provenance
@@ -21,6 +27,9 @@ MANAGEMENT = "management"
 TOPIC_NAME = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 AGGREGATOR_NAME = re.compile(r"^[\w-]{1,256}$")
 ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
+BUCKET_POLICY_LIMIT = 20 * 1024  # bytes: S3's bucket policy size quota
+KEY_POLICY_LIMIT = 32 * 1024  # bytes: KMS's key policy size quota
+DEFAULT_TRAIL = "{org}-trail"  # graph/baselines.py's default trail name
 
 
 class _Checker:
@@ -31,8 +40,19 @@ class _Checker:
         # Accounts left out after schema errors still exist for references.
         self.account_names = {*spec.accounts, *skipped.get("accounts", ())}
 
-    def report(self, path: TreePath, message: str) -> None:
-        self.problems.append(SpecProblem(message, self.provenance.where(*path)))
+    def report(self, path: TreePath, message: str, related: Location | None = None) -> None:
+        self.problems.append(
+            SpecProblem(message, self.provenance.where(*path), (related,) if related else ())
+        )
+
+    def per_account_trails(self) -> dict[str, TreePath]:
+        """Accounts whose baseline has a trail, with where their baseline writes it."""
+        found = {}
+        for name in sorted(self.spec.accounts):
+            profile = effective_profile(self.spec, name)
+            if profile is not None and profile.cloudtrail is not None:
+                found[name] = value_path(self.spec, name, ("cloudtrail",))
+        return found
 
     def account(self) -> None:
         assert self.spec.security is not None
@@ -124,16 +144,88 @@ class _Checker:
                 "aggregator's role itself: give it another name",
             )
 
+    def organization_trail(self) -> None:
+        assert self.spec.security is not None
+        trail = self.spec.security.organization_trail
+        if trail is None:
+            return
+        path: TreePath = ("security", "organization_trail")
+        name = self.filled(trail.name)
+        if not TRAIL_NAME.match(name):
+            self.report(
+                (*path, "name"),
+                f'organization_trail: name "{name}" is not a trail name (3 to 128 characters of '
+                'A-Z, a-z, 0-9, ".", "_" and "-", starting and ending with a letter or digit)',
+            )
+        if self.spec.baselines.log_archive is None:
+            self.report(
+                path,
+                "organization_trail: it delivers to the log archive: add baselines.log_archive "
+                "(the account, bucket and KMS key)",
+            )
+        per_account = self.per_account_trails()
+        if per_account:
+            where = next(iter(per_account.values()))
+            accounts = ", ".join(list(per_account)[:5]) + (", ..." if len(per_account) > 5 else "")
+            self.report(
+                path,
+                "organization_trail: the organization trail already records every account; "
+                f"{len(per_account)} accounts' baselines also have their own trail to the same "
+                f"log archive bucket ({accounts}): remove `cloudtrail` from their baseline "
+                f"({self.provenance.where(*where)})",
+                self.provenance.where(*where),
+            )
+
+
+def check_trail_policy_limits(spec: Spec, provenance: Provenance) -> list[SpecProblem]:
+    """Per-account trails name every trail in the log archive's bucket and key policies;
+    past S3's and KMS's policy size quotas (about 300 accounts) AWS refuses them."""
+    archive = spec.baselines.log_archive
+    if archive is None:
+        return []
+    checker = _Checker(spec, provenance, {})
+    trails = []
+    # Every trail's ARN carries its account's ID: distinct 12-digit stand-ins.
+    ids = [f"{SAMPLE_ACCOUNT_ID[:-4]}{i:04d}" for i in range(len(spec.accounts))]
+    for name, account_id in zip(checker.per_account_trails(), ids, strict=False):
+        profile = effective_profile(spec, name)
+        assert profile is not None and profile.cloudtrail is not None
+        trail = checker.filled(profile.cloudtrail.name or DEFAULT_TRAIL).replace("{account}", name)
+        trails.append(
+            f"arn:aws:cloudtrail:{spec.organization.home_region}:{account_id}:trail/{trail}"
+        )
+    bucket = "x" * 63
+    bucket_policy = bucket_desired(bucket, {}, delivery_statements(bucket, trails, ids))["policy"]
+    sizes = (
+        ("bucket", len(minified(bucket_policy)), BUCKET_POLICY_LIMIT),
+        (
+            "KMS key",
+            len(minified(trail_key_policy(f"arn:aws:iam::{SAMPLE_ACCOUNT_ID}:root", trails))),
+            KEY_POLICY_LIMIT,
+        ),
+    )
+    for what, size, limit in sizes:
+        if size > limit:
+            checker.report(
+                ("baselines", "log_archive"),
+                f"log_archive: {len(trails)} per-account trails make the {what} policy about "
+                f"{size} bytes, over AWS's limit of {limit}: use one organization trail "
+                "instead (security.organization_trail) and remove `cloudtrail` from the "
+                "baselines",
+            )
+    return checker.problems
+
 
 def check_security(
     spec: Spec, provenance: Provenance, skipped: Mapping[str, set[str]] | None = None
 ) -> list[SpecProblem]:
     """Every problem of the `security` section, each at the file:line that caused it."""
     if spec.security is None:
-        return []
+        return check_trail_policy_limits(spec, provenance)
     checker = _Checker(spec, provenance, skipped or {})
     checker.account()
     checker.delegated_services()
     checker.guardduty()
     checker.config_aggregator()
-    return checker.problems
+    checker.organization_trail()
+    return [*checker.problems, *check_trail_policy_limits(spec, provenance)]
