@@ -30,7 +30,7 @@ from landingzone.engine import workflow
 from landingzone.spec.schema import Spec
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.org_scale import RESULTS, make_spec, phase  # noqa: E402
+from benchmarks.org_scale import RESULTS, make_spec, phase
 
 SECURITY: dict[str, Any] = {
     "account": "acct000",

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from landingzone.spec.loader import load_spec
+from landingzone.validate import load_spec
 
 
 def write_big_spec(root: Path, accounts: int = 100) -> Path:

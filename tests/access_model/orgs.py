@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from landingzone.access.model import AccessModel
-from landingzone.access.sources import offline_model
 from landingzone.graph import build_graph
-from landingzone.resources.base import Node
+from landingzone.nodes import Node
+from landingzone.proofs.sources import offline_model
 from landingzone.spec.schema import Spec
 
 GITHUB = "token.actions.githubusercontent.com"

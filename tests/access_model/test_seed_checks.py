@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from landingzone.access.checks import CheckResult, run_checks
 from landingzone.access.model import AccessModel
+from landingzone.proofs.checks import CheckResult, run_checks
 from landingzone.spec.access_checks import AccessCheck
 from tests.access_model import orgs
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from landingzone.graph import build_graph
 from landingzone.graph.targets import account_id_ref
-from landingzone.resources.base import Node
+from landingzone.nodes import Node
 
 
 def _nodes(write_spec, files, load_ok) -> dict[str, Node]:

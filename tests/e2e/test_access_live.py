@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from landingzone.access.assume import AssumeGraph
-from landingzone.access.checks import check_context
 from landingzone.access.model import AccessModel
 from landingzone.access.queries import can, who_can
-from landingzone.access.sources import live_model
 from landingzone.access.targets import actions_for, resources_for
 from landingzone.cli.engine_commands import open_spec
+from landingzone.proofs.checks import check_context
+from landingzone.proofs.sources import live_model
 from landingzone.spec.access_checks import AccessCheck
 
 pytestmark = pytest.mark.e2e

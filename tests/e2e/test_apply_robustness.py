@@ -14,7 +14,7 @@ import landingzone
 from landingzone.emulator import Emulator
 from landingzone.engine import workflow
 from landingzone.errors import AwsError
-from landingzone.spec.loader import load_spec
+from landingzone.validate import load_spec
 from tests.aws import Aws
 
 pytestmark = pytest.mark.e2e

@@ -9,7 +9,7 @@ import pytest
 
 from landingzone.emulator import Emulator
 from landingzone.engine import workflow
-from landingzone.spec.loader import load_spec
+from landingzone.validate import load_spec
 from tests.aws import Aws
 
 pytestmark = pytest.mark.e2e

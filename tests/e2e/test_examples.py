@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from landingzone.emulator import Emulator
-from landingzone.spec.loader import load_spec
+from landingzone.validate import load_spec
 from tests.aws import Aws
 
 pytestmark = pytest.mark.e2e

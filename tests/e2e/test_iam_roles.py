@@ -13,7 +13,7 @@ import pytest
 from landingzone.emulator import Emulator
 from landingzone.graph import build_graph
 from landingzone.resources.base import canonical_policy
-from landingzone.spec.loader import load_spec
+from landingzone.validate import load_spec
 from tests.aws import Aws
 
 pytestmark = pytest.mark.e2e

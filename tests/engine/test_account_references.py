@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from landingzone.engine.context import Context, Settings
+from landingzone.aws.context import Context, Settings
+from landingzone.aws.session import CredentialSource, Sessions
 from landingzone.engine.plan import resolve
-from landingzone.engine.session import CredentialSource, Sessions
 from landingzone.graph import build_graph
 from landingzone.graph.targets import account_id_ref, referenced_accounts
 from landingzone.spec.schema import Spec

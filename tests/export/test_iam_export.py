@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from landingzone.engine.state import ResourceRecord
 from landingzone.export.ci import ci_stacks
 from landingzone.export.inventory import Inventory
 from landingzone.export.roles import template
 from landingzone.export.terraform import Estate, build_estate
 from landingzone.graph import build_graph
-from landingzone.spec.loader import load_spec
+from landingzone.nodes import ResourceRecord
+from landingzone.validate import load_spec
 from tests.export.gates import parse_text
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from landingzone.emulator import Emulator
-from landingzone.spec.loader import load_spec
+from landingzone.validate import load_spec
 from tests.aws import Aws
 from tests.export import gates
 from tests.export.conftest import ALL_EXAMPLES, applied_copy, run_lz

@@ -21,7 +21,7 @@ import pytest
 
 from landingzone.emulator import Emulator
 from landingzone.export.terraform import Estate, build_estate
-from landingzone.spec.loader import load_spec
+from landingzone.validate import load_spec
 from tests.aws import Aws
 from tests.export import gates
 from tests.export.conftest import EXAMPLES, applied_copy, run_lz

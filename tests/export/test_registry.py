@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from landingzone.engine.state import ResourceRecord
 from landingzone.export import registry
 from landingzone.export.inventory import Inventory
 from landingzone.export.registry import Exporter, exporters, register
 from landingzone.export.terraform import build_estate
 from landingzone.graph import build_graph
-from landingzone.resources.base import Node
-from landingzone.spec.loader import load_spec
+from landingzone.nodes import Node, ResourceRecord
+from landingzone.validate import load_spec
 from tests.export.conftest import EXAMPLES
 
 

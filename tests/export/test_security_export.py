@@ -29,13 +29,11 @@ def test_the_security_section_exports_with_an_import_for_everything_applied(
     organization = out / f"live/management-{spec.HOME}/security"
     imports = (organization / "imports.tf").read_text()
     for principal in spec.DELEGATED:
-        assert (
-            f'to = module.security_organization.aws_organizations_delegated_administrator.this["{principal}"]'
-            in imports
-        )
+        resource = "aws_organizations_delegated_administrator.this"
+        assert f'to = module.security_organization.{resource}["{principal}"]' in imports
         assert f'id = "{security}/{principal}"' in imports
     assert (
-        f'module.security_organization.aws_guardduty_organization_admin_account.this["this"]'
+        'module.security_organization.aws_guardduty_organization_admin_account.this["this"]'
         in imports
     )
     trail = f"arn:aws:cloudtrail:{spec.HOME}:{management}:trail/{spec.ORG}-organization-trail"

@@ -20,12 +20,12 @@ from typing import Any
 import pytest
 
 from landingzone.emulator import Emulator
-from landingzone.engine.state import ResourceRecord
 from landingzone.export.inventory import Inventory
 from landingzone.export.registry import exporters
 from landingzone.export.terraform import Estate, build_estate
 from landingzone.graph import build_graph
-from landingzone.spec.loader import load_spec
+from landingzone.nodes import ResourceRecord
+from landingzone.validate import load_spec
 from tests.export import gates
 from tests.export.conftest import ALL_EXAMPLES, EXAMPLES, applied_copy, run_lz
 

@@ -8,7 +8,8 @@ import pytest
 
 from landingzone.graph import build_graph
 from landingzone.graph.iam_documents import GITHUB_THUMBPRINTS, iam_layout
-from landingzone.resources.base import Node, canonical_policy
+from landingzone.nodes import Node
+from landingzone.resources.base import canonical_policy
 from tests.iam.conftest import edit
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from landingzone.resources.base import Found, kind
+from landingzone.nodes import Found
+from landingzone.resources.base import kind
 
 PROVIDER = {
     "url": "https://gitlab.com",

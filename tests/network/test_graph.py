@@ -10,8 +10,8 @@ import pytest
 from landingzone.graph import build_graph
 from landingzone.graph.network import network_nodes
 from landingzone.graph.targets import account_id_ref
-from landingzone.resources.base import Node
-from landingzone.spec.loader import load_spec
+from landingzone.nodes import Node
+from landingzone.validate import load_spec
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

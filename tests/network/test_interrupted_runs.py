@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from landingzone.aws.context import Context, Settings
+from landingzone.aws.session import CredentialSource, Sessions
 from landingzone.emulator import Emulator
-from landingzone.engine.context import Context, Settings
-from landingzone.engine.session import CredentialSource, Sessions
-from landingzone.resources.base import Node, kind
+from landingzone.nodes import Node
+from landingzone.resources.base import kind
 from tests.aws import Aws
 
 

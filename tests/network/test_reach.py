@@ -20,7 +20,7 @@ from landingzone.network.topology import (
     Topology,
     from_spec,
 )
-from landingzone.spec.loader import load_spec
+from landingzone.validate import load_spec
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

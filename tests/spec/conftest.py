@@ -10,7 +10,8 @@ import pytest
 
 from landingzone import ui
 from landingzone.errors import SpecInvalid
-from landingzone.spec.loader import LoadedSpec, load_spec
+from landingzone.spec.loader import LoadedSpec
+from landingzone.validate import load_spec
 
 # A small valid landing zone: the base that tests break one rule at a time.
 _VALID = {

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from benchmarks.spec_load import write_big_spec
 
-from landingzone.spec.loader import load_spec
+from landingzone.validate import load_spec
 
 
 def test_a_100_account_spec_in_42_files_loads_whole(tmp_path: Path) -> None:

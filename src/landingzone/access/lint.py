@@ -30,7 +30,7 @@ from landingzone.access.managed_policies import is_aws_managed
 from landingzone.access.matching import compile_actions
 from landingzone.access.model import AccessModel, host_of
 from landingzone.access.oidc import unlisted_subject
-from landingzone.spec.suggest import did_you_mean
+from landingzone.suggest import did_you_mean
 
 _SHOWN = 5
 

@@ -39,6 +39,7 @@ from landingzone.access.policy import Policy, PolicyKind, parse_policy
 from landingzone.access.principal import Principal
 from landingzone.access.records import Record
 from landingzone.access.request import PolicyLevel
+from landingzone.nodes import address_key
 
 FULL_AWS_ACCESS = "FullAWSAccess"
 FULL_AWS_ACCESS_DOCUMENT = {
@@ -158,17 +159,19 @@ def build_model(
     access_role: str,
 ) -> AccessModel:
     """The access model of one organization's records."""
-    return _Builder(list(records), source, management_id, access_role).build()
+    return _ModelBuilder(list(records), source, management_id, access_role).build()
 
 
-class _Builder:
+class _ModelBuilder:
+    """Turns records (from a graph or from what exists) into an `AccessModel`."""
+
     def __init__(
         self, records: list[Record], source: str, management_id: str | None, access_role: str
     ):
         self.records = records
         self.source = source
         self.access_role = access_role
-        accounts = {r.address.split(":", 1)[1]: r for r in records if r.kind == "account"}
+        accounts = {address_key(r.address): r for r in records if r.kind == "account"}
         known = {MANAGEMENT: management_id, **{name: r.id for name, r in accounts.items()}}
         self.ids = AccountIds(known)
         self.accounts = accounts

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from landingzone.resources.base import Found, Node
+from landingzone.nodes import Found, Node
 
 
 @dataclass(frozen=True)

@@ -13,19 +13,19 @@ import typer
 from rich.markup import escape
 
 from landingzone.access.assume import AssumeGraph
-from landingzone.access.checks import CheckResult, run_checks
 from landingzone.access.lint import Finding, lint
 from landingzone.access.model import AccessModel
 from landingzone.access.queries import Answer, can, who_can
-from landingzone.access.sources import live_model, offline_model
 from landingzone.access.targets import actions_for, actors_for, parse_context, resources_for
 from landingzone.cli.access_commands import access_app
 from landingzone.cli.app import app
 from landingzone.cli.engine_commands import EndpointOpt, JsonOpt, ProfileOpt, open_spec
 from landingzone.errors import EXIT_CHECKS_FAILED
-from landingzone.spec.loader import load_spec
+from landingzone.proofs.checks import CheckResult, run_checks
+from landingzone.proofs.sources import live_model, offline_model
 from landingzone.spec.schema import Spec
 from landingzone.ui import emit_json, err, mode
+from landingzone.validate import load_spec
 
 DirArg = Annotated[
     Path,

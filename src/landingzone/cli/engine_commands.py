@@ -20,8 +20,8 @@ from landingzone.errors import (
     ApprovalRequired,
     LzError,
 )
-from landingzone.spec.loader import load_spec
 from landingzone.ui import emit_json, err, mode
+from landingzone.validate import load_spec
 
 ProfileOpt = Annotated[
     str | None,

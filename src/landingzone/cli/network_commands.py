@@ -17,10 +17,10 @@ from landingzone.network.layout import zone_letters
 from landingzone.network.live import from_aws
 from landingzone.network.reach import Answer, Pair, reach
 from landingzone.network.topology import Topology, from_spec
-from landingzone.spec.loader import load_spec
 from landingzone.spec.schema import Spec
-from landingzone.spec.suggest import choices
+from landingzone.suggest import choices
 from landingzone.ui import emit_json, err, mode
+from landingzone.validate import load_spec
 
 
 def check_selector(spec: Spec, selector: str) -> None:

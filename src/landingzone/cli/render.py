@@ -7,10 +7,11 @@ from typing import Any
 
 from rich.markup import escape
 
+from landingzone.aws.session import CallCounter
 from landingzone.engine.apply import ApplyResult, Event
 from landingzone.engine.plan import Operation, Plan
-from landingzone.engine.session import CallCounter
-from landingzone.resources.base import MANAGEMENT, canonical_policy
+from landingzone.nodes import MANAGEMENT
+from landingzone.resources.base import canonical_policy
 from landingzone.ui import err
 
 SYMBOLS = {

@@ -11,9 +11,9 @@ import typer
 from landingzone import ui
 from landingzone.cli.app import app
 from landingzone.errors import SpecInvalid
-from landingzone.spec.loader import load_spec
 from landingzone.spec.render import provenance_map, resolved, to_yaml
 from landingzone.spec.units import all_unit_paths
+from landingzone.validate import load_spec
 
 SpecDir = Annotated[
     Path,

@@ -17,7 +17,7 @@ from landingzone.cli.render import show_event, show_plan, show_result
 from landingzone.emulator import Emulator
 from landingzone.engine import workflow
 from landingzone.errors import ApplyFailed, LzError
-from landingzone.resources.org_snapshot import snapshot
+from landingzone.resources.org_snapshot import managed_policy_names, snapshot
 from landingzone.ui import err
 
 MAIN_EXAMPLE = "codewilling"
@@ -98,7 +98,7 @@ def _apply(spec_dir: Path) -> None:
 def _summary(ws: workflow.Workspace) -> None:
     """What exists now: the OU tree with its accounts and SCPs, and the state backend."""
     snap = snapshot(ws.ctx)
-    names = ws.ctx.settings.policy_names
+    names = managed_policy_names(ws.ctx)
 
     def label(target_id: str, text: str) -> str:
         policies = snap.attached_names(target_id, names)

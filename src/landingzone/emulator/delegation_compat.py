@@ -5,7 +5,7 @@ only (not Security Hub, AWS Config or CloudTrail) and without trusted
 access. While `refusals` is on, RegisterDelegatedAdministrator here:
 
 - takes every service principal AWS lists as supporting a delegated
-  administrator (`spec/delegation.py`); any other is `InvalidInputException`;
+  administrator (`DELEGABLE_SERVICES`); any other is `InvalidInputException`;
 - refuses the management account: `ConstraintViolationException`, Reason
   `CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR`;
 - refuses a service whose trusted access is not enabled:
@@ -40,9 +40,41 @@ from moto.organizations.models import FakeDelegatedAdministrator, organizations_
 from landingzone.emulator.controls import refusing
 from landingzone.emulator.organizations_compat import OrganizationsCompatBackend, refusal
 from landingzone.emulator.patching import overrides, use_backend
-from landingzone.spec.delegation import DELEGABLE_SERVICES
 
 UNRECOGNIZED = "You specified an unrecognized service principal."
+# AWS's services that support a delegated administrator, from "AWS services that you can
+# use with AWS Organizations" (orgs_integrated-services-list.html). The emulator keeps its
+# own copy (it stands beside lz); tests/emulator/test_delegated_administrators.py checks
+# that lz's validation (spec/delegation.py) knows the same list.
+DELEGABLE_SERVICES = frozenset(
+    {
+        "access-analyzer.amazonaws.com",
+        "account.amazonaws.com",
+        "auditmanager.amazonaws.com",
+        "backup.amazonaws.com",
+        "cloudtrail.amazonaws.com",
+        "compute-optimizer.amazonaws.com",
+        "config.amazonaws.com",
+        "config-multiaccountsetup.amazonaws.com",
+        "detective.amazonaws.com",
+        "devops-guru.amazonaws.com",
+        "fms.amazonaws.com",
+        "guardduty.amazonaws.com",
+        "health.amazonaws.com",
+        "inspector2.amazonaws.com",
+        "ipam.amazonaws.com",
+        "license-manager.amazonaws.com",
+        "macie.amazonaws.com",
+        "member.org.stacksets.cloudformation.amazonaws.com",
+        "reachabilityanalyzer.networkinsights.amazonaws.com",
+        "securityhub.amazonaws.com",
+        "securitylake.amazonaws.com",
+        "servicecatalog.amazonaws.com",
+        "ssm.amazonaws.com",
+        "sso.amazonaws.com",
+        "storage-lens.s3.amazonaws.com",
+    }
+)
 
 
 class DelegationBackend(OrganizationsCompatBackend):

@@ -20,11 +20,12 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
-from landingzone.engine.context import Context
+from landingzone.aws.context import Context
 from landingzone.engine.plan import REPLACED_SUFFIX, Operation, resolve
-from landingzone.engine.state import ResourceRecord, StateStore
+from landingzone.engine.state import StateStore
 from landingzone.errors import AwsError, LzError
-from landingzone.resources.base import Found, Node, kind
+from landingzone.nodes import Found, Node, ResourceRecord
+from landingzone.resources.base import kind
 
 DEFAULT_CONCURRENCY = 16
 

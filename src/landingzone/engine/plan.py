@@ -28,9 +28,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from landingzone.engine.context import Context
-from landingzone.engine.state import ResourceRecord, StateDoc
-from landingzone.resources.base import MANAGEMENT, Change, Found, Node, ReadGroup, kind
+from landingzone.aws.context import Context
+from landingzone.engine.state import StateDoc
+from landingzone.nodes import MANAGEMENT, Change, Found, Node, ResourceRecord, address_key
+from landingzone.resources.base import ReadGroup, kind
 
 REPLACED_SUFFIX = "#replaced"
 ACCOUNT_REF = re.compile(r"\{account_id(?::([A-Za-z0-9_.@+-]+))?\}")
@@ -157,7 +158,7 @@ def _diff(
                 action=action,
                 address=address,
                 kind=record.kind,
-                name=record.attrs.get("name", address.split(":", 1)[-1]),
+                name=record.attrs.get("name", address_key(address)),
                 account=record.account,
                 region=record.region,
                 record=record,

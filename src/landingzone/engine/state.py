@@ -33,8 +33,9 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from landingzone import __version__
-from landingzone.engine.session import Sessions, aws_error, error_code
+from landingzone.aws.session import Sessions, aws_error, error_code
 from landingzone.errors import LockHeld, LzError
+from landingzone.nodes import ResourceRecord
 
 STATE_FORMAT = 1
 
@@ -42,25 +43,6 @@ STATE_FORMAT = 1
 def now_iso() -> str:
     """The current UTC time, ISO-8601, to the second."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-@dataclass
-class ResourceRecord:
-    """What lz knows about one resource it manages."""
-
-    address: str
-    kind: str
-    id: str
-    account: str
-    region: str | None
-    created: bool  # lz created it (only then may lz delete it)
-    attrs: dict[str, Any] = field(default_factory=dict)
-    updated_at: str = ""
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> ResourceRecord:
-        """Inverse of `dataclasses.asdict`."""
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
 @dataclass

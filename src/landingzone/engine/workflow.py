@@ -18,15 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from landingzone import __version__
+from landingzone.aws.context import Context, Settings
+from landingzone.aws.session import CallCounter, Sessions, choose_credentials
 from landingzone.engine import plan as planning
 from landingzone.engine.apply import ApplyResult, Event, Executor
-from landingzone.engine.context import Context, Settings
-from landingzone.engine.session import CallCounter, Sessions, choose_credentials
 from landingzone.engine.state import StateLocation, StateLock, StateStore
 from landingzone.errors import AwsError, LzError, StalePlan
-from landingzone.graph import build_graph, state_names
-from landingzone.resources.base import MANAGEMENT, Node
-from landingzone.resources.org_snapshot import tree
+from landingzone.graph import build_graph, run_options, state_names
+from landingzone.nodes import Node
+from landingzone.resources.base import is_bootstrap, prepare_kinds
+from landingzone.resources.preflight import check_management_caller, existing_account_id
 from landingzone.spec.schema import Spec
 
 PLAN_FORMAT = 1
@@ -54,7 +55,7 @@ class Workspace:
     @property
     def state_addresses(self) -> set[str]:
         """Addresses of the state backend's nodes."""
-        return {n.address for n in self.nodes if n.kind in ("state_bucket", "lock_table")}
+        return {n.address for n in self.nodes if is_bootstrap(n.kind)}
 
 
 def open_workspace(
@@ -88,27 +89,17 @@ def open_workspace(
         org=org.name,
         home_region=org.home_region,
         access_role=org.access_role,
-        account_creation_concurrency=org.quotas.account_creation_concurrency,
-        removed_accounts_unit=org.removed_accounts_unit,
+        options=run_options(spec),
     )
     if poll_interval is not None:
         settings.poll_interval = poll_interval
     ctx = Context(sessions=sessions, settings=settings)
     graph = nodes if nodes is not None else build_graph(spec, where)
-    snap = tree(ctx)
-    if snap.exists and snap.management_account_id != identity["Account"]:
-        raise LzError(
-            f"account {identity['Account']} is a member of organization {snap.org_id}, not its "
-            f"management account ({snap.management_account_id}); run lz with the management "
-            "account's credentials"
-        )
+    check_management_caller(ctx, identity)
     location = _state_location(spec, root, _state_account_id(spec, ctx))
     store = StateStore(location, sessions, actor=identity["Arn"])
     state = store.load()
-    settings.policy_names = frozenset(
-        {n.name for n in graph if n.kind == "policy"}
-        | {r.attrs.get("name", "") for r in state.resources.values() if r.kind == "policy"}
-    ) - {""}
+    prepare_kinds(ctx, graph, state.resources.values())
     state.organization = org.name
     return Workspace(
         spec=spec,
@@ -140,14 +131,10 @@ def _state_location(spec: Spec, root: Path, account_id: str | None) -> StateLoca
 def _state_account_id(spec: Spec, ctx: Context) -> str | None:
     """The state account's ID, if it exists yet (by `id:`, else by e-mail)."""
     name = spec.state.account
-    if name == MANAGEMENT:
-        return ctx.sessions.management_account_id
-    account = spec.accounts[name]
-    snap = tree(ctx)
-    if account.id:
-        return account.id if account.id in snap.accounts else None
-    found = snap.account_by_email(account.email)
-    return found.id if found else None
+    account = spec.accounts.get(name)
+    return existing_account_id(
+        ctx, name, account.id if account else None, account.email if account else ""
+    )
 
 
 def make_plan(ws: Workspace) -> planning.Plan:

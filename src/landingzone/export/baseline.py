@@ -31,7 +31,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from landingzone.engine.state import ResourceRecord
 from landingzone.export.builder import PartBuilder
 from landingzone.export.hcl import BLANK, Block, Comment, Item, Raw, attrs, block, quote, value
 from landingzone.export.inventory import Inventory
@@ -46,7 +45,7 @@ from landingzone.export.model import (
 from landingzone.export.organization import exported_tags
 from landingzone.export.registry import Exporter, register
 from landingzone.export.state_backend import PUBLIC_ACCESS_BLOCK_NAMES, bucket_settings
-from landingzone.resources.base import Node
+from landingzone.nodes import Node, ResourceRecord
 from landingzone.resources.budgets import GREATER_THAN, PERCENTAGE
 from landingzone.resources.config import DEFAULT_NAME
 from landingzone.resources.iam_account import PASSWORD_POLICY_FIELDS

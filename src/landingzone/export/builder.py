@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from landingzone.export.model import Import, Module, RemoteOutput, StackPart, StackRef
-from landingzone.resources.base import Node
+from landingzone.nodes import Node
 
 
 class PartBuilder:

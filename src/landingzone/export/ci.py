@@ -56,7 +56,7 @@ from landingzone.graph.iam_documents import (
     partition,
     provider_audiences,
 )
-from landingzone.resources.base import MANAGEMENT
+from landingzone.nodes import MANAGEMENT
 
 CHECKOUT = "actions/checkout@v4"
 SETUP_TERRAFORM = "hashicorp/setup-terraform@v3"

@@ -19,7 +19,7 @@ from landingzone.export.model import Import, Module, Output, StackPart, Variable
 from landingzone.export.organization import exported_tags
 from landingzone.export.registry import Exporter, register
 from landingzone.export.roles import by_account, iam_stack
-from landingzone.resources.base import Node
+from landingzone.nodes import Node
 
 PROVIDER = "aws_iam_openid_connect_provider.this"
 

@@ -44,7 +44,7 @@ from landingzone.export.model import (
 from landingzone.export.network import STACK as NETWORK_STACK
 from landingzone.export.network import TAGS, each_resource, ids_by_key, key_of, tags_value
 from landingzone.export.registry import Exporter, register
-from landingzone.resources.base import Node
+from landingzone.nodes import Node
 from landingzone.resources.network_addresses import parse
 
 STACK = "dns"

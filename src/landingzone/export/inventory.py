@@ -11,14 +11,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from landingzone.aws.session import Sessions
 from landingzone.engine.plan import ACCOUNT_REF
-from landingzone.engine.session import Sessions
-from landingzone.engine.state import ResourceRecord
 from landingzone.engine.workflow import Workspace
 from landingzone.errors import LzError
 from landingzone.export.model import RemoteOutput, StackRef
 from landingzone.graph import is_protected, state_names
-from landingzone.resources.base import MANAGEMENT, Node
+from landingzone.nodes import MANAGEMENT, Node, ResourceRecord
 from landingzone.spec.schema import Spec
 
 ORGANIZATION = "organization"

@@ -27,7 +27,7 @@ from landingzone.export.inventory import Inventory
 from landingzone.export.model import Module, Output, StackPart, StackRef, Variable
 from landingzone.export.organization import exported_tags
 from landingzone.export.registry import Exporter, register
-from landingzone.resources.base import Node
+from landingzone.nodes import Node
 from landingzone.resources.endpoints import GATEWAY
 from landingzone.resources.network_addresses import parse
 

@@ -20,7 +20,8 @@ from landingzone.export.hcl import BLANK, Block, Comment, Item, Raw, attrs, bloc
 from landingzone.export.inventory import Inventory
 from landingzone.export.model import Import, Module, Output, StackPart, Variable
 from landingzone.export.registry import Exporter, register
-from landingzone.resources.base import MANAGED_BY_KEY, Node, minified
+from landingzone.nodes import MANAGED_BY_KEY, Node
+from landingzone.resources.base import minified
 from landingzone.resources.org_snapshot import SCP
 
 MAX_DEPTH = 5  # AWS Organizations: OUs nest at most five levels below the root

@@ -49,7 +49,7 @@ from landingzone.export.network import (
     tags_value,
 )
 from landingzone.export.registry import Exporter, register
-from landingzone.resources.base import Node
+from landingzone.nodes import Node
 from landingzone.resources.network_addresses import parse
 from landingzone.resources.peering import ACTIVE
 

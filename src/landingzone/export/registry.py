@@ -22,7 +22,7 @@ from typing import ClassVar
 
 from landingzone.export.inventory import Inventory
 from landingzone.export.model import Module, StackPart
-from landingzone.resources.base import Node
+from landingzone.nodes import Node
 
 
 class Exporter:

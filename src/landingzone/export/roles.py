@@ -39,7 +39,8 @@ from landingzone.export.model import (
 from landingzone.export.organization import exported_tags
 from landingzone.export.registry import Exporter, register
 from landingzone.graph.iam_documents import partition
-from landingzone.resources.base import Node, minified
+from landingzone.nodes import Node
+from landingzone.resources.base import minified
 
 IAM_STACK = "iam"
 

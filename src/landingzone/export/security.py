@@ -32,7 +32,8 @@ from landingzone.export.inventory import Inventory
 from landingzone.export.model import Module, Output, RemoteOutput, StackPart, StackRef, Variable
 from landingzone.export.organization import exported_tags
 from landingzone.export.registry import Exporter, register
-from landingzone.resources.base import MANAGEMENT, Node, minified
+from landingzone.nodes import MANAGEMENT, Node
+from landingzone.resources.base import minified
 
 STACK = "security"
 TAGS = "map(string)"

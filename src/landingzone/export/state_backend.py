@@ -27,7 +27,8 @@ from landingzone.export.model import (
 from landingzone.export.organization import exported_tags
 from landingzone.export.registry import Exporter, register
 from landingzone.graph import state_names
-from landingzone.resources.base import Node, minified
+from landingzone.nodes import Node
+from landingzone.resources.base import minified
 
 BUCKET_RESOURCES = (
     "aws_s3_bucket.state",

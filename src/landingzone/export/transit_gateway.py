@@ -74,7 +74,7 @@ from landingzone.export.network import (
     tags_value,
 )
 from landingzone.export.registry import Exporter, register
-from landingzone.resources.base import Node
+from landingzone.nodes import Node
 from landingzone.resources.gateway_attachments import AVAILABLE
 from landingzone.resources.network_addresses import gateway_attachment, parse
 from landingzone.resources.transit_gateway import OPTIONS

@@ -15,13 +15,18 @@ from dataclasses import replace
 from landingzone.graph.baselines import baseline_nodes
 from landingzone.graph.iam import iam_nodes
 from landingzone.graph.network import network_nodes
-from landingzone.graph.organization import is_protected, organization_nodes, state_names
+from landingzone.graph.organization import (
+    is_protected,
+    organization_nodes,
+    run_options,
+    state_names,
+)
 from landingzone.graph.security import security_nodes
 from landingzone.graph.targets import Where, account_depends, referenced_accounts
-from landingzone.resources.base import Node
+from landingzone.nodes import Node
 from landingzone.spec.schema import Spec
 
-__all__ = ["build_graph", "is_protected", "state_names"]
+__all__ = ["build_graph", "is_protected", "run_options", "state_names"]
 
 
 # One builder per spec section; add yours here.

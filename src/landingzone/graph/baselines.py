@@ -28,7 +28,7 @@ from typing import Any
 
 from landingzone.graph.organization import is_protected
 from landingzone.graph.targets import Where, account_id_ref, account_regions, base_tags
-from landingzone.resources.base import MANAGEMENT, Node
+from landingzone.nodes import MANAGEMENT, Node, address_key
 from landingzone.resources.budgets import alert, money
 from landingzone.resources.config import CONFIG_SERVICE
 from landingzone.resources.iam_account import password_policy_desired
@@ -87,7 +87,9 @@ class _Archive:
         return f"kms_key:{self.account}/{self.alias.removeprefix('alias/')}"
 
 
-class _Builder:
+class _BaselineNodes:
+    """The nodes of every account's baseline, as they are built."""
+
     def __init__(self, spec: Spec, where: Where):
         self.spec = spec
         self.where = where
@@ -154,7 +156,7 @@ class _Builder:
             Node(
                 address=address,
                 kind=kind,
-                name=address.split(":", 1)[1],
+                name=address_key(address),
                 account=target.name,
                 region=region,
                 desired=desired,
@@ -391,12 +393,12 @@ def organization_trail_arn(spec: Spec) -> str | None:
 
 def log_archive(spec: Spec) -> _Archive | None:
     """The log archive's bucket and key, as nodes of other accounts name them (None: none)."""
-    return _Builder(spec, lambda *_: None).archive
+    return _BaselineNodes(spec, lambda *_: None).archive
 
 
 def baseline_nodes(spec: Spec, where: Where) -> list[Node]:
     """Nodes of every account's baseline and of the log archive."""
-    builder = _Builder(spec, where)
+    builder = _BaselineNodes(spec, where)
     for name in sorted(spec.accounts):
         builder.account(name)
     builder.log_archive()

@@ -3,20 +3,18 @@ attachments, and route tables holding associations and propagations) and private
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from landingzone.graph.network_nodes import Nodes
 from landingzone.graph.targets import account_id_ref, base_tags, select_accounts
 from landingzone.network.layout import attachment_tier
 from landingzone.network.segments import gateway_tables
+from landingzone.nodes import MANAGEMENT
 from landingzone.resources import network_addresses as at
-from landingzone.resources.base import MANAGEMENT
 from landingzone.resources.network_addresses import ADDRESS_TAG
 from landingzone.resources.transit_gateway import GATEWAY_OPTIONS
 from landingzone.spec.network import TransitGateway
 from landingzone.spec.tree import TreePath
-
-if TYPE_CHECKING:
-    from landingzone.graph.network import Nodes
 
 RAM_SHARING = "ram_sharing:organization"
 

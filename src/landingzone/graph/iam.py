@@ -13,7 +13,7 @@ from __future__ import annotations
 from landingzone.graph.iam_documents import iam_layout
 from landingzone.graph.organization import is_protected
 from landingzone.graph.targets import Where
-from landingzone.resources.base import MANAGEMENT, Node
+from landingzone.nodes import MANAGEMENT, Node
 from landingzone.spec.schema import Spec
 
 

@@ -22,7 +22,7 @@ from landingzone.graph.targets import (
     base_tags,
     select_accounts,
 )
-from landingzone.resources.base import MANAGEMENT
+from landingzone.nodes import MANAGEMENT
 from landingzone.spec.iam_rules import ACCOUNT_ID, has_wildcard
 from landingzone.spec.iam_schema import (
     ASSUME_ROLES_POLICY,

@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from landingzone.graph.targets import Where, account_depends, base_tags
-from landingzone.resources.base import Node
+from landingzone.nodes import Node, account_address
 from landingzone.resources.org_snapshot import FULL_AWS_ACCESS, SCP
+from landingzone.resources.organizations import ACCOUNT_CREATION_CONCURRENCY, REMOVED_ACCOUNTS_UNIT
 from landingzone.resources.s3_bucket import bucket_desired
 from landingzone.resources.state_backend import lock_table_desired
 from landingzone.spec.schema import Account, Spec, Unit
@@ -157,7 +158,7 @@ def organization_nodes(spec: Spec, where: Where) -> list[Node]:
             desired["close_on_removal"] = True
         nodes.append(
             Node(
-                address=f"account:{name}",
+                address=account_address(name),
                 kind="account",
                 name=account.name or name,
                 desired=desired,
@@ -215,3 +216,12 @@ def _moved_from(spec: Spec, path: str) -> tuple[str, ...]:
 
 
 _EMPTY_UNIT = Unit()
+
+
+def run_options(spec: Spec) -> dict[str, Any]:
+    """The spec's options for the organization kinds (`Settings.options`)."""
+    org = spec.organization
+    return {
+        ACCOUNT_CREATION_CONCURRENCY: org.quotas.account_creation_concurrency,
+        REMOVED_ACCOUNTS_UNIT: org.removed_accounts_unit,
+    }

@@ -36,7 +36,7 @@ from typing import Any
 from landingzone.graph.baselines import log_archive, organization_trail_arn, partition
 from landingzone.graph.organization import is_protected
 from landingzone.graph.targets import Where, account_id_ref, account_regions, base_tags
-from landingzone.resources.base import MANAGEMENT, Node
+from landingzone.nodes import MANAGEMENT, Node
 from landingzone.resources.config_aggregator import ROLE_POLICY
 from landingzone.resources.findings_alerts import topic_policy
 from landingzone.spec.baseline_resolution import effective_profile

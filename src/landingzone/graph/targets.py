@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 
 from landingzone.errors import Location
-from landingzone.resources.base import MANAGED_BY_KEY, MANAGED_BY_VALUE, MANAGEMENT
+from landingzone.nodes import MANAGED_BY_KEY, MANAGED_BY_VALUE, MANAGEMENT, account_address
 from landingzone.spec.schema import Spec
 from landingzone.spec.units import parents
 
@@ -62,7 +62,7 @@ def base_tags(spec: Spec) -> dict[str, str]:
 
 def account_depends(account: str) -> frozenset[str]:
     """A node in `account` depends on the account existing (nothing for management)."""
-    return frozenset() if account == MANAGEMENT else frozenset({f"account:{account}"})
+    return frozenset() if account == MANAGEMENT else frozenset({account_address(account)})
 
 
 def account_id_ref(account: str) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from ipaddress import IPv4Network
 
-from landingzone.engine.context import Context, call
+from landingzone.aws.calls import call
+from landingzone.aws.context import Context
 from landingzone.network.layout import NetworkPlan, plan_networks
 from landingzone.network.topology import (
     LOCAL,

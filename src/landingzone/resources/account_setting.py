@@ -11,13 +11,11 @@ is not weakened because a profile stopped mentioning it).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from landingzone.resources.base import Change, Found, Kind, Node, ReadGroup
-
-if TYPE_CHECKING:
-    from landingzone.engine.context import Context
-    from landingzone.engine.state import ResourceRecord
+from landingzone.aws.context import Context
+from landingzone.nodes import Change, Found, Node, ResourceRecord
+from landingzone.resources.base import Kind, ReadGroup
 
 
 class AccountSettingKind(Kind):

@@ -17,105 +17,23 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Iterable, Mapping
+import pkgutil
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
-from landingzone.errors import Location
+from landingzone.aws.context import Context
+from landingzone.nodes import (
+    CREATED_BY_KEY,
+    MANAGED_BY_KEY,
+    MANAGED_BY_VALUE,
+    Change,
+    Found,
+    Node,
+    ResourceRecord,
+)
 
-if TYPE_CHECKING:
-    from landingzone.engine.context import Context
-    from landingzone.engine.state import ResourceRecord
-
-MANAGEMENT = "management"  # the account name of the management account in nodes
-MANAGED_BY_KEY = "ManagedBy"
-MANAGED_BY_VALUE = "landingzone"
-CREATED_BY_KEY = "CreatedBy"
-
-
-@dataclass(frozen=True)
-class Node:
-    """One desired resource: where it lives and what it should look like."""
-
-    address: str  # unique, stable: "account:dev", "unit:plat/sandbox", ...
-    kind: str
-    name: str  # the resource's name in AWS, for people
-    account: str = MANAGEMENT  # spec account name, or "management"
-    region: str | None = None  # None for global services
-    desired: Mapping[str, Any] = field(default_factory=dict)
-    depends_on: frozenset[str] = frozenset()
-    source: Location | None = None  # where the spec declares it
-    protected: bool = False  # changes need an explicit approval
-    moved_from: tuple[str, ...] = ()  # earlier addresses (a rename or move, not a new resource)
-
-    def to_json(self) -> dict[str, Any]:
-        """Serializable form (saved plans carry their nodes)."""
-        return {
-            "address": self.address,
-            "kind": self.kind,
-            "name": self.name,
-            "account": self.account,
-            "region": self.region,
-            "desired": dict(self.desired),
-            "depends_on": sorted(self.depends_on),
-            "source": str(self.source) if self.source else None,
-            "protected": self.protected,
-            "moved_from": list(self.moved_from),
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Node:
-        """Inverse of `to_json`."""
-        source = None
-        if data.get("source"):
-            file, _, line = str(data["source"]).rpartition(":")
-            source = Location(file, int(line))
-        return cls(
-            address=data["address"],
-            kind=data["kind"],
-            name=data["name"],
-            account=data["account"],
-            region=data["region"],
-            desired=data["desired"],
-            depends_on=frozenset(data["depends_on"]),
-            source=source,
-            protected=bool(data.get("protected")),
-            moved_from=tuple(data.get("moved_from", ())),
-        )
-
-
-@dataclass(frozen=True)
-class Found:
-    """What a read found for one resource.
-
-    `attrs` uses the same logical names and value shapes as `Node.desired`
-    (names, not IDs), so a diff is a plain comparison. `refs` are the AWS IDs
-    this resource points to as it exists (its parent OU, the policies
-    attached to it): a resource must stop pointing at something before that
-    thing can be deleted. `managed` is true when the resource carries lz's
-    ManagedBy tag, i.e. lz created it. `record_address` names the state
-    record the resource was found through when that differs from the node's
-    address (a unit found through its `moved_from` path).
-    """
-
-    id: str
-    attrs: Mapping[str, Any]
-    refs: frozenset[str] = frozenset()
-    managed: bool = False
-    record_address: str | None = None
-
-
-@dataclass(frozen=True)
-class Change:
-    """One attribute that differs: before (as it exists) and after (as desired)."""
-
-    attr: str
-    before: Any
-    after: Any
-
-    def to_json(self) -> dict[str, Any]:
-        """Serializable form."""
-        return {"attr": self.attr, "before": self.before, "after": self.after}
+T = TypeVar("T")
 
 
 class Kind:
@@ -135,6 +53,17 @@ class Kind:
     replace_attrs: ClassVar[frozenset[str]] = frozenset()
     # True if lz may delete a resource of this kind that it created.
     deletable: ClassVar[bool] = True
+    # True for the state backend's kinds: a first apply runs them (and what they
+    # depend on) before anything else, then moves state into them and locks.
+    bootstrap: ClassVar[bool] = False
+
+    def prepare(self, ctx: Context, nodes: list[Node], records: list[ResourceRecord]) -> None:
+        """Learn what this kind needs to know of the whole run before any read.
+
+        Called once per run with the kind's nodes and state records (both may
+        be empty); the default needs nothing. A kind shares what it learns
+        with `ctx.share`.
+        """
 
     def read(self, ctx: Context, group: ReadGroup) -> dict[str, Found]:
         """What exists for the group's nodes and records, keyed by address."""
@@ -220,6 +149,23 @@ class ReadGroup:
         """The state record that tracks the node at `address`, if any."""
         return self.claims.get(address)
 
+    def match(self, existing: Mapping[str, T], by_name: Callable[[Node], T | None]) -> dict[str, T]:
+        """Pair the group's nodes and orphans with what exists, keyed by address.
+
+        `existing` maps AWS IDs to what exists. A node is found by its state
+        record's ID first, else by its natural name (`by_name`); an orphaned
+        record only by its ID.
+        """
+        matches: dict[str, T] = {}
+        for node in self.nodes:
+            record = self.record_for(node.address)
+            item = existing.get(record.id) if record else None
+            item = item if item is not None else by_name(node)
+            if item is not None:
+                matches[node.address] = item
+        matches.update({r.address: existing[r.id] for r in self.orphans if r.id in existing})
+        return matches
+
 
 _KINDS: dict[str, Kind] = {}
 
@@ -236,43 +182,33 @@ def kind(name: str) -> Kind:
     return _KINDS[name]
 
 
-# Every module that defines kinds; add a module here when you add one.
-KIND_MODULES = (
-    "organizations",
-    "state_backend",
-    "iam",
-    "iam_account",
-    "ec2_account",
-    "s3_account",
-    "default_vpc",
-    "guardduty",
-    "config",
-    "cloudtrail",
-    "budgets",
-    "kms",
-    "log_bucket",
-    "vpc",
-    "route_tables",
-    "security_groups",
-    "endpoints",
-    "peering",
-    "transit_gateway",
-    "gateway_attachments",
-    "gateway_route_tables",
-    "ram",
-    "dns",
-    "security_org",
-    "guardduty_org",
-    "findings_alerts",
-    "config_aggregator",
-    "org_trail",
-)
+def prepare_kinds(ctx: Context, nodes: Iterable[Node], records: Iterable[ResourceRecord]) -> None:
+    """Call every kind's `prepare` with its own nodes and records."""
+    load_kinds()
+    mine: dict[str, tuple[list[Node], list[ResourceRecord]]] = {k: ([], []) for k in _KINDS}
+    for node in nodes:
+        mine[node.kind][0].append(node)
+    for record in records:
+        if record.kind in mine:
+            mine[record.kind][1].append(record)
+    for name, (kind_nodes, kind_records) in mine.items():
+        _KINDS[name].prepare(ctx, kind_nodes, kind_records)
+
+
+def is_bootstrap(kind_name: str) -> bool:
+    """Whether resources of this kind belong to the state backend (`Kind.bootstrap`)."""
+    return kind(kind_name).bootstrap
 
 
 def load_kinds() -> None:
-    """Import every resource module so its kinds register (imports are cached)."""
-    for module in KIND_MODULES:
-        importlib.import_module(f"landingzone.resources.{module}")
+    """Import every module of this package so its kinds register (imports are cached).
+
+    A new kind is a new module here with an `@register` class: nothing else
+    lists it.
+    """
+    package = importlib.import_module("landingzone.resources")
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"landingzone.resources.{module.name}")
 
 
 # -- helpers shared by kinds ---------------------------------------------------
@@ -314,7 +250,7 @@ def tag_delta(changes: Iterable[Change]) -> tuple[dict[str, str], list[str]]:
 
 
 def located(item: Node | ResourceRecord) -> dict[str, Any]:
-    """`account`, `region` and `resource` of a node or record, for `context.call`'s errors."""
+    """`account`, `region` and `resource` of a node or record, for `calls.call`'s errors."""
     return {"account": item.account, "region": item.region, "resource": item.address}
 
 

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from landingzone.engine.context import Context, call, pages
-from landingzone.resources.base import Change, Found, Node, ReadGroup, register, tag_list
+from landingzone.aws.calls import call, pages
+from landingzone.aws.context import Context
+from landingzone.nodes import Change, Found, Node, ResourceRecord
+from landingzone.resources.base import ReadGroup, register, tag_list
 from landingzone.resources.tagged_at_creation import TaggedAtCreationKind
-
-if TYPE_CHECKING:
-    from landingzone.engine.state import ResourceRecord
 
 GREATER_THAN = "GREATER_THAN"
 PERCENTAGE = "PERCENTAGE"

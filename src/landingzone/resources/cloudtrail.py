@@ -11,29 +11,25 @@ the alias.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from botocore.exceptions import ClientError
 
-from landingzone.engine.context import Context, call
-from landingzone.engine.session import aws_error, error_code
+from landingzone.aws.calls import call
+from landingzone.aws.context import Context
+from landingzone.aws.session import aws_error, error_code
+from landingzone.nodes import Change, Found, Node, ResourceRecord
 from landingzone.resources.base import (
-    Change,
-    Found,
     Kind,
-    Node,
     ReadGroup,
     is_managed,
     located,
     register,
-    tag_delta,
     tag_dict,
     tag_list,
 )
 from landingzone.resources.kms import alias_target
-
-if TYPE_CHECKING:
-    from landingzone.engine.state import ResourceRecord
+from landingzone.resources.tagging import TagCalls, keys_as_tags
 
 _SETTINGS = (
     "bucket",
@@ -42,6 +38,9 @@ _SETTINGS = (
     "global_events",
     "log_file_validation",
     "organization",
+)
+TRAIL_TAGS = TagCalls(
+    "add_tags", "remove_tags", "ResourceId", "TagsList", "TagsList", keys_form=keys_as_tags
 )
 
 
@@ -124,16 +123,7 @@ class TrailKind(Kind):
         if "logging" in changed:
             toggle = client.start_logging if desired["logging"] else client.stop_logging
             call(toggle, Name=found.id, **where)
-        to_set, to_remove = tag_delta(changes)
-        if to_set:
-            call(client.add_tags, ResourceId=found.id, TagsList=tag_list(to_set), **where)
-        if to_remove:
-            call(
-                client.remove_tags,
-                ResourceId=found.id,
-                TagsList=[{"Key": k} for k in to_remove],
-                **where,
-            )
+        TRAIL_TAGS.retag(client, found.id, changes, **where)
         return Found(id=found.id, attrs=dict(desired), managed=found.managed)
 
     def delete(self, ctx: Context, record: ResourceRecord) -> None:

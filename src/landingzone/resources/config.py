@@ -16,26 +16,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from botocore.exceptions import ClientError
 
-from landingzone.engine.context import Context, call, pages
-from landingzone.engine.session import aws_error, error_code
-from landingzone.resources.base import (
-    Change,
-    Found,
-    Kind,
-    Node,
-    ReadGroup,
-    located,
-    register,
-    tag_list,
-)
+from landingzone.aws.calls import call, pages
+from landingzone.aws.context import Context
+from landingzone.aws.session import aws_error, error_code
+from landingzone.nodes import Change, Found, Node, ResourceRecord
+from landingzone.resources.base import Kind, ReadGroup, located, register, tag_list
 from landingzone.resources.tagged_at_creation import TaggedAtCreationKind
-
-if TYPE_CHECKING:
-    from landingzone.engine.state import ResourceRecord
 
 CONFIG_SERVICE = "config.amazonaws.com"
 DEFAULT_NAME = "default"  # the name AWS's console gives the recorder and the channel

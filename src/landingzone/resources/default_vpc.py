@@ -20,10 +20,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from landingzone.engine.context import Context, call
+from landingzone.aws.calls import call
+from landingzone.aws.context import Context
 from landingzone.errors import AwsError
+from landingzone.nodes import Node
 from landingzone.resources.account_setting import AccountSettingKind
-from landingzone.resources.base import Node, located, register
+from landingzone.resources.base import located, register
 
 NONE = "none"
 

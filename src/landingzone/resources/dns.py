@@ -18,14 +18,12 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from landingzone.engine.context import Context, call, pages
-from landingzone.engine.session import aws_error, error_code
-from landingzone.engine.state import ResourceRecord
+from landingzone.aws.calls import call, pages
+from landingzone.aws.context import Context
+from landingzone.aws.session import aws_error, error_code
+from landingzone.nodes import Change, Found, Node, ResourceRecord
 from landingzone.resources.base import (
-    Change,
-    Found,
     Kind,
-    Node,
     ReadGroup,
     is_managed,
     register,

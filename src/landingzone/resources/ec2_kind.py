@@ -8,11 +8,12 @@ from typing import Any, ClassVar
 
 from botocore.exceptions import WaiterError
 
-from landingzone.engine.context import Context, call
-from landingzone.engine.state import ResourceRecord
+from landingzone.aws.context import Context
 from landingzone.errors import AwsError
-from landingzone.resources.base import Change, Found, Kind, Node, ReadGroup, tag_delta, tag_list
+from landingzone.nodes import Change, Found, Node, ResourceRecord
+from landingzone.resources.base import Kind, ReadGroup, tag_list
 from landingzone.resources.ec2_view import Ec2View, Item, view
+from landingzone.resources.tagging import TagCalls, keys_as_tags
 
 POLL_ATTEMPTS = 120  # AWS's transitions (peering, attachments) take seconds to minutes
 
@@ -20,6 +21,16 @@ POLL_ATTEMPTS = 120  # AWS's transitions (peering, attachments) take seconds to 
 def where(thing: Node | ResourceRecord) -> dict[str, Any]:
     """The account, region and address an AWS error names, for a node or a state record."""
     return {"account": thing.account, "region": thing.region, "resource": thing.address}
+
+
+EC2_TAGS = TagCalls(
+    "create_tags",
+    "delete_tags",
+    "Resources",
+    keys_param="Tags",
+    keys_form=keys_as_tags,
+    resource_in_list=True,
+)
 
 
 def ec2(ctx: Context, node: Node | ResourceRecord) -> Any:
@@ -85,17 +96,7 @@ class Ec2Kind(Kind):
 
     def retag(self, ctx: Context, node: Node, resource_id: str, changes: list[Change]) -> None:
         """Set and remove the tags lz owns that changed."""
-        to_set, to_remove = tag_delta(changes)
-        client = ec2(ctx, node)
-        if to_set:
-            call(client.create_tags, Resources=[resource_id], Tags=tag_list(to_set), **where(node))
-        if to_remove:
-            call(
-                client.delete_tags,
-                Resources=[resource_id],
-                Tags=[{"Key": key} for key in to_remove],
-                **where(node),
-            )
+        EC2_TAGS.retag(ec2(ctx, node), resource_id, changes, **where(node))
 
     def update(
         self,

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from landingzone.engine.context import Context, pages
+from landingzone.aws.calls import pages
+from landingzone.aws.context import Context
 from landingzone.errors import AwsError
 from landingzone.resources.base import tag_dict
 from landingzone.resources.network_addresses import ADDRESS_TAG, parse

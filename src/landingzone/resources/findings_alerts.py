@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from botocore.exceptions import ClientError
 
-from landingzone.engine.context import Context, call, pages
-from landingzone.engine.session import aws_error, error_code
+from landingzone.aws.calls import call, pages
+from landingzone.aws.context import Context
+from landingzone.aws.session import aws_error, error_code
+from landingzone.nodes import Change, Found, Node, ResourceRecord
 from landingzone.resources.base import (
-    Change,
-    Found,
     Kind,
-    Node,
     ReadGroup,
     is_managed,
     located,
@@ -37,9 +36,6 @@ from landingzone.resources.base import (
     tag_dict,
     tag_list,
 )
-
-if TYPE_CHECKING:
-    from landingzone.engine.state import ResourceRecord
 
 TARGET_ID = "landingzone"
 PENDING = "PendingConfirmation"

@@ -18,10 +18,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from landingzone.engine.context import Context, call, pages
-from landingzone.engine.session import aws_error, error_code
-from landingzone.engine.state import ResourceRecord
-from landingzone.resources.base import Change, Found, Node, is_managed, register
+from landingzone.aws.calls import call, pages
+from landingzone.aws.context import Context
+from landingzone.aws.session import aws_error, error_code
+from landingzone.nodes import Change, Found, Node, ResourceRecord
+from landingzone.resources.base import is_managed, register
 from landingzone.resources.ec2_kind import Ec2Kind, ec2, wait_for, where
 from landingzone.resources.ec2_view import Ec2View, Item, known_id, lookup_id, tags_of
 from landingzone.resources.gateway_attachments import owner_state

@@ -8,23 +8,15 @@ duplicated; lz deletes only a detector it created.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from landingzone.engine.context import Context, call
-from landingzone.resources.base import (
-    Change,
-    Found,
-    Kind,
-    Node,
-    ReadGroup,
-    is_managed,
-    located,
-    register,
-    tag_delta,
-)
+from landingzone.aws.calls import call
+from landingzone.aws.context import Context
+from landingzone.nodes import Change, Found, Node, ResourceRecord
+from landingzone.resources.base import Kind, ReadGroup, is_managed, located, register
+from landingzone.resources.tagging import TagCalls, tag_map
 
-if TYPE_CHECKING:
-    from landingzone.engine.state import ResourceRecord
+DETECTOR_TAGS = TagCalls("tag_resource", "untag_resource", "ResourceArn", tags_form=tag_map)
 
 
 @register
@@ -97,12 +89,8 @@ class DetectorKind(Kind):
                 FindingPublishingFrequency=desired["finding_publishing_frequency"],
                 **where,
             )
-        to_set, to_remove = tag_delta(changes)
         arn = self._arn(ctx, node.account, node.region, found.id)
-        if to_set:
-            call(client.tag_resource, ResourceArn=arn, Tags=to_set, **where)
-        if to_remove:
-            call(client.untag_resource, ResourceArn=arn, TagKeys=to_remove, **where)
+        DETECTOR_TAGS.retag(client, arn, changes, **where)
         return Found(id=found.id, attrs=dict(desired), managed=found.managed)
 
     def delete(self, ctx: Context, record: ResourceRecord) -> None:

@@ -21,26 +21,16 @@ Per region of the security account:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from botocore.exceptions import ClientError
 
-from landingzone.engine.context import Context, call, pages
-from landingzone.engine.session import aws_error, error_code
+from landingzone.aws.calls import call, pages
+from landingzone.aws.context import Context
+from landingzone.aws.session import aws_error, error_code
 from landingzone.errors import AwsError
-from landingzone.resources.base import (
-    MANAGEMENT,
-    Change,
-    Found,
-    Kind,
-    Node,
-    ReadGroup,
-    located,
-    register,
-)
-
-if TYPE_CHECKING:
-    from landingzone.engine.state import ResourceRecord
+from landingzone.nodes import MANAGEMENT, Change, Found, Node, ResourceRecord
+from landingzone.resources.base import Kind, ReadGroup, located, register
 
 NOT_ADMINISTRATOR = "BadRequestException"  # what GuardDuty answers a non-administrator
 

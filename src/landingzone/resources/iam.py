@@ -20,27 +20,32 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from landingzone.engine.context import Context, call, pages
-from landingzone.engine.state import ResourceRecord
+from landingzone.aws.calls import call, pages
+from landingzone.aws.context import Context
 from landingzone.errors import AwsError
+from landingzone.nodes import Change, Found, Node, ResourceRecord
 from landingzone.resources.base import (
-    Change,
-    Found,
     Kind,
-    Node,
     ReadGroup,
     canonical_policy,
     is_managed,
     register,
-    tag_delta,
     tag_dict,
     tag_list,
 )
+from landingzone.resources.tagging import TagCalls
 from landingzone.spec.iam_schema import DEFAULT_MAX_SESSION
 
 # Waits (seconds) before retrying a trust policy AWS does not accept yet.
 PROPAGATION_DELAYS = (1.0, 2.0, 4.0, 8.0, 15.0)
 _PAGE = {"PageSize": 1000}
+
+
+ROLE_TAGS = TagCalls("tag_role", "untag_role", "RoleName")
+PROFILE_TAGS = TagCalls("tag_instance_profile", "untag_instance_profile", "InstanceProfileName")
+OIDC_PROVIDER_TAGS = TagCalls(
+    "tag_open_id_connect_provider", "untag_open_id_connect_provider", "OpenIDConnectProviderArn"
+)
 
 
 def _where(account: str, resource: str) -> dict[str, Any]:
@@ -233,11 +238,7 @@ class RoleKind(Kind):
         if "inline_policies" in changed:
             self._sync_inline(iam, role, desired, found, where)
         if "tags" in changed:
-            to_set, to_remove = tag_delta(changes)
-            if to_set:
-                call(iam.tag_role, RoleName=role, Tags=tag_list(to_set), **where)
-            if to_remove:
-                call(iam.untag_role, RoleName=role, TagKeys=to_remove, **where)
+            ROLE_TAGS.retag(iam, role, changes, **where)
         return Found(
             id=found.id,
             attrs=dict(desired),
@@ -428,21 +429,7 @@ class InstanceProfileKind(Kind):
                 **where,
             )
         if "tags" in changed:
-            to_set, to_remove = tag_delta(changes)
-            if to_set:
-                call(
-                    iam.tag_instance_profile,
-                    InstanceProfileName=profile,
-                    Tags=tag_list(to_set),
-                    **where,
-                )
-            if to_remove:
-                call(
-                    iam.untag_instance_profile,
-                    InstanceProfileName=profile,
-                    TagKeys=to_remove,
-                    **where,
-                )
+            PROFILE_TAGS.retag(iam, profile, changes, **where)
         return Found(id=found.id, attrs=dict(desired), managed=found.managed)
 
     def delete(self, ctx: Context, record: ResourceRecord) -> None:
@@ -571,21 +558,7 @@ class OidcProviderKind(Kind):
                 **where,
             )
         if "tags" in changed:
-            to_set, to_remove = tag_delta(changes)
-            if to_set:
-                call(
-                    iam.tag_open_id_connect_provider,
-                    OpenIDConnectProviderArn=arn,
-                    Tags=tag_list(to_set),
-                    **where,
-                )
-            if to_remove:
-                call(
-                    iam.untag_open_id_connect_provider,
-                    OpenIDConnectProviderArn=arn,
-                    TagKeys=to_remove,
-                    **where,
-                )
+            OIDC_PROVIDER_TAGS.retag(iam, arn, changes, **where)
         return Found(id=arn, attrs=dict(desired), managed=found.managed)
 
     def delete(self, ctx: Context, record: ResourceRecord) -> None:

@@ -15,19 +15,12 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from landingzone.engine.context import Context, call, pages
-from landingzone.engine.session import aws_error, error_code
-from landingzone.resources.base import (
-    Change,
-    Found,
-    Kind,
-    Node,
-    ReadGroup,
-    is_managed,
-    located,
-    register,
-    tag_delta,
-)
+from landingzone.aws.calls import call, pages
+from landingzone.aws.context import Context
+from landingzone.aws.session import aws_error, error_code
+from landingzone.nodes import Change, Found, Node
+from landingzone.resources.base import Kind, ReadGroup, is_managed, located, register
+from landingzone.resources.tagging import TagCalls
 
 
 def trail_key_policy(account_root: str, trail_arns: list[str]) -> dict[str, Any]:
@@ -73,6 +66,9 @@ def trail_key_policy(account_root: str, trail_arns: list[str]) -> dict[str, Any]
 def _tags(tags: Mapping[str, str]) -> list[dict[str, str]]:
     """KMS's tag shape: [{"TagKey": k, "TagValue": v}]."""
     return [{"TagKey": k, "TagValue": v} for k, v in sorted(tags.items())]
+
+
+KEY_TAGS = TagCalls("tag_resource", "untag_resource", "KeyId", tags_form=_tags)
 
 
 def aliases(ctx: Context, account_id: str, region: str) -> dict[str, str]:
@@ -190,9 +186,5 @@ class KmsKeyKind(Kind):
         if "rotation" in changed:
             toggle = kms.enable_key_rotation if desired["rotation"] else kms.disable_key_rotation
             call(toggle, KeyId=found.id, **where)
-        to_set, to_remove = tag_delta(changes)
-        if to_set:
-            call(kms.tag_resource, KeyId=found.id, Tags=_tags(to_set), **where)
-        if to_remove:
-            call(kms.untag_resource, KeyId=found.id, TagKeys=to_remove, **where)
+        KEY_TAGS.retag(kms, found.id, changes, **where)
         return Found(id=found.id, attrs=dict(desired), managed=found.managed)

@@ -17,13 +17,15 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from landingzone.engine.context import Context, call, pages
-from landingzone.engine.session import aws_error, error_code
+from landingzone.aws.calls import call, pages
+from landingzone.aws.context import Context
+from landingzone.aws.session import aws_error, error_code
 from landingzone.resources.base import tag_dict
 
 SCP = "SERVICE_CONTROL_POLICY"
 FULL_AWS_ACCESS = "FullAWSAccess"
 SNAPSHOT_KEY = "organizations:snapshot"
+POLICY_NAMES_KEY = "organizations:policy_names"
 TAG_READ_CONCURRENCY = 4  # Organizations throttles hard; stay polite
 
 
@@ -107,6 +109,14 @@ class OrgSnapshot:
         return frozenset(
             p for p in self.attached.get(target_id, ()) if self.policies[p].name in managed
         )
+
+
+def managed_policy_names(ctx: Context) -> frozenset[str]:
+    """The policies lz manages (in the spec or in state): the only attachments lz
+    ever changes. FullAWSAccess, and any policy lz does not know, is never touched.
+    Set by the policy kind's `prepare`."""
+    names: frozenset[str] = ctx.cached(POLICY_NAMES_KEY, frozenset)
+    return names
 
 
 def snapshot(ctx: Context) -> OrgSnapshot:
@@ -206,9 +216,9 @@ def _read_snapshot(ctx: Context) -> OrgSnapshot:
 
 
 def _read_policy_details(ctx: Context, snap: OrgSnapshot) -> None:
-    """Content and targets of the policies lz manages (`Settings.policy_names`)."""
+    """Content and targets of the policies lz manages (`managed_policy_names`)."""
     org = ctx.client("organizations")
-    managed = ctx.settings.policy_names
+    managed = managed_policy_names(ctx)
     for policy in snap.policies.values():
         if policy.name not in managed:
             continue

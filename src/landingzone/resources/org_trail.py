@@ -18,14 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from landingzone.resources.base import MANAGEMENT, Change, Found, Node, ReadGroup, register
+from landingzone.aws.context import Context
+from landingzone.nodes import MANAGEMENT, Change, Found, Node, ResourceRecord
+from landingzone.resources.base import ReadGroup, register
 from landingzone.resources.cloudtrail import TrailKind
-
-if TYPE_CHECKING:
-    from landingzone.engine.context import Context
-    from landingzone.engine.state import ResourceRecord
 
 
 @register

@@ -8,37 +8,54 @@ FullAWSAccess and any policy lz does not know stay as they are.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Mapping
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from landingzone.engine.context import Context, call, pages
-from landingzone.engine.session import aws_error, error_code
-from landingzone.engine.state import ResourceRecord
+from landingzone.aws.calls import call, pages
+from landingzone.aws.context import Context
+from landingzone.aws.session import aws_error, error_code
 from landingzone.errors import AwsError
+from landingzone.nodes import Change, Found, Node, ResourceRecord
 from landingzone.resources.base import (
-    Change,
-    Found,
     Kind,
-    Node,
     ReadGroup,
     is_managed,
     minified,
     register,
-    tag_delta,
     tag_list,
 )
 from landingzone.resources.org_snapshot import (
+    POLICY_NAMES_KEY,
     SCP,
     OrgSnapshot,
+    managed_policy_names,
     prefetch_tags,
     snapshot,
     tags_of,
 )
+from landingzone.resources.tagging import TagCalls
 
 ORGANIZATIONS = "organizations"
+ORGANIZATIONS_TAGS = TagCalls("tag_resource", "untag_resource", "ResourceId")
+# Run options (`Settings.options`) the account kind reads; `graph.run_options` sets them.
+REMOVED_ACCOUNTS_UNIT = "removed_accounts_unit"
+ACCOUNT_CREATION_CONCURRENCY = "account_creation_concurrency"
+DEFAULT_ACCOUNT_CREATION_CONCURRENCY = 5  # AWS's quota of concurrent CreateAccount requests
+
+
+def _account_creation_slots(ctx: Context) -> threading.BoundedSemaphore:
+    """The run's bound on account creations in flight (one semaphore per run)."""
+    limit = int(
+        ctx.settings.options.get(ACCOUNT_CREATION_CONCURRENCY, DEFAULT_ACCOUNT_CREATION_CONCURRENCY)
+    )
+    slots: threading.BoundedSemaphore = ctx.cached(
+        "organizations:account_creation", lambda: threading.BoundedSemaphore(limit)
+    )
+    return slots
 
 
 def _org(ctx: Context) -> Any:
@@ -91,12 +108,7 @@ def sync_attachments(
 
 def sync_tags(ctx: Context, resource_id: str, address: str, changes: list[Change]) -> None:
     """Set and remove tags on an Organizations resource, on the keys lz owns."""
-    to_set, to_remove = tag_delta(changes)
-    org = _org(ctx)
-    if to_set:
-        call(org.tag_resource, resource=address, ResourceId=resource_id, Tags=tag_list(to_set))
-    if to_remove:
-        call(org.untag_resource, resource=address, ResourceId=resource_id, TagKeys=to_remove)
+    ORGANIZATIONS_TAGS.retag(_org(ctx), resource_id, changes, resource=address)
 
 
 def _target_found(
@@ -109,7 +121,7 @@ def _target_found(
     with_tags: bool = True,
 ) -> Found:
     """A Found for a root, unit or account: attachments, tags and references."""
-    managed = ctx.settings.policy_names
+    managed = managed_policy_names(ctx)
     attrs["policies"] = snap.attached_names(target_id, managed)
     tags: dict[str, str] = {}
     if with_tags:
@@ -243,16 +255,9 @@ class UnitKind(Kind):
         snap = snapshot(ctx)
         if not snap.exists:
             return {}
-        matches: dict[str, str] = {}
-        for node in group.nodes:
-            record = group.record_for(node.address)
-            unit = snap.units.get(record.id) if record else None
-            unit = unit or snap.unit_by_path(node.desired["path"])
-            if unit is not None:
-                matches[node.address] = unit.id
-        matches.update({r.address: r.id for r in group.orphans if r.id in snap.units})
-        prefetch_tags(ctx, matches.values())
-        return {address: self._found(ctx, snap, unit_id) for address, unit_id in matches.items()}
+        matches = group.match(snap.units, lambda node: snap.unit_by_path(node.desired["path"]))
+        prefetch_tags(ctx, [unit.id for unit in matches.values()])
+        return {address: self._found(ctx, snap, unit.id) for address, unit in matches.items()}
 
     def _found(self, ctx: Context, snap: OrgSnapshot, unit_id: str) -> Found:
         unit = snap.units[unit_id]
@@ -406,8 +411,7 @@ class AccountKind(Kind):
                 "invite it first, or remove `id:` to create a new account",
                 resource=node.address,
             )
-        assert ctx.account_creation is not None
-        with ctx.account_creation:
+        with _account_creation_slots(ctx):
             account_id = self._create_and_wait(ctx, node, desired)
         ctx.set_id(node.address, account_id)
         if desired["unit"]:
@@ -516,7 +520,7 @@ class AccountKind(Kind):
             return "forget", "no longer in the organization"
         if record.attrs.get("close_on_removal"):
             return "close", "leaves management and is closed (close_on_removal: true)"
-        unit = ctx.settings.removed_accounts_unit
+        unit = ctx.settings.options.get(REMOVED_ACCOUNTS_UNIT)
         if unit:
             return "leave", f"leaves management: moved to unit {unit}"
         return "forget", "leaves management: stays where it is, lz forgets it"
@@ -530,7 +534,11 @@ class AccountKind(Kind):
             parents = call(org.list_parents, resource=record.address, ChildId=record.id)
             source = parents["Parents"][0]["Id"]
             self._move(
-                ctx, record.address, record.id, source, ctx.settings.removed_accounts_unit or ""
+                ctx,
+                record.address,
+                record.id,
+                source,
+                ctx.settings.options.get(REMOVED_ACCOUNTS_UNIT) or "",
             )
             return
         super().remove(ctx, record, action)
@@ -548,20 +556,19 @@ class PolicyKind(Kind):
     taggable = True
     policy_attrs = frozenset({"document"})
 
+    def prepare(self, ctx: Context, nodes: list[Node], records: list[ResourceRecord]) -> None:
+        names = {n.name for n in nodes} | {r.attrs.get("name", "") for r in records}
+        ctx.share(POLICY_NAMES_KEY, frozenset(names - {""}))
+
     def read(self, ctx: Context, group: ReadGroup) -> dict[str, Found]:
         snap = snapshot(ctx)
         if not snap.exists:
             return {}
-        matches: dict[str, str] = {}
-        for node in group.nodes:
-            record = group.record_for(node.address)
-            policy = snap.policies.get(record.id) if record else None
-            policy = policy or snap.policy_by_name(node.desired["name"])
-            if policy is not None and not policy.aws_managed:
-                matches[node.address] = policy.id
-        matches.update({r.address: r.id for r in group.orphans if r.id in snap.policies})
-        prefetch_tags(ctx, matches.values())
-        return {address: self._found(ctx, snap, pid) for address, pid in matches.items()}
+        own = {pid: policy for pid, policy in snap.policies.items() if not policy.aws_managed}
+        by_name = {policy.name: policy for policy in own.values()}
+        matches = group.match(own, lambda node: by_name.get(node.desired["name"]))
+        prefetch_tags(ctx, [policy.id for policy in matches.values()])
+        return {address: self._found(ctx, snap, policy.id) for address, policy in matches.items()}
 
     def _found(self, ctx: Context, snap: OrgSnapshot, policy_id: str) -> Found:
         policy = snap.policies[policy_id]

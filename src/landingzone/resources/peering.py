@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from landingzone.engine.context import Context, call
-from landingzone.engine.state import ResourceRecord
-from landingzone.resources.base import Change, Found, Node, is_managed, register, tag_list
+from landingzone.aws.calls import call
+from landingzone.aws.context import Context
+from landingzone.nodes import Change, Found, Node, ResourceRecord
+from landingzone.resources.base import is_managed, register, tag_list
 from landingzone.resources.ec2_kind import Ec2Kind, ec2, wait_for, where
 from landingzone.resources.ec2_view import Ec2View, Item, known_id, named, tags_of
 from landingzone.resources.network_addresses import parse

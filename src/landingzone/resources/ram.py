@@ -13,21 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from landingzone.engine.context import Context, call, pages
-from landingzone.engine.state import ResourceRecord
-from landingzone.resources.base import (
-    Change,
-    Found,
-    Kind,
-    Node,
-    ReadGroup,
-    is_managed,
-    register,
-    tag_delta,
-)
+from landingzone.aws.calls import call, pages
+from landingzone.aws.context import Context
+from landingzone.nodes import Change, Found, Node, ResourceRecord
+from landingzone.resources.base import Kind, ReadGroup, is_managed, register
 from landingzone.resources.ec2_kind import where
 from landingzone.resources.ec2_view import known_id, view
 from landingzone.resources.network_addresses import ADDRESS_TAG
+from landingzone.resources.tagging import TagCalls
 
 RAM_PRINCIPAL = "ram.amazonaws.com"
 _LIVE = ("ASSOCIATED", "ASSOCIATING")
@@ -67,6 +60,11 @@ def _tags(share: Mapping[str, Any]) -> dict[str, str]:
 
 def _tag_list(tags: Mapping[str, str]) -> list[dict[str, str]]:
     return [{"key": k, "value": v} for k, v in sorted(tags.items())]
+
+
+SHARE_TAGS = TagCalls(
+    "tag_resource", "untag_resource", "resourceShareArn", "tags", "tagKeys", tags_form=_tag_list
+)
 
 
 def _gateway_arn(region: str, account_id: str, gateway_id: str) -> str:
@@ -217,11 +215,7 @@ class ResourceShareKind(Kind):
             entities = {k: v for k, v in entities.items() if v}
             if entities:
                 call(method, resourceShareArn=found.id, **entities, **where(node))
-        to_set, to_remove = tag_delta(changes)
-        if to_set:
-            call(ram.tag_resource, resourceShareArn=found.id, tags=_tag_list(to_set), **where(node))
-        if to_remove:
-            call(ram.untag_resource, resourceShareArn=found.id, tagKeys=to_remove, **where(node))
+        SHARE_TAGS.retag(ram, found.id, changes, **where(node))
         return Found(id=found.id, attrs=dict(desired), refs=found.refs, managed=found.managed)
 
     def delete(self, ctx: Context, record: ResourceRecord) -> None:

@@ -14,10 +14,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from landingzone.engine.context import Context, call
-from landingzone.engine.session import aws_error, error_code
-from landingzone.engine.state import ResourceRecord
-from landingzone.resources.base import Change, Found, Kind, Node, ReadGroup, is_managed, register
+from landingzone.aws.calls import call
+from landingzone.aws.context import Context
+from landingzone.aws.session import aws_error, error_code
+from landingzone.nodes import Change, Found, Node, ResourceRecord
+from landingzone.resources.base import Kind, ReadGroup, is_managed, register
 from landingzone.resources.ec2_kind import Ec2Kind, ec2, where
 from landingzone.resources.ec2_view import Ec2View, Item, known_id, named, tags_of, view
 from landingzone.resources.network_addresses import parse

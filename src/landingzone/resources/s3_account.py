@@ -10,10 +10,12 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from landingzone.engine.context import Context, call
-from landingzone.engine.session import aws_error, error_code
+from landingzone.aws.calls import call
+from landingzone.aws.context import Context
+from landingzone.aws.session import aws_error, error_code
+from landingzone.nodes import Node
 from landingzone.resources.account_setting import AccountSettingKind
-from landingzone.resources.base import Node, register
+from landingzone.resources.base import register
 
 # Desired attribute -> S3 Control's name for it.
 BLOCK_FIELDS = {

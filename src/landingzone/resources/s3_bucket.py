@@ -15,19 +15,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from landingzone.engine.context import Context, call
-from landingzone.engine.session import aws_error, error_code
-from landingzone.resources.base import (
-    Change,
-    Found,
-    Kind,
-    Node,
-    ReadGroup,
-    is_managed,
-    tag_delta,
-    tag_dict,
-    tag_list,
-)
+from landingzone.aws.calls import call
+from landingzone.aws.context import Context
+from landingzone.aws.session import aws_error, error_code
+from landingzone.nodes import Change, Found, Node
+from landingzone.resources.base import Kind, ReadGroup, is_managed, tag_delta, tag_dict, tag_list
 
 PUBLIC_ACCESS_BLOCK = {
     "BlockPublicAcls": True,

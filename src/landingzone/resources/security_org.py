@@ -20,13 +20,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from landingzone.engine.context import Context, call, pages
-from landingzone.resources.base import MANAGEMENT, Change, Found, Kind, Node, ReadGroup, register
-
-if TYPE_CHECKING:
-    from landingzone.engine.state import ResourceRecord
+from landingzone.aws.calls import call, pages
+from landingzone.aws.context import Context
+from landingzone.nodes import MANAGEMENT, Change, Found, Node, ResourceRecord
+from landingzone.resources.base import Kind, ReadGroup, register
 
 _WHERE = {"account": MANAGEMENT, "resource": "organization"}
 

@@ -14,21 +14,20 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from landingzone.engine.context import Context, call
-from landingzone.engine.session import aws_error, error_code
+from landingzone.aws.calls import call
+from landingzone.aws.context import Context
+from landingzone.aws.session import aws_error, error_code
+from landingzone.nodes import Change, Found, Node
 from landingzone.resources.base import (
-    Change,
-    Found,
     Kind,
-    Node,
     ReadGroup,
     is_managed,
     register,
-    tag_delta,
     tag_dict,
     tag_list,
 )
 from landingzone.resources.s3_bucket import BucketKind
+from landingzone.resources.tagging import TagCalls
 
 
 def lock_table_desired(table: str, tags: Mapping[str, str]) -> dict[str, Any]:
@@ -41,11 +40,15 @@ def lock_table_desired(table: str, tags: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
+TABLE_TAGS = TagCalls("tag_resource", "untag_resource", "ResourceArn")
+
+
 @register
 class StateBucketKind(BucketKind):
     """The S3 bucket that holds lz's state."""
 
     name = "state_bucket"
+    bootstrap = True
 
 
 @register
@@ -53,6 +56,7 @@ class LockTableKind(Kind):
     """The DynamoDB table that holds lz's lock."""
 
     name = "lock_table"
+    bootstrap = True
     service = "dynamodb"
     taggable = True
     deletable = False
@@ -135,9 +139,5 @@ class LockTableKind(Kind):
                 **where,
             )
         if "tags" in changed:
-            to_set, to_remove = tag_delta(changes)
-            if to_set:
-                call(ddb.tag_resource, ResourceArn=found.id, Tags=tag_list(to_set), **where)
-            if to_remove:
-                call(ddb.untag_resource, ResourceArn=found.id, TagKeys=to_remove, **where)
+            TABLE_TAGS.retag(ddb, found.id, changes, **where)
         return Found(id=found.id, attrs=dict(desired), managed=found.managed)

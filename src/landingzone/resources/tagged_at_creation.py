@@ -10,12 +10,10 @@ the comparison afterwards; whether lz created a resource comes from state.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from landingzone.resources.base import Change, Found, Kind
-
-if TYPE_CHECKING:
-    from landingzone.engine.state import ResourceRecord
+from landingzone.nodes import Change, Found, ResourceRecord
+from landingzone.resources.base import Kind
 
 
 class TaggedAtCreationKind(Kind):

@@ -1,5 +1,6 @@
-"""Load a landing-zone spec: read and merge its files, fill `{org}`, read
-policy files, validate, check. Every problem is reported in one `SpecInvalid`.
+"""Read a landing-zone spec: read and merge its files, fill `{org}`, read
+policy files, check the schema. `landingzone.validate.load_spec` reads, then
+runs the semantic checks; every problem is reported in one `SpecInvalid`.
 
 Files that cannot be read or parsed (or imports that fail) stop the load
 after that stage, since anything later would only report their echoes;
@@ -11,22 +12,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from landingzone.errors import SpecInvalid, SpecProblem
-from landingzone.spec.access_check_rules import check_access_checks, declared_roles
-from landingzone.spec.baseline_checks import check_baselines
-from landingzone.spec.checks import check_spec
-from landingzone.spec.connection_checks import check_network
 from landingzone.spec.imports import read_sources
 from landingzone.spec.merge import merge_sources
 from landingzone.spec.placeholders import fill_org, substitute_org
 from landingzone.spec.policy_files import inline_policy_files
 from landingzone.spec.provenance import Provenance
 from landingzone.spec.schema import Spec
-from landingzone.spec.security_checks import check_security
 from landingzone.spec.tree import child, flatten
 from landingzone.spec.validation import validate_tree
 
@@ -59,10 +56,40 @@ def _root_file(path: Path) -> Path:
     return path.resolve()
 
 
-def load_spec(path: str | Path) -> LoadedSpec:
-    """Load the spec at `path`: a directory (its landingzone.yaml) or a root file.
+@dataclass(frozen=True)
+class ReadSpec:
+    """A spec read, merged and checked against the schema, before semantic checks.
 
-    Raises `SpecInvalid` with every problem found, each at its file:line.
+    `spec` is None when the schema refused the whole tree; `skipped` names the
+    entries left out because they are invalid; `problems` are every problem
+    found so far, each at its file:line.
+    """
+
+    spec: Spec | None
+    skipped: dict[str, set[str]]
+    problems: list[SpecProblem]
+    root: Path
+    files: tuple[Path, ...]
+    provenance: Provenance
+    tree: dict[str, Any]
+
+    def loaded(self, more: Sequence[SpecProblem] = ()) -> LoadedSpec:
+        """The valid spec, with defaults the spec did not write (state.bucket, say)
+        given `{org}` too. Raises `SpecInvalid` with every problem found (these
+        and `more`, from the semantic checks)."""
+        problems = [*self.problems, *more]
+        if problems or self.spec is None:
+            raise SpecInvalid(problems)
+        spec = Spec.model_validate(fill_org(self.spec.model_dump(), self.spec.organization.name))
+        return LoadedSpec(spec, self.root, self.files, self.provenance, self.tree)
+
+
+def read_spec(path: str | Path) -> ReadSpec:
+    """Read the spec at `path` (a directory, its landingzone.yaml, or a root file):
+    imports, merge, `{org}`, policy files and the schema; no semantic checks
+    (`landingzone.validate.load_spec` adds those).
+
+    Files that cannot be read or parsed stop here with `SpecInvalid`.
     """
     root_file = _root_file(Path(path))
     root_dir = root_file.parent
@@ -78,17 +105,5 @@ def load_spec(path: str | Path) -> LoadedSpec:
     provenance = Provenance(records)
     validated = validate_tree(tree, provenance, inlined.broken)
     problems += validated.problems
-    if validated.spec is not None:
-        problems += check_spec(validated.spec, provenance, validated.skipped)
-        problems += check_baselines(validated.spec, provenance, validated.skipped)
-        problems += check_network(validated.spec, provenance, validated.skipped)
-        problems += check_security(validated.spec, provenance, validated.skipped)
-        roles = declared_roles(validated.spec) if not problems else None
-        problems += check_access_checks(validated.spec, provenance, roles=roles)
-    if problems or validated.spec is None:
-        raise SpecInvalid(problems)
-    spec = validated.spec
-    # Defaults the spec did not write (state.bucket, say) get {org} too.
-    spec = Spec.model_validate(fill_org(spec.model_dump(), spec.organization.name))
     files = tuple(dict.fromkeys([*(source.path for source in sources), *inlined.paths]))
-    return LoadedSpec(spec, root_dir, files, provenance, tree)
+    return ReadSpec(validated.spec, validated.skipped, problems, root_dir, files, provenance, tree)

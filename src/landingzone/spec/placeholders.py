@@ -15,8 +15,8 @@ from typing import Any
 
 from landingzone.errors import SpecProblem
 from landingzone.spec.provenance import format_path
-from landingzone.spec.suggest import closest
 from landingzone.spec.tree import Node, walk
+from landingzone.suggest import closest
 
 PLACEHOLDERS = ("org", "account", "account_id", "region")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 
-from landingzone.spec.suggest import did_you_mean
 from landingzone.spec.tree import TreePath
+from landingzone.suggest import did_you_mean
 
 VERSIONS = ("2012-10-17", "2008-10-17")
 DOCUMENT_KEYS = ("Version", "Id", "Statement")

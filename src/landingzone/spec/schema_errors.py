@@ -15,8 +15,8 @@ from landingzone.errors import SpecProblem
 from landingzone.spec.imports import IMPORT_KEY
 from landingzone.spec.provenance import Provenance, format_path
 from landingzone.spec.schema import ACCOUNT_ID_PATTERN, Spec
-from landingzone.spec.suggest import closest
 from landingzone.spec.tree import TreePath
+from landingzone.suggest import closest
 
 _EXPECTED = {
     "string_type": "a string",

@@ -24,7 +24,7 @@ _CONSTRUCTED_TAGS = {_TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"}
 _MERGE_TAG = _TAG + "merge"
 
 
-class _Builder:
+class _YamlNodes:
     """Turns composed ruamel nodes into `Node`s, collecting problems."""
 
     def __init__(self, label: str, yaml: YAML):
@@ -121,5 +121,5 @@ def parse_yaml(text: str, label: str) -> tuple[Node | None, list[SpecProblem]]:
         return None, [SpecProblem(f"invalid YAML: {exc}", Location(label, 1))]
     if composed is None:
         return None, []
-    builder = _Builder(label, yaml)
+    builder = _YamlNodes(label, yaml)
     return builder.build(composed), builder.problems

@@ -10,13 +10,13 @@ import re
 from collections.abc import Mapping
 
 from landingzone.errors import Location, SpecProblem
-from landingzone.spec.iam_checks import check_iam
 from landingzone.spec.policy_rules import check_scp_document, minified_size
 from landingzone.spec.provenance import Provenance, format_path
 from landingzone.spec.schema import Spec
-from landingzone.spec.suggest import choices as _choices
 from landingzone.spec.tree import TreePath
 from landingzone.spec.units import all_unit_paths, well_formed
+from landingzone.suggest import choices as _choices
+from landingzone.validate.iam import check_iam
 
 MANAGEMENT = "management"  # state.account: the organization's management account
 FULL_AWS_ACCESS = "FullAWSAccess"  # the AWS-managed SCP lz keeps attached everywhere

@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 
 from landingzone.errors import SpecProblem
+from landingzone.graph.targets import select_accounts
 from landingzone.network.routes import RoutePlan, planned_routes
 from landingzone.network.segments import conflicts
 from landingzone.spec.network import PeeringSide, TransitGateway
-from landingzone.spec.network_checks import NetworkChecker, check_networks, check_pools
 from landingzone.spec.provenance import Provenance
 from landingzone.spec.schema import Spec
 from landingzone.spec.tree import TreePath
+from landingzone.validate.networks import NetworkChecker, check_networks, check_pools
 
 ZONE_NAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -175,8 +176,6 @@ def _gateway_tables(checker: NetworkChecker, name: str, gateway: TransitGateway)
 def check_gateways(checker: NetworkChecker) -> set[str]:
     """Each transit gateway: owner, sharing, attachments, route tables, reach, segmentation,
     no overlap between its networks. Returns the gateways that passed."""
-    from landingzone.graph.targets import select_accounts  # graph imports spec: not at the top
-
     passed: set[str] = set()
     for name, gateway in checker.spec.transit_gateways.items():
         path: TreePath = ("transit_gateways", name)

@@ -14,14 +14,14 @@ from landingzone.resources.base import minified
 from landingzone.resources.kms import trail_key_policy
 from landingzone.resources.log_bucket import delivery_statements
 from landingzone.resources.s3_bucket import bucket_desired
-from landingzone.spec.baseline_checks import SAMPLE_ACCOUNT_ID, TRAIL_NAME
 from landingzone.spec.baseline_resolution import effective_profile, value_path
-from landingzone.spec.checks import EMAIL
 from landingzone.spec.delegation import DELEGABLE_SERVICES, service_principal, short_name
 from landingzone.spec.provenance import Provenance
 from landingzone.spec.schema import Spec
-from landingzone.spec.suggest import choices, did_you_mean
 from landingzone.spec.tree import TreePath
+from landingzone.suggest import choices, did_you_mean
+from landingzone.validate.baselines import SAMPLE_ACCOUNT_ID, TRAIL_NAME
+from landingzone.validate.organization import EMAIL
 
 MANAGEMENT = "management"
 TOPIC_NAME = re.compile(r"^[A-Za-z0-9_-]{1,256}$")

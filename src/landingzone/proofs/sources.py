@@ -15,7 +15,7 @@ from landingzone.access.records import live_records, offline_records
 from landingzone.engine.plan import refresh
 from landingzone.engine.workflow import Workspace
 from landingzone.graph import build_graph
-from landingzone.resources.base import Node
+from landingzone.nodes import Node
 from landingzone.spec.schema import Spec
 
 

@@ -10,13 +10,14 @@ once, however many accounts the entry goes to.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from landingzone.access import catalog
 from landingzone.access.errors import PolicyError
 from landingzone.access.policy import PolicyKind, parse_policy
 from landingzone.errors import SpecProblem
-from landingzone.resources.base import MANAGEMENT
+from landingzone.graph.iam_documents import IamLayout, RoleInstance, iam_layout
+from landingzone.nodes import MANAGEMENT
 from landingzone.spec import iam_rules as rules
 from landingzone.spec.iam_schema import (
     GENERATED_POLICY_PREFIX,
@@ -30,12 +31,9 @@ from landingzone.spec.iam_schema import (
 from landingzone.spec.placeholders import PlaceholderError, fill_placeholders
 from landingzone.spec.provenance import Provenance, format_path
 from landingzone.spec.schema import Spec
-from landingzone.spec.suggest import choices
 from landingzone.spec.tree import TreePath
 from landingzone.spec.units import all_unit_paths, well_formed
-
-if TYPE_CHECKING:
-    from landingzone.graph.iam_documents import IamLayout, RoleInstance
+from landingzone.suggest import choices
 
 URL_MAX = 255
 AUDIENCE_MAX = 255
@@ -522,10 +520,6 @@ def check_iam(
     spec: Spec, provenance: Provenance, skipped: Mapping[str, set[str]]
 ) -> list[SpecProblem]:
     """Every problem of the `roles` and `ci` sections, each at its file:line."""
-    # The graph layer imports the spec package: import it when checking, so that
-    # the spec package stays importable on its own.
-    from landingzone.graph.iam_documents import iam_layout
-
     checker = _IamChecker(spec, provenance, skipped, iam_layout(spec))
     checker.placements()
     checker.roles()

@@ -23,13 +23,13 @@ from landingzone.spec.baseline_resolution import (
     value_path,
 )
 from landingzone.spec.baselines import NO_BASELINE
-from landingzone.spec.checks import ALIAS, EMAIL
 from landingzone.spec.config_rules import catalogue, identifier_for, known_names
 from landingzone.spec.placeholders import PlaceholderError, fill_placeholders
 from landingzone.spec.provenance import Provenance, format_path
 from landingzone.spec.schema import Spec
-from landingzone.spec.suggest import choices, closest
 from landingzone.spec.tree import TreePath
+from landingzone.suggest import choices, closest
+from landingzone.validate.organization import ALIAS, EMAIL
 
 SAMPLE_ACCOUNT_ID = "123456789012"  # stands in for account IDs lz learns only in AWS
 BUCKET = re.compile(r"^(?!\d+\.\d+\.\d+\.\d+$)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")

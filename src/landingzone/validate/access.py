@@ -20,18 +20,17 @@ from landingzone.access.matching import is_action_pattern
 from landingzone.access.oidc import parse_subject
 from landingzone.access.principal import Principal
 from landingzone.errors import SpecProblem
+from landingzone.graph import build_graph
 from landingzone.spec.provenance import Provenance
 from landingzone.spec.schema import Spec
-from landingzone.spec.suggest import did_you_mean
 from landingzone.spec.tree import TreePath
+from landingzone.suggest import did_you_mean
 
 Problem = tuple[TreePath, str]
 
 
 def declared_roles(spec: Spec) -> set[str]:
     """`role:ACCOUNT/NAME` of every role the spec's graph declares, and the access roles."""
-    from landingzone.graph import build_graph  # the graph imports the schema this module checks
-
     roles = {node.address for node in build_graph(spec) if node.kind == "iam_role"}
     roles |= {f"role:{name}/{spec.organization.access_role}" for name in spec.accounts}
     return roles

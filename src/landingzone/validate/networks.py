@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 
 from landingzone.errors import SpecProblem
+from landingzone.graph.targets import account_regions
 from landingzone.network import cidr
 from landingzone.network.layout import NetworkPlan, plan_network, tier_slots, zone_letters
-from landingzone.spec.checks import MANAGEMENT, REGION
 from landingzone.spec.network import NAME_PATTERN, Network
 from landingzone.spec.provenance import Provenance
 from landingzone.spec.schema import Spec
-from landingzone.spec.suggest import choices
 from landingzone.spec.tree import TreePath
 from landingzone.spec.units import all_unit_paths, well_formed
+from landingzone.suggest import choices
+from landingzone.validate.organization import MANAGEMENT, REGION
 
 NAME = re.compile(NAME_PATTERN)
 ZONE_LETTER = re.compile(r"^[a-z]$")
@@ -105,8 +106,6 @@ class NetworkChecker:
             )
             return False
         if account in self.spec.accounts or account == MANAGEMENT:
-            from landingzone.graph.targets import account_regions  # graph imports spec
-
             regions = account_regions(self.spec, account)
             if region not in regions:
                 self.report(

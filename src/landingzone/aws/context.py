@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from landingzone.engine.session import Sessions, aws_error
+from landingzone.aws.session import Sessions
 from landingzone.errors import AwsError
-from landingzone.resources.base import CREATED_BY_KEY, MANAGEMENT
+from landingzone.nodes import CREATED_BY_KEY, MANAGEMENT, account_address
 
 T = TypeVar("T")
 
@@ -27,11 +27,9 @@ class Settings:
     org: str
     home_region: str
     access_role: str
-    account_creation_concurrency: int = 5
-    removed_accounts_unit: str | None = None
-    # SCPs lz manages (spec and state): the only attachments lz ever changes.
-    # FullAWSAccess, and any policy lz does not know, is never touched.
-    policy_names: frozenset[str] = frozenset()
+    # Options that belong to particular kinds, filled from the spec by the graph
+    # layer (`graph.run_options`); the engine passes them on without reading them.
+    options: Mapping[str, Any] = field(default_factory=dict)
     poll_interval: float = 1.0  # first wait between CreateAccount status polls (then x1.5)
     poll_timeout: float = 1800.0  # AWS may take many minutes to create an account
 
@@ -48,12 +46,6 @@ class Context:
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _limits: dict[str, threading.BoundedSemaphore] = field(default_factory=dict)
     _key_locks: dict[str, threading.Lock] = field(default_factory=dict)
-    account_creation: threading.BoundedSemaphore | None = None
-
-    def __post_init__(self) -> None:
-        self.account_creation = threading.BoundedSemaphore(
-            self.settings.account_creation_concurrency
-        )
 
     # -- identities -----------------------------------------------------------
 
@@ -71,7 +63,7 @@ class Context:
         """The 12-digit ID of a spec account (or of the management account)."""
         if account == MANAGEMENT:
             return self.sessions.management_account_id
-        return self.id_of(f"account:{account}")
+        return self.id_of(account_address(account))
 
     def require_account_id(self, account: str) -> str:
         """Like `account_id`, but an error if the account does not exist yet."""
@@ -118,6 +110,11 @@ class Context:
                 self._cache[key] = value
             return value
 
+    def share(self, key: str, value: Any) -> None:
+        """Set a run-wide value for `cached` to return (a kind's `prepare` does)."""
+        with self._lock:
+            self._cache[key] = value
+
     # -- tags -----------------------------------------------------------------
 
     def creation_tags(self, tags: dict[str, str]) -> dict[str, str]:
@@ -129,40 +126,3 @@ class Context:
         with self._lock:
             if message not in self.warnings:
                 self.warnings.append(message)
-
-
-def pages(
-    client: Any,
-    method: str,
-    key: str,
-    *,
-    account: str | None = None,
-    region: str | None = None,
-    resource: str | None = None,
-    **kwargs: Any,
-) -> Iterator[Any]:
-    """Every item of a paginated list call; an AWS error becomes an AwsError."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    try:
-        for page in client.get_paginator(method).paginate(**kwargs):
-            yield from page.get(key, [])
-    except (ClientError, BotoCoreError) as exc:
-        raise aws_error(exc, account=account, region=region, resource=resource) from exc
-
-
-def call(
-    fn: Callable[..., T],
-    *,
-    account: str | None = None,
-    region: str | None = None,
-    resource: str | None = None,
-    **kwargs: Any,
-) -> T:
-    """Call a boto3 method; an AWS error becomes an AwsError naming where it happened."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    try:
-        return fn(**kwargs)
-    except (ClientError, BotoCoreError) as exc:
-        raise aws_error(exc, account=account, region=region, resource=resource) from exc
