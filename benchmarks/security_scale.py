@@ -16,21 +16,14 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import os
-import platform
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-from landingzone import __version__
-from landingzone.emulator import Emulator
-from landingzone.engine import workflow
 from landingzone.spec.schema import Spec
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.org_scale import RESULTS, make_spec, phase
+sys.path.insert(0, str(Path(__file__).parent))
+from org_scale import RESULTS, apply_and_replan, machine, make_spec
 
 SECURITY: dict[str, Any] = {
     "account": "acct000",
@@ -50,30 +43,10 @@ def security_spec(accounts: int) -> dict[str, Any]:
 
 def run(accounts: int) -> dict[str, Any]:
     """Apply then re-plan; returns the measurements."""
-    spec = Spec.model_validate(security_spec(accounts))
-    with Emulator() as emulator, tempfile.TemporaryDirectory() as tmp:
-        os.environ.update(emulator.env())
-        root = Path(tmp)
-        started = time.monotonic()
-        ws = workflow.open_workspace(spec, root, "bench", poll_interval=0.05)
-        plan = workflow.make_plan(ws)
-        result = workflow.run_apply(
-            ws, plan, lock_id=workflow.try_lock(ws, "bench"), operation="bench"
-        )
-        if not result.ok:
-            raise SystemExit(f"apply failed: {json.dumps(result.to_json())[:2000]}")
-        apply_phase = phase(ws, started)
-        apply_phase["operations"] = len(plan.operations)
-        started = time.monotonic()
-        ws = workflow.open_workspace(spec, root, "bench")
-        replan = workflow.make_plan(ws)
-        plan_phase = phase(ws, started)
-        plan_phase["operations"] = len(replan.operations)
+    apply_phase, plan_phase = apply_and_replan(Spec.model_validate(security_spec(accounts)))
     return {
         "benchmark": "security_scale",
-        "lz_version": __version__,
-        "python": platform.python_version(),
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
+        **machine(),
         "size": {"accounts": accounts + 1, "security": SECURITY},
         "apply": apply_phase,
         "no_change_plan": plan_phase,

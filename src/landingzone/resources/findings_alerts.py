@@ -32,12 +32,14 @@ from landingzone.resources.base import (
     is_managed,
     located,
     register,
-    tag_delta,
     tag_dict,
     tag_list,
 )
+from landingzone.resources.tagging import TagCalls
 
 TARGET_ID = "landingzone"
+TOPIC_TAGS = TagCalls("tag_resource", "untag_resource", "ResourceArn")
+RULE_TAGS = TagCalls("tag_resource", "untag_resource", "ResourceARN")
 PENDING = "PendingConfirmation"
 
 
@@ -132,11 +134,7 @@ class SnsTopicKind(Kind):
             )
         if "emails" in changed:
             self._emails(ctx, node, found.id, set(desired["emails"]))
-        to_set, to_remove = tag_delta(changes)
-        if to_set:
-            call(client.tag_resource, ResourceArn=found.id, Tags=tag_list(to_set), **where)
-        if to_remove:
-            call(client.untag_resource, ResourceArn=found.id, TagKeys=to_remove, **where)
+        TOPIC_TAGS.retag(client, found.id, changes, **where)
         return Found(id=found.id, attrs=dict(desired), managed=found.managed)
 
     @staticmethod
@@ -214,11 +212,7 @@ class EventRuleKind(Kind):
         where = located(node)
         if any(c.attr != "tags" for c in changes):
             self._put(ctx, node, desired)
-        to_set, to_remove = tag_delta(changes)
-        if to_set:
-            call(client.tag_resource, ResourceARN=found.id, Tags=tag_list(to_set), **where)
-        if to_remove:
-            call(client.untag_resource, ResourceARN=found.id, TagKeys=to_remove, **where)
+        RULE_TAGS.retag(client, found.id, changes, **where)
         return Found(id=found.id, attrs=dict(desired), managed=found.managed)
 
     @staticmethod
