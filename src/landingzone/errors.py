@@ -13,6 +13,7 @@ Exit codes (also in docs/cli.md):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,9 @@ class Location:
         return f"{self.file}:{self.line}"
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 @dataclass(frozen=True)
 class SpecProblem:
     """One problem in a spec, with the place that caused it."""
@@ -57,7 +61,8 @@ class SpecProblem:
 
     def __str__(self) -> str:
         prefix = f"{self.location}: " if self.location else ""
-        return prefix + self.message
+        # Values from the spec are echoed: a control character is shown, not sent to the terminal.
+        return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", prefix + self.message)
 
     def to_json(self) -> dict[str, Any]:
         """Machine-readable form: file, line, message, related locations."""
@@ -132,6 +137,12 @@ class AwsError(LzError):
             "region": self.region,
             "resource": self.resource,
         }
+
+
+class AwsUnreachable(LzError):
+    """AWS (or the endpoint lz was pointed at) could not be reached at all."""
+
+    code = "aws_unreachable"
 
 
 class LockHeld(LzError):

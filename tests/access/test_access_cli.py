@@ -96,3 +96,13 @@ def test_missing_file_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_missing_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, _ = run(["access", "simulate"], capsys)
     assert code == 64
+
+
+def test_a_batch_with_a_bad_request_prints_every_answer_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    requests = [request(identity_policies=ADMIN), request(surprise=1)]
+    code, output, _ = run(["access", "simulate", "--request", write(tmp_path, requests)], capsys)
+    assert code == 1
+    assert output[0]["decision"] == "allowed"
+    assert "unknown request key 'surprise'" in output[1]["error"]["message"]

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from landingzone.spec.limits import BUDGET_AMOUNT
+
+_BUDGET_LIMIT = BUDGET_AMOUNT.cite()
+
 
 def _edit(files: dict[str, str], name: str, old: str, new: str) -> dict[str, str]:
     assert old in files[name], f"{old!r} is not in {name}"
@@ -155,7 +159,7 @@ def test_the_log_archive_names_are_valid(
             "limit_usd: 500",
             "limit_usd: 0",
             'baselines.yaml:21: profile "standard": budget "monthly": limit_usd must be more than '
-            "0, got 0",
+            f"0 and at most {_BUDGET_LIMIT}, got 0",
         ),
         (
             "{percent: 80, ",
@@ -306,7 +310,7 @@ def test_overrides_are_checked_where_the_account_writes_them(
     )
     assert _problems(write_spec, problems_of, files) == [
         'landingzone.yaml:21: account "prod": baseline_overrides: budget "monthly": limit_usd '
-        "must be more than 0, got -5",
+        f"must be more than 0 and at most {_BUDGET_LIMIT}, got -5",
     ]
     files = _edit(
         baseline_files,

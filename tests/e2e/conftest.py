@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,12 +30,8 @@ class Result:
         return json.loads(self.out)
 
 
-@pytest.fixture
-def lz(emulator: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
-    """Call `lz ARGS...` in-process with the emulator's environment; returns a Result."""
-    for key, value in emulator.env().items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+def runner(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+    """`lz ARGS...` in-process, with the environment as it is; returns a Result."""
 
     def run(*args: str | Path) -> Result:
         capsys.readouterr()
@@ -47,6 +44,15 @@ def lz(emulator: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captu
         return Result(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def lz(emulator: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    """Call `lz ARGS...` in-process with the emulator's environment; returns a Result."""
+    for key, value in emulator.env().items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    return runner(capsys)
 
 
 @pytest.fixture

@@ -15,17 +15,6 @@ DENY_S3 = json.dumps(
 )
 
 
-@pytest.fixture
-def org(aws: Aws) -> Any:
-    aws.create_organization()
-    return aws.client("organizations")
-
-
-@pytest.fixture
-def root(org: Any) -> str:
-    return str(org.list_roots()["Roots"][0]["Id"])
-
-
 def _refused(call: Any, **kwargs: Any) -> dict[str, Any]:
     with pytest.raises(ClientError) as caught:
         call(**kwargs)

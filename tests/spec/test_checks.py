@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import botocore
 import pytest
 
 
@@ -38,7 +39,7 @@ def test_emails_are_well_formed(write_spec, valid, problems_of, email):
     files = _edit(valid, "catalog/accounts.yaml", "aws+dev@example.com", email)
     assert problems_of(write_spec(files)) == [
         f'catalog/accounts.yaml:8: account "dev": e-mail "{email}" is not a valid address '
-        "(name@domain.tld, 6 to 64 characters)"
+        "(name@domain.tld, 6 to 64 characters: Organizations CreateAccount, Email)"
     ]
 
 
@@ -334,13 +335,36 @@ def test_aliases_are_unique(write_spec, valid, problems_of):
 
 
 def test_region_names(write_spec, valid, problems_of, load_ok):
-    files = _edit(valid, "catalog/accounts.yaml", "eu-central-1", "us-gov-west-1, ap-southeast-7")
+    files = _edit(valid, "catalog/accounts.yaml", "eu-central-1", "ap-southeast-7")
     load_ok(write_spec(files))
-    files = _edit(files, "catalog/accounts.yaml", "us-gov-west-1", "eu-central")
-    files = _edit(files, "landingzone.yaml", "home_region: us-west-2", "home_region: Oregon")
-    assert problems_of(write_spec(files)) == [
-        'catalog/accounts.yaml:10: accounts.dev.regions[1]: "eu-central" is not an AWS region '
-        "name (like us-west-2 or eu-central-1)",
-        'landingzone.yaml:5: organization.home_region: "Oregon" is not an AWS region name '
-        "(like us-west-2 or eu-central-1)",
+    files = _edit(files, "catalog/accounts.yaml", "ap-southeast-7", "eu-central, us-gov-west-1")
+    files = _edit(files, "landingzone.yaml", "account: shared", "account: shared\n  region: Oregon")
+    problems = problems_of(write_spec(files))
+    assert problems[:2] == [
+        'catalog/accounts.yaml:10: accounts.dev.regions[1]: "eu-central" is not a region of '
+        'partition aws (did you mean "eu-central-2"?); lz knows the regions botocore '
+        f"{botocore.__version__} lists: a region newer than it needs a newer botocore",
+        'catalog/accounts.yaml:10: accounts.dev.regions[2]: "us-gov-west-1" is a region of '
+        "partition aws-us-gov, and the organization is in aws (organization.home_region); one "
+        "organization stays in one partition",
     ]
+    assert problems[2].startswith(
+        'landingzone.yaml:9: state.region: "Oregon" is not a region of partition aws (regions: '
+        "af-south-1, ap-east-1,"
+    )
+
+
+def test_an_unknown_home_region_is_refused_with_a_suggestion(write_spec, valid, problems_of):
+    files = _edit(valid, "landingzone.yaml", "home_region: us-west-2", "home_region: us-east-9")
+    assert problems_of(write_spec(files))[0].startswith(
+        'landingzone.yaml:5: organization.home_region: "us-east-9" is not a region of partition '
+        'aws (did you mean "us-east-2"?)'
+    )
+
+
+def test_regions_of_another_partition_are_valid_together(write_spec, valid, load_ok):
+    files = _edit(valid, "catalog/accounts.yaml", "us-west-2, eu-central-1", "cn-north-1")
+    files = _edit(
+        files, "landingzone.yaml", "home_region: us-west-2", "home_region: cn-northwest-1"
+    )
+    load_ok(write_spec(files))

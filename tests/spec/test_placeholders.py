@@ -65,9 +65,9 @@ def test_escaped_braces_and_iam_variables_pass_through(write_spec, load_ok):
         {
             "landingzone.yaml": ORG
             + "state: {account: management}\n"
-            + "units: {core: {tags: {Template: '{{org}}'}}}\n"
             + "policies:\n"
             + "  own-user:\n"
+            + "    description: '{{org}}'\n"
             + "    document:\n"
             + "      Version: '2012-10-17'\n"
             + "      Statement:\n"
@@ -77,7 +77,7 @@ def test_escaped_braces_and_iam_variables_pass_through(write_spec, load_ok):
         }
     )
     loaded = load_ok(root)
-    template = loaded.spec.units["core"].tags["Template"]
+    template = loaded.spec.policies["own-user"].description
     assert template == "{{org}}"  # still escaped: filled later
     assert fill_placeholders(template, org="acme") == "{org}"
     statement = loaded.spec.policies["own-user"].document["Statement"]  # type: ignore[index]

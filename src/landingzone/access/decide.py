@@ -1,7 +1,8 @@
 """One request of one actor of the model, decided by the evaluator.
 
 The model supplies what AWS would look up: the actor's identity policies,
-boundaries, SCP chain and tags; the resource's account and policy (a role's
+boundaries, SCP chain and tags; the resource's account, its RCP chain and
+`aws:ResourceOrgID`, and its policy (a role's
 trust policy, a bucket policy lz manages); for an OIDC subject, the identity
 provider in the role's account and the token's `sub` and `aud` claims.
 """
@@ -48,20 +49,31 @@ def decide(
     if actor.kind is ActorKind.OIDC:
         return _web_identity(model, actor, action, resource, owner, policy, context)
     assert actor.principal is not None
+    resource_account = owner or actor.principal.account
     return evaluate(
         Request(
             principal=actor.principal,
             action=action,
             resource=resource,
-            context=Context({**actor.context, **context}),
+            context=Context(
+                {**actor.context, **_resource_context(model, resource_account), **context}
+            ),
             resource_account=owner,
             identity_policies=actor.identity,
             permission_boundaries=actor.boundaries,
             resource_policy=policy,
             service_control_policies=actor.scps,
+            resource_control_policies=model.rcps_of(resource_account),
             management_account=model.management_id,
         )
     )
+
+
+def _resource_context(model: AccessModel, account_id: str | None) -> dict[str, Values]:
+    """`aws:ResourceOrgID` of a resource in the organization."""
+    if model.org_id and model.in_organization(account_id):
+        return {"aws:resourceorgid": (model.org_id,)}
+    return {}
 
 
 def _web_identity(
@@ -94,9 +106,15 @@ def _web_identity(
                 principal=Principal.parse(f"arn:aws:iam::{owner}:oidc-provider/{actor.host}"),
                 action=action,
                 resource=resource,
-                context=Context({k.lower(): v for k, v in {**claims, **context}.items()}),
+                context=Context(
+                    {
+                        **_resource_context(model, owner),
+                        **{k.lower(): v for k, v in {**claims, **context}.items()},
+                    }
+                ),
                 resource_account=owner,
                 resource_policy=policy,
+                resource_control_policies=model.rcps_of(owner),
                 management_account=model.management_id,
             )
         )

@@ -26,6 +26,7 @@ class Step(StrEnum):
     IDENTITY = "identity_policies"
     BOUNDARY = "permission_boundaries"
     SESSION = "session_policy"
+    RESERVED = "reserved_by_aws"
 
 
 @dataclass(frozen=True, slots=True)

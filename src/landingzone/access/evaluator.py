@@ -21,11 +21,18 @@ evaluation logic" and the SCP/RCP evaluation pages:
 5. Identity-based allows are limited by every permissions boundary and by the
    session policy; a federated-user session without a session policy has no
    permissions.
+
+Special cases, each from AWS's documentation (docs/access.md cites them):
+`sts:GetCallerIdentity` is allowed to every authenticated caller even under an
+explicit deny; service-linked roles and AWS managed policies cannot be changed
+by any policy (`access/reserved.py`); an action that authorises on several
+resources (a KMS alias operation: the alias and the key) needs every one
+allowed, and a KMS alias has no resource-based policy of its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from types import MappingProxyType
@@ -35,7 +42,9 @@ from landingzone.access.decision import Decision, MissingAllow, Outcome, Stateme
 from landingzone.access.matching import PrincipalMatch, action_key
 from landingzone.access.policy import Effect, Policy, PolicyKind, Statement
 from landingzone.access.principal import Principal, PrincipalKind
+from landingzone.access.rcp_scope import RCP_SERVICES, rcps_apply_to
 from landingzone.access.request import PolicyLevel, Request
+from landingzone.access.reserved import reserved_by_aws
 
 TRUST_POLICY_ACTIONS = frozenset(
     {
@@ -47,6 +56,10 @@ TRUST_POLICY_ACTIONS = frozenset(
         "sts:setcontext",
     }
 )
+# Allowed to every authenticated caller, even under an explicit deny (STS API
+# Reference, GetCallerIdentity: "No permissions are required to perform this operation").
+CALLER_IDENTITY = "sts:getcalleridentity"
+KMS_ALIAS_ACTIONS = frozenset({"kms:createalias", "kms:updatealias", "kms:deletealias"})
 _PRINCIPAL_TYPES = {
     PrincipalKind.ROOT: "Account",
     PrincipalKind.USER: "User",
@@ -56,8 +69,62 @@ _PRINCIPAL_TYPES = {
 
 
 def evaluate(request: Request) -> Decision:
-    """Decide one request with AWS's policy evaluation logic (pure: no I/O, no clock)."""
-    return _Evaluation(request).decide()
+    """Decide one request with AWS's policy evaluation logic (pure: no I/O, no clock).
+
+    A request with `other_resources` is decided on each resource; it is allowed
+    only if every one is (an explicit deny on any decides first).
+    """
+    if not request.other_resources:
+        decision = _Evaluation(request).decide()
+        if action_key(request.action) in KMS_ALIAS_ACTIONS:
+            note = (
+                f"{request.action} also authorises on the alias's key: give the key's ARN "
+                "too (resource as a list) to check the key policy"
+            )
+            decision = replace(decision, notes=(*decision.notes, note))
+        return decision
+    resources = (request.resource, *request.other_resources)
+    parts = [
+        _Evaluation(
+            replace(
+                request,
+                resource=resource,
+                other_resources=(),
+                resource_policy=None if is_kms_alias(resource) else request.resource_policy,
+            )
+        ).decide()
+        for resource in resources
+    ]
+    return _combined(resources, parts)
+
+
+def is_kms_alias(resource: str) -> bool:
+    """True for a KMS alias ARN (`arn:aws:kms:REGION:ACCOUNT:alias/NAME`): no key policy."""
+    parts = resource.split(":", 5)
+    return len(parts) == 6 and parts[2] == "kms" and parts[5].startswith("alias/")
+
+
+def _combined(resources: Sequence[str], parts: list[Decision]) -> Decision:
+    """One decision for an action that authorises on several resources."""
+    matched = tuple(ref for part in parts for ref in part.matched)
+    notes = tuple(dict.fromkeys(note for part in parts for note in part.notes))
+    for outcome in (Outcome.EXPLICITLY_DENIED, Outcome.IMPLICITLY_DENIED):
+        for resource, part in zip(resources, parts, strict=True):
+            if part.outcome is outcome:
+                return replace(
+                    part,
+                    explanation=f"{part.explanation} (the action authorises on "
+                    f"{len(resources)} resources; this one is {resource})",
+                    matched=matched,
+                    notes=notes,
+                )
+    return replace(
+        parts[0],
+        explanation="allowed on every resource the action authorises on: "
+        + "; ".join(part.explanation for part in parts),
+        matched=matched,
+        notes=notes,
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -79,6 +146,8 @@ def derived_context(principal: Principal, resource_account: str | None) -> Mappi
     elif principal.kind is PrincipalKind.SERVICE:
         keys["aws:principalisawsservice"] = (True,)
         keys["aws:principalservicename"] = (principal.text,)
+    elif principal.kind is PrincipalKind.ANONYMOUS:
+        keys["aws:principaltype"] = ("Anonymous",)
     if resource_account is not None:
         keys["aws:resourceaccount"] = (resource_account,)
     return MappingProxyType(keys)
@@ -131,9 +200,12 @@ class _Evaluation:
         """Scan `policies` for statements that apply; record them in `matched`."""
         hits = []
         resource = self.request.resource
+        bounded = step is Step.RESOURCE and bool(self.request.permission_boundaries)
         for candidate in policies:
             for statement in candidate.statements_for(self.service):
-                reach = statement.match(self.action, resource, self.principal, self.context)
+                reach = statement.match(
+                    self.action, resource, self.principal, self.context, bounded=bounded
+                )
                 if reach is not None:
                     hits.append(_ref(candidate, statement, level, reach))
         self.matched.extend(hits)
@@ -163,6 +235,8 @@ class _Evaluation:
         return None
 
     def _rcp_exemption(self) -> str | None:
+        if not rcps_apply_to(self.service):
+            return f"RCPs do not apply to {self.service} (they cover {', '.join(RCP_SERVICES)})"
         if self.principal.is_service_linked_role:
             return "the caller is a service-linked role"
         if (
@@ -194,6 +268,12 @@ class _Evaluation:
             if request.session_policy is not None
             else None
         )
+        if self.action == CALLER_IDENTITY and self.principal.is_iam:
+            return self._decision(
+                Outcome.ALLOWED,
+                "allowed: sts:GetCallerIdentity needs no permission, AWS answers it for every "
+                "authenticated caller even under an explicit deny",
+            )
         deny = next((ref for ref in self.matched if ref.effect is Effect.DENY), None)
         if deny is not None:
             return self._decision(
@@ -201,6 +281,9 @@ class _Evaluation:
                 f"explicitly denied by {deny.describe()}",
                 decided_by=deny,
             )
+        reserved = reserved_by_aws(self.action, request.resource)
+        if reserved is not None:
+            return self._missing(reserved, MissingAllow(Step.RESERVED))
         for group in (*rcps, *scps):
             if group.first_allow() is None:
                 return self._missing_in(group, self._org_missing_text(group))
@@ -323,9 +406,11 @@ class _Evaluation:
         """The resource-based policy that must allow within the account, if any."""
         if self.action in TRUST_POLICY_ACTIONS:
             return "the role trust policy"
+        resource = self.request.resource
         if (
-            self.request.resource.startswith("arn:")
-            and self.request.resource.split(":")[2] == "kms"
+            resource.startswith("arn:")
+            and resource.split(":")[2] == "kms"
+            and not is_kms_alias(resource)
         ):
             return "the key policy"
         return None

@@ -21,7 +21,7 @@ lz lints what the spec writes.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from landingzone.access import catalog
@@ -43,6 +43,7 @@ class Finding:
     policy: str
     statement: str
     message: str
+    address: str = ""  # the graph address of the role or SCP that holds the policy
 
     def to_json(self) -> dict[str, str]:
         """The finding as documented in docs/access.md."""
@@ -57,16 +58,20 @@ class Finding:
 def lint(model: AccessModel) -> list[Finding]:
     """Every finding of the model's spec-written policies: identity, trust and SCPs."""
     findings: list[Finding] = []
-    for _key, documents in sorted(model.identity_documents.items()):
+    for key, documents in sorted(model.identity_documents.items()):
         for label, document in documents:
             if not is_aws_managed(label):
-                findings += _policy(label, document, identity=True)
+                findings += _at(key, _policy(label, document, identity=True))
     for role in sorted(model.roles.values(), key=lambda r: r.key):
         if role.implied is None:
-            findings += _trust(f"trust policy of {role.key}", role.trust_document)
+            findings += _at(role.key, _trust(f"trust policy of {role.key}", role.trust_document))
     for name, document in sorted(model.scp_documents.items()):
-        findings += _policy(f"SCP {name}", document, identity=False)
+        findings += _at(f"policy:{name}", _policy(f"SCP {name}", document, identity=False))
     return findings
+
+
+def _at(address: str, findings: list[Finding]) -> list[Finding]:
+    return [replace(finding, address=address) for finding in findings]
 
 
 def _statements(document: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:

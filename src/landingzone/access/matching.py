@@ -107,12 +107,16 @@ def action_services(patterns: Sequence[str]) -> frozenset[str] | None:
     return frozenset(services)
 
 
+# IAM's grammar for actions: a service prefix (letters, digits, hyphens) and
+# an action name (letters and digits), either with wildcards
+# (docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html).
+_ACTION_PATTERN = re.compile(r"^[A-Za-z0-9*?-]+:[A-Za-z0-9*?]+$")
+
+
 def is_action_pattern(pattern: str) -> bool:
-    """True for `*` and `service:name` (wildcards allowed, exactly one `:`)."""
-    if pattern == "*":
-        return True
-    service, sep, name = pattern.partition(":")
-    return bool(sep and service and name and ":" not in name)
+    """True for `*` and `service:name` (wildcards allowed, exactly one `:`, no
+    spaces or punctuation)."""
+    return pattern == "*" or bool(_ACTION_PATTERN.match(pattern))
 
 
 def split_arn(pieces: Pieces) -> list[Pieces]:
@@ -219,6 +223,8 @@ class PrincipalSet:
         """
         if self.everyone:
             return True
+        if principal.kind is PrincipalKind.ANONYMOUS:
+            return False
         if principal.kind is PrincipalKind.SERVICE:
             return principal.text in self.services
         if principal.kind is PrincipalKind.FEDERATED:

@@ -8,6 +8,10 @@ graph or live from a refresh, the same way:
   (`access/ids.py`), and each member account's SCP chain: root -> each OU ->
   the account, `FullAWSAccess` at every level (AWS attaches it, lz never
   detaches it); the management account is not bound by SCPs;
+- when RCPs are enabled on the root, each member account's RCP chain, built
+  the same way with `RCPFullAWSAccess`: it applies to requests to the
+  account's resources; the organization's ID (`aws:PrincipalOrgID` of its
+  principals, `aws:ResourceOrgID` of its resources; synthetic offline);
 - roles (`iam_role` records, and the `organization.access_role` that AWS
   Organizations creates in every member account, trusting the management
   account, with AdministratorAccess), their trust policies, identity policies
@@ -42,10 +46,18 @@ from landingzone.access.request import PolicyLevel
 from landingzone.nodes import address_key
 
 FULL_AWS_ACCESS = "FullAWSAccess"
+SCP_TYPE = "SERVICE_CONTROL_POLICY"
+RCP_TYPE = "RESOURCE_CONTROL_POLICY"
 FULL_AWS_ACCESS_DOCUMENT = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
 }
+RCP_FULL_AWS_ACCESS = "RCPFullAWSAccess"
+RCP_FULL_AWS_ACCESS_DOCUMENT = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}],
+}
+SYNTHETIC_ORG_ID = "o-lzmodel0000"  # offline: the organization's ID is not known yet
 ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
 OUTSIDE_ANYONE = "000000000000"  # stands for "any AWS account" where a policy says "*"
 BUCKET_KINDS = ("state_bucket", "bucket")
@@ -123,6 +135,8 @@ class AccessModel:
     scp_documents: dict[str, Mapping[str, Any]]  # the spec's SCP documents by name
     identity_documents: dict[str, list[tuple[str, Mapping[str, Any]]]]  # role key -> (label, doc)
     warnings: list[str] = field(default_factory=list)
+    rcp_chains: dict[str, tuple[PolicyLevel, ...]] = field(default_factory=dict)  # by account
+    org_id: str | None = None
     _roles_by_id: dict[tuple[str, str], Role] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -134,6 +148,15 @@ class AccessModel:
         if len(parts) != 6 or parts[2] != "iam" or not parts[5].startswith("role/"):
             return None
         return self._roles_by_id.get((parts[4], parts[5].rsplit("/", 1)[1]))
+
+    def rcps_of(self, account_id: str | None) -> tuple[PolicyLevel, ...] | None:
+        """The RCP chain of a resource's account (None: not bound by RCPs)."""
+        name = self.ids.name_of(account_id) if account_id else None
+        return self.rcp_chains.get(name) if name else None
+
+    def in_organization(self, account_id: str | None) -> bool:
+        """True for the management account and the member accounts of the model."""
+        return account_id is not None and self.ids.name_of(account_id) is not None
 
     def account_label(self, account_id: str) -> str:
         """`dev (123456789012)`, with `synthetic` for IDs the model made up."""
@@ -177,6 +200,7 @@ class _ModelBuilder:
         self.accounts = accounts
         self.warnings: list[str] = []
         self.actors: dict[str, Actor] = {}
+        self.org_id: str | None = None
 
     def of_kind(self, *kinds: str) -> list[Record]:
         return [r for r in self.records if r.kind in kinds]
@@ -189,7 +213,9 @@ class _ModelBuilder:
         management_id = self.ids.id_of(MANAGEMENT)
         assert management_id is not None
         scps, scp_documents = self.scp_policies()
-        chains = self.scp_chains(scps)
+        chains = self.chains(scps, FULL_AWS_ACCESS, "SCP")
+        rcp_chains = self.chains(self.rcp_policies(), RCP_FULL_AWS_ACCESS, "RCP")
+        self.org_id = self.organization_id()
         policies = self.customer_policies()
         roles, documents = self.roles(policies, chains)
         for name in self.ids.names():
@@ -214,6 +240,8 @@ class _ModelBuilder:
             scp_documents=scp_documents,
             identity_documents=documents,
             warnings=self.warnings,
+            rcp_chains=rcp_chains,
+            org_id=self.org_id,
         )
 
     def account_id(self, name: str) -> str:
@@ -232,6 +260,8 @@ class _ModelBuilder:
         }
         for record in self.of_kind("policy"):
             attrs = self.filled(record)
+            if attrs.get("type", SCP_TYPE) != SCP_TYPE:
+                continue  # RCPs, tag, backup... policies: not SCPs
             document = attrs["document"]
             documents[attrs["name"]] = (
                 json.loads(document) if isinstance(document, str) else document
@@ -241,20 +271,55 @@ class _ModelBuilder:
             )
         return policies, documents
 
-    def scp_chains(self, scps: Mapping[str, Policy]) -> dict[str, tuple[PolicyLevel, ...]]:
-        """Each member account's SCP levels (no entry: not bound by SCPs)."""
+    def rcp_policies(self) -> dict[str, Policy]:
+        """RCPs by name, with RCPFullAWSAccess; empty unless RCPs are enabled on the root."""
+        enabled = any(
+            RCP_TYPE in (r.attrs.get("policy_types") or ()) for r in self.of_kind("organization")
+        )
+        if not enabled:
+            return {}
+        policies = {
+            RCP_FULL_AWS_ACCESS: parse_policy(
+                RCP_FULL_AWS_ACCESS_DOCUMENT, kind=PolicyKind.RCP, label=RCP_FULL_AWS_ACCESS
+            )
+        }
+        for record in self.of_kind("policy"):
+            attrs = self.filled(record)
+            if attrs.get("type") == RCP_TYPE:
+                policies[attrs["name"]] = parse_document(
+                    attrs["document"], kind=PolicyKind.RCP, label=attrs["name"]
+                )
+        return policies
+
+    def organization_id(self) -> str | None:
+        """The organization's ID: as found live, synthetic offline, None without one."""
+        organizations = self.of_kind("organization")
+        if not organizations:
+            return None
+        return organizations[0].id or SYNTHETIC_ORG_ID
+
+    def chains(
+        self, policies: Mapping[str, Policy], default: str, what: str
+    ) -> dict[str, tuple[PolicyLevel, ...]]:
+        """Each member account's levels of one policy type (no entry: not bound by it).
+
+        `default` is AWS's policy of the type, attached at every level; no
+        `policies` (the type is not enabled) means no chains.
+        """
         roots = self.of_kind("root")
-        if not roots:
+        if not roots or default not in policies:
             return {}
         units = {str(r.attrs["path"]): r for r in self.of_kind("unit")}
+        known = {str(r.attrs.get("name")) for r in self.of_kind("policy")}
 
         def level(target: str, names: Iterable[str]) -> PolicyLevel:
-            found = [scps[FULL_AWS_ACCESS]]
+            found = [policies[default]]
             for name in names:
-                if name in scps:
-                    found.append(scps[name])
-                elif name != FULL_AWS_ACCESS:
-                    self.warnings.append(f"{target}: SCP {name!r} is not known to the model")
+                if name in policies:
+                    if name != default:
+                        found.append(policies[name])
+                elif name not in known and name not in (FULL_AWS_ACCESS, RCP_FULL_AWS_ACCESS):
+                    self.warnings.append(f"{target}: {what} {name!r} is not known to the model")
             return PolicyLevel(target, tuple(found))
 
         root = level("root", roots[0].attrs.get("policies", ()))
@@ -345,8 +410,11 @@ class _ModelBuilder:
                 ),
                 scps=chains.get(account),
                 context={
-                    f"aws:principaltag/{k.lower()}": (v,)
-                    for k, v in (attrs.get("tags") or {}).items()
+                    **self.org_context(),
+                    **{
+                        f"aws:principaltag/{k.lower()}": (v,)
+                        for k, v in (attrs.get("tags") or {}).items()
+                    },
                 },
             )
         return roles, documents
@@ -382,7 +450,12 @@ class _ModelBuilder:
             principal=Principal.parse(f"arn:aws:iam::{account_id}:root"),
             account=name,
             scps=chain,
+            context=self.org_context(),
         )
+
+    def org_context(self) -> dict[str, Values]:
+        """`aws:PrincipalOrgID` of the organization's principals."""
+        return {"aws:principalorgid": (self.org_id,)} if self.org_id else {}
 
     def buckets(self) -> dict[str, BucketPolicy]:
         found = {}

@@ -13,6 +13,14 @@ Rules per kind:
   `Principal` or `NotPrincipal`; `Resource` is optional (a role trust policy
   has none; a statement without one applies to the resource it is attached to);
 - RCPs need `"Principal": "*"` and a `Resource`, and cannot use `NotPrincipal`.
+
+With `lenient=True` (`lz access simulate`), shapes AWS would refuse to store
+but its evaluator can still read are evaluated with a warning instead of an
+error (`Policy.warnings`): a `Principal` where the kind has none (the
+statement then applies only to the principals it names), a bare ARN string
+as `Principal` (read as `{"AWS": ARN}`), an action with nothing after the
+colon (`s3:`, matches no action) and a resource-based statement without
+`Principal` (names nobody, so it allows and denies nothing).
 """
 
 from __future__ import annotations
@@ -141,16 +149,23 @@ class Statement:
         return f'"{self.sid}" (#{self.index})' if self.sid else f"#{self.index}"
 
     def match(
-        self, action: str, resource: str, principal: Principal, context: Context
+        self,
+        action: str,
+        resource: str,
+        principal: Principal,
+        context: Context,
+        *,
+        bounded: bool = False,
     ) -> PrincipalMatch | None:
         """Whether this statement applies to the request, and how it names the caller.
 
         `action` is the request's `action_key` (lower-cased). None: it does not
         apply. Statements without a `Principal` element (identity-based
         policies, boundaries, ...) apply to the identity they are attached to
-        and report `DIRECT`.
+        and report `DIRECT`. `bounded`: the caller has a permissions boundary,
+        which a `Deny` with `NotPrincipal` always denies (AWS's NotPrincipal page).
         """
-        reach = self._reach(action, resource, principal, context)
+        reach = self._reach(action, resource, principal, context, bounded=bounded)
         if reach is None or not all(test.holds(context) for test in self.conditions):
             return None
         return reach
@@ -164,7 +179,13 @@ class Statement:
         return next((test for test in self.conditions if not test.holds(context)), None)
 
     def _reach(
-        self, action: str, resource: str, principal: Principal, context: Context
+        self,
+        action: str,
+        resource: str,
+        principal: Principal,
+        context: Context,
+        *,
+        bounded: bool = False,
     ) -> PrincipalMatch | None:
         """Action, resource and principal checks (everything but the conditions)."""
         if self.actions(action) == self.not_action:
@@ -175,6 +196,8 @@ class Statement:
         if self.principals is None:
             return PrincipalMatch.DIRECT
         if self.not_principal:
+            if bounded and self.effect is Effect.DENY:
+                return PrincipalMatch.DIRECT
             names_all = self.principals.names_whole_chain(principal)
             return None if names_all else PrincipalMatch.DIRECT
         return self.principals.match(principal)
@@ -188,6 +211,7 @@ class Policy:
     kind: PolicyKind
     version: str | None
     statements: tuple[Statement, ...]
+    warnings: tuple[str, ...] = ()
     _by_service: dict[str, tuple[Statement, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -205,8 +229,12 @@ class Policy:
         return found
 
 
-def parse_policy(document: Any, *, kind: PolicyKind, label: str) -> Policy:
-    """Validate and compile one policy document (a JSON object)."""
+def parse_policy(document: Any, *, kind: PolicyKind, label: str, lenient: bool = False) -> Policy:
+    """Validate and compile one policy document (a JSON object).
+
+    `lenient`: evaluate the shapes AWS refuses to store but can evaluate, with a
+    warning each (see the module docstring), instead of raising `PolicyError`.
+    """
     if not isinstance(document, dict):
         raise PolicyError(f"a policy must be a JSON object, got {document!r}", policy=label)
     unknown = sorted(set(document) - POLICY_ELEMENTS)
@@ -223,9 +251,17 @@ def parse_policy(document: Any, *, kind: PolicyKind, label: str) -> Policy:
         raise PolicyError("the Statement element is missing", policy=label)
     raw = document["Statement"]
     raw_statements = raw if isinstance(raw, list) else [raw]
-    parser = _StatementParser(kind=kind, label=label, variables=version == VARIABLES_VERSION)
+    parser = _StatementParser(
+        kind=kind, label=label, variables=version == VARIABLES_VERSION, lenient=lenient
+    )
     statements = tuple(parser.parse(index, item) for index, item in enumerate(raw_statements))
-    return Policy(label=label, kind=kind, version=version, statements=statements)
+    return Policy(
+        label=label,
+        kind=kind,
+        version=version,
+        statements=statements,
+        warnings=tuple(parser.warnings),
+    )
 
 
 @dataclass(frozen=True)
@@ -233,6 +269,18 @@ class _StatementParser:
     kind: PolicyKind
     label: str
     variables: bool
+    lenient: bool = False
+    warnings: list[str] = field(default_factory=list)
+    _where: list[str] = field(default_factory=list)
+
+    def _tolerate(self, problem: str, reading: str) -> None:
+        """Raise `problem` (strict), or record it with how it is evaluated (lenient)."""
+        if not self.lenient:
+            raise ValueError(problem)
+        self.warnings.append(
+            f'policy "{self.label}", statement {self._where[-1]}: {problem} '
+            f"(AWS would refuse to store it); evaluated {reading}"
+        )
 
     def parse(self, index: int, raw: Any) -> Statement:
         where = f"#{index}"
@@ -249,6 +297,7 @@ class _StatementParser:
             )
         if sid:
             where = f'"{sid}" (#{index})'
+        self._where.append(where)
         try:
             return self._parse(index, sid or None, raw)
         except ValueError as exc:
@@ -263,8 +312,14 @@ class _StatementParser:
             raise ValueError(f'Effect must be "Allow" or "Deny", got {effect!r}')
         action_key, action_values = _either(raw, "Action", "NotAction", required=True)
         for pattern in action_values:
-            if not is_action_pattern(pattern):
+            if is_action_pattern(pattern):
+                continue
+            service, colon, name = pattern.partition(":")
+            if not (service and colon and not name):
                 raise ValueError(f"{action_key} {pattern!r} is not '*' or 'service:action'")
+            self._tolerate(
+                f"{action_key} {pattern!r} has no action after the colon", "as naming no action"
+            )
         resource_key, resource_values = _either(
             raw, "Resource", "NotResource", required=self.kind is not PolicyKind.RESOURCE
         )
@@ -305,9 +360,19 @@ class _StatementParser:
     def _principals(self, raw: dict[str, Any]) -> tuple[str | None, PrincipalSet | None]:
         present = [key for key in ("Principal", "NotPrincipal") if key in raw]
         if self.kind in _WITHOUT_PRINCIPAL:
-            if present:
-                raise ValueError(f"{present[0]} is not allowed in {self.kind.with_article}")
-            return None, None
+            if not present:
+                return None, None
+            self._tolerate(
+                f"{present[0]} is not allowed in {self.kind.with_article}",
+                "as applying only to the principals it names",
+            )
+        elif not present and self.kind is PolicyKind.RESOURCE:
+            self._tolerate(
+                f"a statement of {self.kind.with_article} needs exactly one of "
+                "Principal or NotPrincipal",
+                "as naming no principal (it allows and denies nothing)",
+            )
+            return "Principal", PrincipalSet()
         if len(present) != 1:
             raise ValueError(
                 f"a statement of {self.kind.with_article} needs exactly one of "
@@ -319,6 +384,12 @@ class _StatementParser:
             raise ValueError('an RCP statement must have "Principal": "*"')
         if value == "*":
             return key, PrincipalSet(everyone=True)
+        if isinstance(value, str) and value:
+            self._tolerate(
+                f'{key} must be "*" or an object of principal types, got {value!r}',
+                f'as {{"AWS": {value!r}}}',
+            )
+            value = {"AWS": value}
         if not isinstance(value, dict) or not value:
             raise ValueError(f'{key} must be "*" or an object of principal types, got {value!r}')
         entries: dict[str, list[str]] = {}

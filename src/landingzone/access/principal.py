@@ -11,7 +11,9 @@
   `arn:aws:iam::ACCOUNT:saml-provider/NAME` and the built-in web identity
   providers (`accounts.google.com`, `graph.facebook.com`, `www.amazon.com`,
   `cognito-identity.amazonaws.com`),
-- AWS service principals (`cloudtrail.amazonaws.com`).
+- AWS service principals (`cloudtrail.amazonaws.com`),
+- `anonymous`: an unauthenticated request (no credentials), which only a
+  resource-based policy naming everyone (`"*"`) can allow.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ WEB_IDENTITY_PROVIDERS = frozenset(
     }
 )
 SERVICE_PRINCIPAL_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn", ".amazon.com")
+ANONYMOUS = "anonymous"
 
 
 class PrincipalKind(StrEnum):
@@ -44,6 +47,7 @@ class PrincipalKind(StrEnum):
     FEDERATED_USER = "federated_user"
     SERVICE = "service"
     FEDERATED = "federated"
+    ANONYMOUS = "anonymous"
 
 
 # (service, resource type) of an ARN -> the kind of caller it names; `root` has no name.
@@ -154,11 +158,13 @@ def _name_fits(kind: str, name: str) -> bool:
 
 
 def _parse_non_arn(text: str) -> Principal:
+    if text == ANONYMOUS:
+        return Principal(text=text, kind=PrincipalKind.ANONYMOUS)
     if text in WEB_IDENTITY_PROVIDERS:
         return Principal(text=text, kind=PrincipalKind.FEDERATED)
     if text.endswith(SERVICE_PRINCIPAL_SUFFIXES) and "*" not in text:
         return Principal(text=text, kind=PrincipalKind.SERVICE)
     raise RequestError(
-        f"principal {text!r} is not an ARN, a service principal (NAME.amazonaws.com) "
-        "or a built-in web identity provider"
+        f"principal {text!r} is not an ARN, a service principal (NAME.amazonaws.com), "
+        f"a built-in web identity provider or {ANONYMOUS!r}"
     )

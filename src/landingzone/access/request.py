@@ -26,7 +26,11 @@ class PolicyLevel:
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """One request to evaluate. See `docs/access.md` for each field's meaning."""
+    """One request to evaluate. See `docs/access.md` for each field's meaning.
+
+    `other_resources`: further resources the action authorises on (a KMS alias
+    operation authorises on the alias and on its key); each must be allowed.
+    """
 
     principal: Principal
     action: str
@@ -40,6 +44,7 @@ class Request:
     service_control_policies: tuple[PolicyLevel, ...] | None = None
     resource_control_policies: tuple[PolicyLevel, ...] | None = None
     management_account: str | None = None
+    other_resources: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if (
@@ -48,10 +53,11 @@ class Request:
             or not WILDCARDS.isdisjoint(self.action)
         ):
             raise RequestError(f"action {self.action!r} is not 'service:Action' (no wildcards)")
-        if self.resource != "*" and (
-            not self.resource.startswith("arn:") or len(self.resource.split(":", 5)) != ARN_SEGMENTS
-        ):
-            raise RequestError(f"resource {self.resource!r} is not '*' or an ARN")
+        for resource in (self.resource, *self.other_resources):
+            if resource != "*" and (
+                not resource.startswith("arn:") or len(resource.split(":", 5)) != ARN_SEGMENTS
+            ):
+                raise RequestError(f"resource {resource!r} is not '*' or an ARN")
         for name in ("resource_account", "management_account"):
             value = getattr(self, name)
             if value is not None and not ACCOUNT_ID.fullmatch(value):
@@ -103,6 +109,7 @@ class Request:
             PrincipalKind.USER: ("identity_policies", "permission_boundaries"),
             PrincipalKind.SERVICE: (),
             PrincipalKind.FEDERATED: (),
+            PrincipalKind.ANONYMOUS: (),
         }.get(kind)
         if allowed is None:
             return

@@ -1,6 +1,8 @@
 """The JSON interface of `lz access simulate`: request documents in, decisions out.
 
-The request format is fixed and documented in `docs/access.md`. A policy in
+The request format is fixed and documented in `docs/access.md`. Policies are
+parsed leniently: shapes AWS would refuse to store are evaluated with a
+warning in the answer's `warnings`. A policy in
 any list may be a bare document or `{"name": "...", "document": {...}}`; the
 name labels it in explanations and errors (default: its place in the request,
 such as `identity_policies[0]`).
@@ -56,16 +58,44 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def simulate(document: Any) -> Any:
-    """Evaluate one request object or a list of them; return JSON results in the same shape."""
+    """Evaluate one request object or a list of them; return JSON results in the same shape.
+
+    One request that is malformed raises. In a list, each malformed request
+    answers `{"error": {"code", "message"}}` in its place and the others are
+    still evaluated.
+    """
     if isinstance(document, list):
-        requests = []
+        results: list[dict[str, Any]] = []
         for index, item in enumerate(document):
             try:
-                requests.append(parse_request(item))
+                results.append(_answer(item))
             except LzError as exc:
-                raise RequestError(f"request[{index}]: {exc}") from exc
-        return [decision_to_json(evaluate(request)) for request in requests]
-    return decision_to_json(evaluate(parse_request(document)))
+                error = RequestError(f"request[{index}]: {exc}")
+                results.append({"error": {"code": exc.code, "message": str(error)}})
+        return results
+    return _answer(document)
+
+
+def failed_requests(results: Any) -> int:
+    """How many requests of a `simulate` result answered with an error."""
+    return sum("error" in item for item in results) if isinstance(results, list) else 0
+
+
+def _answer(document: Any) -> dict[str, Any]:
+    request = parse_request(document)
+    answer = decision_to_json(evaluate(request))
+    answer["warnings"] = [
+        warning for policy in _all_policies(request) for warning in policy.warnings
+    ]
+    return answer
+
+
+def _all_policies(request: Request) -> list[Policy]:
+    policies = [*request.identity_policies, *request.permission_boundaries]
+    policies += [p for p in (request.session_policy, request.resource_policy) if p is not None]
+    for levels in (request.service_control_policies, request.resource_control_policies):
+        policies += [policy for level in levels or () for policy in level.policies]
+    return policies
 
 
 def parse_request(document: Any) -> Request:
@@ -78,6 +108,11 @@ def parse_request(document: Any) -> Request:
             f"unknown request key {unknown[0]!r} "
             f"(known: {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)})"
         )
+    resources = document.get("resource")
+    if isinstance(resources, list) and resources and all(isinstance(r, str) for r in resources):
+        document = {**document, "resource": resources[0]}
+    else:
+        resources = [resources]
     for key in REQUIRED_KEYS:
         if not isinstance(document.get(key), str):
             raise RequestError(f"request key {key!r} must be a string, got {document.get(key)!r}")
@@ -85,6 +120,7 @@ def parse_request(document: Any) -> Request:
         principal=Principal.parse(document["principal"]),
         action=document["action"],
         resource=document["resource"],
+        other_resources=tuple(resources[1:]),
         resource_account=_optional_string(document, "resource_account"),
         management_account=_optional_string(document, "management_account"),
         context=Context.from_json(document.get("context", {})),
@@ -119,8 +155,8 @@ def _policy(entry: Any, kind: PolicyKind, where: str) -> Policy:
                 f'{where}: a named policy is {{"name": "...", "document": {{...}}}}, '
                 f"got keys {sorted(entry)}"
             )
-        return parse_policy(entry["document"], kind=kind, label=entry["name"])
-    return parse_policy(entry, kind=kind, label=where)
+        return parse_policy(entry["document"], kind=kind, label=entry["name"], lenient=True)
+    return parse_policy(entry, kind=kind, label=where, lenient=True)
 
 
 def _policies(document: dict[str, Any], key: str, kind: PolicyKind) -> tuple[Policy, ...]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from landingzone.aws.session import aws_error
+from landingzone.aws.session import AWS_CALL_ERRORS, aws_error
 
 T = TypeVar("T")
 
@@ -22,12 +22,10 @@ def pages(
     **kwargs: Any,
 ) -> Iterator[Any]:
     """Every item of a paginated list call; an AWS error becomes an AwsError."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     try:
         for page in client.get_paginator(method).paginate(**kwargs):
             yield from page.get(key, [])
-    except (ClientError, BotoCoreError) as exc:
+    except AWS_CALL_ERRORS as exc:
         raise aws_error(exc, account=account, region=region, resource=resource) from exc
 
 
@@ -40,9 +38,7 @@ def call(
     **kwargs: Any,
 ) -> T:
     """Call a boto3 method; an AWS error becomes an AwsError naming where it happened."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     try:
         return fn(**kwargs)
-    except (ClientError, BotoCoreError) as exc:
+    except AWS_CALL_ERRORS as exc:
         raise aws_error(exc, account=account, region=region, resource=resource) from exc

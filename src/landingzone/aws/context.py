@@ -14,8 +14,9 @@ from landingzone.nodes import CREATED_BY_KEY, MANAGEMENT, account_address
 
 T = TypeVar("T")
 
-# How many calls may run at once against one service (AWS throttles per
-# service and account; Organizations is the strictest).
+# How many calls may run at once against one service in one account (AWS
+# throttles per account and service; Organizations is the strictest, and all
+# of its calls come from the management account).
 SERVICE_CONCURRENCY = {"organizations": 4, "iam": 6}
 DEFAULT_SERVICE_CONCURRENCY = 8
 
@@ -80,13 +81,14 @@ class Context:
         return self.sessions.client(service, account_id, region)
 
     @contextmanager
-    def limit(self, service: str) -> Iterator[None]:
-        """Bound the number of concurrent calls to one service."""
+    def limit(self, service: str, account: str = MANAGEMENT) -> Iterator[None]:
+        """Bound the number of concurrent calls to one service in one account (by name)."""
+        key = f"{account}/{service}"
         with self._lock:
-            sem = self._limits.get(service)
+            sem = self._limits.get(key)
             if sem is None:
                 n = SERVICE_CONCURRENCY.get(service, DEFAULT_SERVICE_CONCURRENCY)
-                sem = self._limits[service] = threading.BoundedSemaphore(n)
+                sem = self._limits[key] = threading.BoundedSemaphore(n)
         with sem:
             yield
 

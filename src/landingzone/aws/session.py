@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -34,12 +35,23 @@ import boto3
 import botocore.session
 from botocore.config import Config
 from botocore.credentials import RefreshableCredentials
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    HTTPClientError,
+    NoCredentialsError,
+    ProfileNotFound,
+)
+from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.parsers import ResponseParserError
 
-from landingzone.errors import AwsError, CredentialsError
+from landingzone.errors import AwsError, AwsUnreachable, CredentialsError
 
 # Error codes botocore's standard mode does not retry but AWS documents as
 # "try again": Organizations serializes writes per organization.
+# What a call to AWS may raise besides lz's own errors: AWS's refusals, botocore's
+# errors, and an answer botocore cannot parse (an HTML page: not AWS).
+AWS_CALL_ERRORS = (ClientError, BotoCoreError, ResponseParserError)
 EXTRA_RETRYABLE_CODES = frozenset(
     {
         "ConcurrentModificationException",
@@ -49,6 +61,9 @@ EXTRA_RETRYABLE_CODES = frozenset(
     }
 )
 MAX_ATTEMPTS = 10
+# The first call (who am I?) gives up sooner: an endpoint that does not answer
+# is reported in seconds, not after a minute of backoff.
+FIRST_CONTACT_ATTEMPTS = 3
 BASE_DELAY = 0.25
 MAX_DELAY = 20.0
 
@@ -166,6 +181,7 @@ class Sessions:
                 "(~/.aws/config, ~/.aws/credentials)"
             ) from exc
         self._sessions: dict[str, boto3.Session] = {}
+        self._assuming: dict[str, threading.Lock] = {}
         self._clients: dict[tuple[str, str, str], Any] = {}
         self._identity: dict[str, str] | None = None
 
@@ -174,17 +190,43 @@ class Sessions:
     def identity(self) -> dict[str, str]:
         """The management caller: {"Account": ..., "Arn": ..., "UserId": ...}."""
         if self._identity is None:
-            sts = self.client("sts", None)
+            retries = Config(retries={"mode": "standard", "max_attempts": FIRST_CONTACT_ATTEMPTS})
+            sts = self._management.client(
+                "sts",
+                region_name=self.home_region,
+                endpoint_url=self._endpoint_flag,
+                config=self._config.merge(retries),
+            )
+            sts.meta.events.register("before-send", self._counting_hook("management", "sts"))
             try:
                 ident = sts.get_caller_identity()
             except NoCredentialsError as exc:
                 raise CredentialsError(
                     f"{self.credentials.description}: no credentials found ({exc})"
                 ) from exc
-            except ClientError as exc:
+            except (BotoConnectionError, HTTPClientError) as exc:  # nothing answered
+                raise self._unreachable(exc) from None
+            except AWS_CALL_ERRORS as exc:  # an answer, but not the one wanted
                 raise aws_error(exc, resource="sts:GetCallerIdentity") from exc
             self._identity = {k: ident[k] for k in ("Account", "Arn", "UserId")}
         return self._identity
+
+    def _unreachable(self, exc: BotoCoreError) -> AwsUnreachable:
+        """One line: what could not be reached, at which endpoint, with which credentials."""
+        url = exc.kwargs.get("endpoint_url") or "AWS's endpoint"
+        if self._endpoint_flag:
+            origin = " (--endpoint-url)"
+        elif os.environ.get("AWS_ENDPOINT_URL"):
+            origin = " (AWS_ENDPOINT_URL)"
+        else:
+            origin = ""
+        reason = str(exc.kwargs.get("error") or exc).splitlines()[0]
+        reason = re.sub(r"^\w+Connection\([^)]*\):\s*", "", reason)  # urllib3's prefix
+        return AwsUnreachable(
+            f"cannot reach AWS STS at {url}{origin} to check the caller, with "
+            f"{self.credentials.description}: {reason}. Check the network, the proxy and the "
+            "endpoint (--endpoint-url, AWS_ENDPOINT_URL; unset for AWS itself)"
+        )
 
     @property
     def management_account_id(self) -> str:
@@ -198,11 +240,15 @@ class Sessions:
         region = region or self.home_region
         if account_id is None and service != "sts":
             account_id = self.management_account_id
+        key = (account_id or "management", service, region)
         with self._lock:
-            key = (account_id or "management", service, region)
+            client = self._clients.get(key)
+        if client is not None:
+            return client
+        session = self._session_for(account_id)  # may assume a role: not under the lock
+        with self._lock:  # boto3 sessions are not thread-safe: make clients one at a time
             client = self._clients.get(key)
             if client is None:
-                session = self._session_for(account_id)
                 client = session.client(
                     service,
                     region_name=region,
@@ -225,14 +271,23 @@ class Sessions:
         return hook
 
     def _session_for(self, account_id: str | None) -> boto3.Session:
+        """The management session, or one by assume-role; accounts are assumed in parallel."""
         if account_id is None or (
             self._identity is not None and account_id == self._identity["Account"]
         ):
             return self._management
-        session = self._sessions.get(account_id)
-        if session is None:
-            session = self._assume(account_id)
-            self._sessions[account_id] = session
+        with self._lock:
+            session = self._sessions.get(account_id)
+            account_lock = self._assuming.setdefault(account_id, threading.Lock())
+        if session is not None:
+            return session
+        with account_lock:  # one AssumeRole per account, others in flight meanwhile
+            with self._lock:
+                session = self._sessions.get(account_id)
+            if session is None:
+                session = self._assume(account_id)
+                with self._lock:
+                    self._sessions[account_id] = session
         return session
 
     def _assume(self, account_id: str) -> boto3.Session:
@@ -271,23 +326,48 @@ def _service_id(client: Any) -> str:
 
 
 def aws_error(
-    exc: ClientError | BotoCoreError,
+    exc: ClientError | BotoCoreError | ResponseParserError,
     *,
     account: str | None = None,
     region: str | None = None,
     resource: str | None = None,
 ) -> AwsError:
-    """Turn a botocore error into an AwsError naming account, region, resource and code."""
+    """Turn a botocore error into an AwsError naming account, region, resource and code.
+
+    An HTML page (an endpoint that is not AWS, or an error page) is never the
+    message: it becomes its HTTP status and a sentence saying so."""
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        message, code = str(error.get("Message") or exc), error.get("Code")
+        page = _html_summary(message, status)
         return AwsError(
-            error.get("Message") or str(exc),
-            aws_code=error.get("Code"),
+            page or message,
+            aws_code=None if page else code,
             account=account,
             region=region,
             resource=resource,
         )
-    return AwsError(str(exc), account=account, region=region, resource=resource)
+    text = str(exc)
+    return AwsError(_html_summary(text) or text, account=account, region=region, resource=resource)
+
+
+_HTML = re.compile(r"<\s*(?:!doctype\s+html|html)\b", re.IGNORECASE)
+_TITLE = re.compile(r"<title>\s*([^<]{1,80}?)\s*</title>", re.IGNORECASE)
+
+
+def _html_summary(text: str, status: int | None = None) -> str | None:
+    """`HTTP 404 Not Found: ...` for a message that holds an HTML page, else None."""
+    if not _HTML.search(text):
+        return None
+    title = _TITLE.search(text)
+    head = title.group(1) if title else ""
+    if status is not None and not head.startswith(str(status)):
+        head = f"{status} {head}".strip()
+    return (
+        f"HTTP {head or 'error'}: the endpoint answered with an HTML page, not like AWS "
+        "(check the endpoint URL, the region and any proxy)"
+    )
 
 
 def error_code(exc: BaseException) -> str | None:

@@ -16,7 +16,7 @@ from typer._click import exceptions as click_exceptions
 
 from landingzone.cli.app import app
 from landingzone.errors import EXIT_INTERRUPTED, EXIT_USAGE, LzError
-from landingzone.ui import err, report_error
+from landingzone.ui import err, mode, report_error
 
 
 def _register_commands() -> None:
@@ -26,6 +26,7 @@ def _register_commands() -> None:
         access_model_commands,
         engine_commands,
         export_commands,
+        graph_commands,
         network_commands,
         sim_commands,
         spec_commands,
@@ -37,6 +38,7 @@ def _register_commands() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point for `lz`."""
     _register_commands()
+    mode.json = False  # until a command's --json says otherwise (main may run many times)
     try:
         code = app(args=argv, prog_name="lz", standalone_mode=False)
     except click_exceptions.UsageError as exc:

@@ -8,9 +8,8 @@ from typing import Annotated
 
 import typer
 
-from landingzone.access.errors import RequestError
-from landingzone.access.simulate import load_json, simulate
 from landingzone.cli.app import app
+from landingzone.errors import EXIT_ERROR
 from landingzone.ui import emit_json
 
 access_app = typer.Typer(
@@ -21,6 +20,8 @@ app.add_typer(access_app, name="access")
 
 
 def _read(source: str) -> str:
+    from landingzone.access.errors import RequestError
+
     if source == "-":
         return sys.stdin.read()
     try:
@@ -42,7 +43,14 @@ def simulate_command(
 ) -> None:
     """Evaluate requests; print one decision (or a list, in order) as JSON.
 
-    Exit 0 whatever the decisions; 1 if a request or policy is malformed.
+    In a list, a malformed request answers {"error": ...} in its place and the
+    others are still evaluated. Exit 0 whatever the decisions; 1 if a request
+    or policy is malformed (after printing the list's answers).
     """
+    from landingzone.access.simulate import failed_requests, load_json, simulate
+
     source = "stdin" if request == "-" else request
-    emit_json(simulate(load_json(_read(request), source)))
+    results = simulate(load_json(_read(request), source))
+    emit_json(results)
+    if failed_requests(results):
+        raise typer.Exit(EXIT_ERROR)

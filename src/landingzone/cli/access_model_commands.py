@@ -1,31 +1,30 @@
 """`lz can`, `lz who-can`, `lz check` and `lz access lint`: queries on the access model.
 
 Offline (default) the model is the spec's organization as apply would build
-it; `--live` reads the organization as it exists (reads only).
+it; `--live` reads the organization as it exists (reads only). The access
+model is imported when a command runs, not when the CLI starts.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from rich.markup import escape
 
-from landingzone.access.assume import AssumeGraph
-from landingzone.access.lint import Finding, lint
-from landingzone.access.model import AccessModel
-from landingzone.access.queries import Answer, can, who_can
-from landingzone.access.targets import actions_for, actors_for, parse_context, resources_for
 from landingzone.cli.access_commands import access_app
 from landingzone.cli.app import app
 from landingzone.cli.engine_commands import EndpointOpt, JsonOpt, ProfileOpt, open_spec
 from landingzone.errors import EXIT_CHECKS_FAILED
-from landingzone.proofs.checks import CheckResult, run_checks
-from landingzone.proofs.sources import live_model, offline_model
-from landingzone.spec.schema import Spec
 from landingzone.ui import emit_json, err, mode
-from landingzone.validate import load_spec
+
+if TYPE_CHECKING:
+    from landingzone.access.lint import Finding
+    from landingzone.access.model import AccessModel
+    from landingzone.access.queries import Answer
+    from landingzone.proofs.checks import CheckResult
+    from landingzone.spec.schema import Spec
 
 DirArg = Annotated[
     Path,
@@ -34,6 +33,12 @@ DirArg = Annotated[
 LiveOpt = Annotated[
     bool,
     typer.Option("--live", help="Read the organization as it exists instead of the spec."),
+]
+FindingsFormatOpt = Annotated[
+    Literal["text", "sarif"],
+    typer.Option(
+        "--format", help="text, or sarif on stdout (SARIF 2.1.0, for GitHub code scanning)."
+    ),
 ]
 ContextOpt = Annotated[
     list[str] | None,
@@ -44,6 +49,9 @@ ContextOpt = Annotated[
 def _model(
     directory: Path, live: bool, profile: str | None, endpoint: str | None
 ) -> tuple[AccessModel, Spec]:
+    from landingzone.proofs.sources import live_model, offline_model
+    from landingzone.validate import load_spec
+
     if live:
         ws = open_spec(directory, profile, endpoint)
         return live_model(ws), ws.spec
@@ -114,6 +122,10 @@ def can_command(
     Example: `lz can github:acme/infra@refs/heads/main ec2:AcceptVpcPeeringConnection
     'arn:aws:ec2:us-east-1:{account_id:shared}:vpc-peering-connection/*' examples/coalition`
     """
+    from landingzone.access.assume import AssumeGraph
+    from landingzone.access.queries import can
+    from landingzone.access.targets import actions_for, actors_for, parse_context, resources_for
+
     mode.json = as_json
     model, _ = _model(directory, live, profile, endpoint_url)
     values = parse_context(context or [])
@@ -148,6 +160,10 @@ def who_can_command(
     Example: `lz who-can cloudtrail:StopLogging
     'arn:aws:cloudtrail:us-east-1:{account_id:prod}:trail/main' examples/coalition`
     """
+    from landingzone.access.assume import AssumeGraph
+    from landingzone.access.queries import who_can
+    from landingzone.access.targets import actions_for, parse_context, resources_for
+
     mode.json = as_json
     model, _ = _model(directory, live, profile, endpoint_url)
     values = parse_context(context or [])
@@ -194,13 +210,23 @@ def check_command(
     profile: ProfileOpt = None,
     endpoint_url: EndpointOpt = None,
     as_json: JsonOpt = False,
+    output_format: FindingsFormatOpt = "text",
 ) -> int:
     """Prove the spec's `checks:`; print a pass/fail table and lint findings.
 
     Exit 0 when every check holds, 3 when one does not (its counter-example is
-    shown), 1 on errors. Example: `lz check examples/coalition`
+    shown), 1 on errors. Example: `lz check examples/coalition`; for code
+    scanning: `lz check DIR --format sarif > lz.sarif`
     """
+    from landingzone.access.lint import lint
+    from landingzone.proofs.checks import run_checks
+
     mode.json = as_json
+    if output_format == "sarif":
+        from landingzone.cli.report_formats import sarif_report
+
+        ws = open_spec(directory, profile, endpoint_url) if live else None
+        return sarif_report(directory, ws, checks=True)
     model, spec = _model(directory, live, profile, endpoint_url)
     results = run_checks(model, spec.checks)
     findings = lint(model)
@@ -231,9 +257,19 @@ def lint_command(
     profile: ProfileOpt = None,
     endpoint_url: EndpointOpt = None,
     as_json: JsonOpt = False,
+    output_format: FindingsFormatOpt = "text",
 ) -> None:
     """Lint the policies the spec writes (broad grants, open trusts, unknown actions)."""
+    from landingzone.access.lint import lint
+
     mode.json = as_json
+    if output_format == "sarif":
+        from landingzone.cli.report_formats import sarif_report
+
+        sarif_report(
+            directory, open_spec(directory, profile, endpoint_url) if live else None, checks=False
+        )
+        return
     model, _ = _model(directory, live, profile, endpoint_url)
     findings = lint(model)
     if as_json:

@@ -1,18 +1,19 @@
-"""`lz plan`, `lz apply`, `lz drift`, `lz unlock`."""
+"""`lz plan`, `lz apply`, `lz drift`, `lz unlock`.
+
+The engine (boto3, the spec loader) is imported when a command runs, not when
+the CLI starts: `lz version` and `lz --help` stay instant.
+"""
 
 from __future__ import annotations
 
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
 from landingzone.cli.app import app
-from landingzone.cli.render import show_event, show_plan, show_result
-from landingzone.engine import workflow
-from landingzone.engine.plan import Plan
 from landingzone.errors import (
     EXIT_CHANGES,
     EXIT_OK,
@@ -21,7 +22,10 @@ from landingzone.errors import (
     LzError,
 )
 from landingzone.ui import emit_json, err, mode
-from landingzone.validate import load_spec
+
+if TYPE_CHECKING:
+    from landingzone.engine import workflow
+    from landingzone.engine.plan import Plan
 
 ProfileOpt = Annotated[
     str | None,
@@ -44,6 +48,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON document on 
 
 def open_spec(directory: Path, profile: str | None, endpoint: str | None) -> workflow.Workspace:
     """Load and validate a spec, then connect to AWS and read state."""
+    from landingzone.engine import workflow
+    from landingzone.validate import load_spec
+
     loaded = load_spec(directory)
     return workflow.open_workspace(
         loaded.spec,
@@ -66,6 +73,9 @@ def _header(ws: workflow.Workspace, verb: str) -> str:
 
 
 def _plan_and_show(ws: workflow.Workspace, verb: str, as_json: bool) -> Plan:
+    from landingzone.cli.render import show_plan
+    from landingzone.engine import workflow
+
     started = time.monotonic()
     plan = workflow.make_plan(ws)
     if not as_json:
@@ -89,8 +99,19 @@ def plan(
     ] = False,
     out: Annotated[
         Path | None,
-        typer.Option("-o", "--out", help="Save the plan; `lz apply FILE` executes exactly it."),
+        typer.Option(
+            "-o",
+            "--out",
+            help="Save the plan; `lz apply FILE` executes exactly it (FILE.md: the markdown plan).",
+        ),
     ] = None,
+    output_format: Annotated[
+        Literal["text", "markdown"],
+        typer.Option(
+            "--format",
+            help="text (for people, on stderr) or markdown (on stdout: a pull-request comment).",
+        ),
+    ] = "text",
     profile: ProfileOpt = None,
     endpoint_url: EndpointOpt = None,
     as_json: JsonOpt = False,
@@ -101,12 +122,20 @@ def plan(
     `~` update, `=` adopt (exists, lz takes it over), `±` replace, `-` delete
     (only what lz created), `x` forget, `←` an account leaves management.
 
-    Example: `lz plan examples/codewilling -o plan.json`
+    Example: `lz plan examples/codewilling -o plan.json`; for a pull request:
+    `lz plan DIR --format markdown > plan.md` (or `-o plan.md`)
     """
+    from landingzone.engine import workflow
+
     mode.json = as_json
+    markdown = output_format == "markdown"
     ws = open_spec(directory, profile, endpoint_url)
-    result = _plan_and_show(ws, "plan", as_json)
-    if out is not None:
+    result = _plan_and_show(ws, "plan", as_json or markdown)
+    if markdown or (out is not None and out.suffix == ".md"):
+        from landingzone.cli.report_formats import markdown_plan
+
+        markdown_plan(ws, result, out if out is not None and out.suffix == ".md" else None)
+    elif out is not None:
         workflow.save_plan(ws, result, out)
         if not as_json:
             err.print(f"Saved the plan to {out}; apply it with `lz apply {out}`.")
@@ -174,6 +203,9 @@ def apply(
 
     Examples: `lz apply examples/codewilling`, `lz apply plan.json --auto-approve`
     """
+    from landingzone.cli.render import show_event, show_result
+    from landingzone.engine import workflow
+
     mode.json = as_json
     saved = None
     if target.is_file():
@@ -267,6 +299,8 @@ def unlock(
 
     Needs the exact lock ID, so a live lock is never broken by accident.
     """
+    from landingzone.engine import workflow
+
     ws = open_spec(directory, profile, endpoint_url)
     lock = workflow.lock_for(ws)
     holder = lock.current()

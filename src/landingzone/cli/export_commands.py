@@ -1,21 +1,21 @@
-"""`lz export terraform`, `lz export ci`: hand the landing zone over to Terraform and CI."""
+"""`lz export terraform`, `lz export ci`: hand the landing zone over to Terraform and CI.
+
+The exporters are imported when a command runs, not when the CLI starts.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from landingzone.cli.app import app
 from landingzone.cli.engine_commands import EndpointOpt, JsonOpt, ProfileOpt, open_spec
-from landingzone.export.ci import ci_stacks, protected_environments
-from landingzone.export.github import github_files
-from landingzone.export.gitlab import gitlab_files
-from landingzone.export.inventory import inventory_of
-from landingzone.export.terraform import build_estate
-from landingzone.export.writer import WriteReport, write_tree
 from landingzone.ui import emit_json, err, mode
+
+if TYPE_CHECKING:
+    from landingzone.export.writer import WriteReport
 
 export_app = typer.Typer(
     help="Export the landing zone as Terraform root modules and CI pipelines.",
@@ -55,6 +55,10 @@ def terraform_command(
 
     Example: `lz export terraform ../infra examples/codewilling`
     """
+    from landingzone.export.inventory import inventory_of
+    from landingzone.export.terraform import build_estate
+    from landingzone.export.writer import write_tree
+
     mode.json = as_json
     ws = open_spec(directory, profile, endpoint_url)
     estate = build_estate(inventory_of(ws, repo))
@@ -115,6 +119,13 @@ def ci_command(
 
     Example: `lz export ci ../infra examples/codewilling --github`
     """
+    from landingzone.export.ci import ci_stacks, protected_environments
+    from landingzone.export.github import github_files
+    from landingzone.export.gitlab import gitlab_files
+    from landingzone.export.inventory import inventory_of
+    from landingzone.export.terraform import build_estate
+    from landingzone.export.writer import write_tree
+
     mode.json = as_json
     ws = open_spec(directory, profile, endpoint_url)
     inventory = inventory_of(ws)

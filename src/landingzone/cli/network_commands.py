@@ -4,28 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 
 from landingzone.cli.app import app
 from landingzone.cli.engine_commands import EndpointOpt, JsonOpt, ProfileOpt, open_spec
-from landingzone.engine.plan import refresh
 from landingzone.errors import EXIT_OK, EXIT_UNREACHABLE, LzError
-from landingzone.network.layout import zone_letters
-from landingzone.network.live import from_aws
-from landingzone.network.reach import Answer, Pair, reach
-from landingzone.network.topology import Topology, from_spec
-from landingzone.spec.schema import Spec
-from landingzone.suggest import choices
 from landingzone.ui import emit_json, err, mode
-from landingzone.validate import load_spec
+
+if TYPE_CHECKING:
+    from landingzone.network.reach import Answer, Pair
+    from landingzone.network.topology import Topology
+    from landingzone.spec.schema import Spec
 
 
 def check_selector(spec: Spec, selector: str) -> None:
     """`network`, `network/tier` or `network/tier/zone` of the spec; an error with a
     did-you-mean otherwise."""
+    from landingzone.network.layout import zone_letters
+    from landingzone.suggest import choices
+
     network, tier, zone = [*selector.split("/", 2), "", ""][:3]
     if network not in spec.networks:
         known = choices("networks", spec.networks, network)
@@ -138,6 +138,12 @@ def reach_command(
 
     Example: `lz reach prod shared/database examples/coalition --live`
     """
+    from landingzone.engine.plan import refresh
+    from landingzone.network.live import from_aws
+    from landingzone.network.reach import reach
+    from landingzone.network.topology import from_spec
+    from landingzone.validate import load_spec
+
     mode.json = json_output
     loaded = load_spec(directory)
     for selector in (source, destination):

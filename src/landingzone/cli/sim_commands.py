@@ -11,6 +11,7 @@ from types import FrameType
 import typer
 
 from landingzone.cli.app import app
+from landingzone.cli.latency_options import LatencyOpt, ServiceLatencyOpt, parse_service_latency
 from landingzone.emulator.constants import CONTROL_PATH, DEFAULT_MANAGEMENT_ACCOUNT_ID
 from landingzone.errors import LzError
 from landingzone.ui import err
@@ -28,9 +29,11 @@ reached as in AWS, by assuming `OrganizationAccountAccessRole` from it.
 
 **4.** Stop with Ctrl-C (or SIGTERM). Everything it held is forgotten.
 
-While it runs, make it behave like a slow or throttling AWS:
-`curl -X POST http://127.0.0.1:4566/_lz/emulator/config -d
-'{"account_creation": {"polls": 3}}'` (see docs/emulator.md).
+`--latency-ms 50` makes every AWS call take 50 ms, as AWS's round trip
+would (`--service-latency organizations=80` for one service): see how a
+run behaves at AWS's speed. While it runs, make it behave like a slow or
+throttling AWS: `curl -X POST http://127.0.0.1:4566/_lz/emulator/config -d
+'{"account_creation": {"polls": 3}, "latency": {"ms": 50}}'` (see docs/emulator.md).
 """
 
 
@@ -48,12 +51,22 @@ def sim(
     log_requests: bool = typer.Option(
         False, "--log-requests", help="Print one line per HTTP request on stderr."
     ),
+    latency_ms: LatencyOpt = 0.0,
+    service_latency: ServiceLatencyOpt = None,
 ) -> None:
     """Run the embedded AWS in the foreground (see the help text above)."""
     from landingzone.emulator import Emulator  # loads moto: only when the command runs
 
+    per_service = parse_service_latency(latency_ms, service_latency)
     try:
-        emulator = Emulator(host, port, management_account_id, log_requests=log_requests)
+        emulator = Emulator(
+            host,
+            port,
+            management_account_id,
+            log_requests=log_requests,
+            latency_ms=latency_ms,
+            service_latency_ms=per_service,
+        )
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--management-account-id") from None
     try:
@@ -70,7 +83,8 @@ def sim(
             "Paste the export lines above into another shell, then for example:\n"
             "  lz plan examples/codewilling\n"
             "  aws sts get-caller-identity\n"
-            f"Controls: {emulator.endpoint}{CONTROL_PATH}/config (docs/emulator.md). "
+            + (f"Every AWS call takes {latency_ms:g} ms or more.\n" if latency_ms else "")
+            + f"Controls: {emulator.endpoint}{CONTROL_PATH}/config (docs/emulator.md). "
             "Stop with Ctrl-C.",
             markup=False,
         )

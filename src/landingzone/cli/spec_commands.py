@@ -11,9 +11,6 @@ import typer
 from landingzone import ui
 from landingzone.cli.app import app
 from landingzone.errors import SpecInvalid
-from landingzone.spec.render import provenance_map, resolved, to_yaml
-from landingzone.spec.units import all_unit_paths
-from landingzone.validate import load_spec
 
 SpecDir = Annotated[
     Path,
@@ -46,6 +43,9 @@ def validate(directory: SpecDir, as_json: JsonFlag = False) -> None:
 
         lz validate ./landingzone --json | jq '.problems[].message'
     """
+    from landingzone.spec.units import all_unit_paths
+    from landingzone.validate import load_spec
+
     ui.mode.json = as_json
     try:
         loaded = load_spec(directory)
@@ -95,6 +95,9 @@ def describe(
 
         lz describe ./landingzone --provenance | grep -A3 'dev:'
     """
+    from landingzone.spec.render import provenance_map, resolved, to_yaml
+    from landingzone.validate import load_spec
+
     ui.mode.json = as_json
     loaded = load_spec(directory)
     if as_json:

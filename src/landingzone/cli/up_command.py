@@ -1,24 +1,26 @@
-"""`lz up`: the whole flow on the embedded AWS, in one command."""
+"""`lz up`: the whole flow on the embedded AWS, in one command.
+
+The emulator (moto) and the engine are imported when the command runs: every
+other command starts without them.
+"""
 
 from __future__ import annotations
 
 import os
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from rich.tree import Tree
 
 from landingzone.cli.app import app
 from landingzone.cli.engine_commands import open_spec
-from landingzone.cli.render import show_event, show_plan, show_result
-from landingzone.emulator import Emulator
-from landingzone.engine import workflow
+from landingzone.cli.latency_options import LatencyOpt, ServiceLatencyOpt, parse_service_latency
 from landingzone.errors import ApplyFailed, LzError
-from landingzone.resources.org_snapshot import managed_policy_names, snapshot
 from landingzone.ui import err
+
+if TYPE_CHECKING:
+    from landingzone.engine import workflow
 
 MAIN_EXAMPLE = "codewilling"
 
@@ -38,17 +40,26 @@ def up(
         bool,
         typer.Option("--keep", help="Keep the embedded AWS running afterwards (Ctrl-C stops)."),
     ] = False,
+    latency_ms: LatencyOpt = 0.0,
+    service_latency: ServiceLatencyOpt = None,
 ) -> None:
     """Build a whole organization on the embedded AWS: apply, re-plan, show what exists.
 
     Starts the emulator in this process, points lz at it, applies the spec
     (nothing touches real AWS), shows that a second plan has no changes,
-    prints what now exists, and stops. Start here.
+    prints what now exists, writes the HTML page of it beside the spec
+    (`.lz/landingzone.html`), and stops. Start here. With `--latency-ms 50`,
+    every AWS call takes as long as AWS's round trip would.
     """
+    from landingzone.cli.render import show_plan
+    from landingzone.emulator import Emulator
+    from landingzone.engine import workflow
+
     spec_dir = directory or default_example()
     if not (spec_dir / "landingzone.yaml").exists() and not spec_dir.is_file():
         raise LzError(f"{spec_dir}: no landingzone.yaml here; pass a spec directory")
-    emulator = Emulator().start()
+    per_service = parse_service_latency(latency_ms, service_latency)
+    emulator = Emulator(latency_ms=latency_ms, service_latency_ms=per_service).start()
     try:
         os.environ.update(emulator.env())
         err.print(f"[bold]Embedded AWS[/] listening on {emulator.endpoint}\n")
@@ -63,6 +74,7 @@ def up(
             seconds=time.monotonic() - started,
         )
         _summary(ws)
+        _page(ws, spec_dir)
         if keep:
             err.print("\nThe embedded AWS keeps running; in another shell:")
             for key, value in emulator.env().items():
@@ -77,6 +89,9 @@ def up(
 
 
 def _apply(spec_dir: Path) -> None:
+    from landingzone.cli.render import show_event, show_plan, show_result
+    from landingzone.engine import workflow
+
     ws = open_spec(spec_dir, None, None)
     started = time.monotonic()
     the_plan = workflow.make_plan(ws)
@@ -95,8 +110,24 @@ def _apply(spec_dir: Path) -> None:
         raise ApplyFailed("the apply did not complete; see the errors above")
 
 
+def _page(ws: workflow.Workspace, spec_dir: Path) -> None:
+    """Write the HTML page of what was built (all three views, read live) and say where."""
+    from landingzone.cli.graph_commands import page
+    from landingzone.views.sources import LiveSources
+
+    out = (spec_dir if spec_dir.is_dir() else spec_dir.parent) / ".lz" / "landingzone.html"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page(LiveSources(ws)), encoding="utf-8")
+    err.print(f"\nThe organization, its networks and its access paths: [bold]{out}[/] (open it)")
+
+
 def _summary(ws: workflow.Workspace) -> None:
     """What exists now: the OU tree with its accounts and SCPs, and the state backend."""
+    from rich.table import Table
+    from rich.tree import Tree
+
+    from landingzone.resources.org_snapshot import managed_policy_names, snapshot
+
     snap = snapshot(ws.ctx)
     names = managed_policy_names(ws.ctx)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
@@ -63,6 +64,9 @@ class EmulatorApp:
             return [answer]
         call = identify(environ)
         if call is not None:
+            delay = CONTROLS.config.latency.seconds(call.key.service)
+            if delay:
+                time.sleep(delay)  # outside the lock: calls in flight wait together
             fault = CONTROLS.record(call.key, faultable=call.operation_model is not None)
             if fault is not None:
                 message = fault.message or f"Injected by the emulator: {fault.error}"

@@ -15,6 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from landingzone.emulator.latency import Latency
+
 
 class AccountCreation(BaseModel):
     """How CreateAccount behaves: AWS creates accounts asynchronously."""
@@ -72,6 +74,7 @@ class EmulatorConfig(BaseModel):
     )
     faults: list[Fault] = Field(default_factory=list)
     seed: int = Field(default=0, description="Seed of the fault rate's random draws.")
+    latency: Latency = Field(default_factory=Latency)
 
     def updated(self, changes: dict[str, Any]) -> EmulatorConfig:
         """A copy with `changes` applied: each key replaces its value, nested objects merge."""
@@ -98,6 +101,7 @@ class Controls:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._defaults = EmulatorConfig()
         self.config = EmulatorConfig()
         self._random = random.Random(0)
         self._faults_left: list[int | None] = []
@@ -111,10 +115,21 @@ class Controls:
             self._set(config)
         return config
 
+    def set_defaults(self, changes: dict[str, Any]) -> EmulatorConfig:
+        """Make `changes` part of the defaults that resets restore, and apply them now.
+
+        `Emulator(latency_ms=...)` uses it: its latency survives `reset()`.
+        """
+        defaults = EmulatorConfig().updated(changes)
+        with self._lock:
+            self._defaults = defaults
+            self._set(defaults)
+        return defaults
+
     def reset_config(self) -> None:
         """Back to the default configuration (the counters stay)."""
         with self._lock:
-            self._set(EmulatorConfig())
+            self._set(self._defaults)
 
     def reset(self) -> None:
         """Back to the default configuration, with zeroed counters."""

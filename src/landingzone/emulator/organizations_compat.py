@@ -22,6 +22,7 @@ from moto.organizations.exceptions import (
     AccountNotFoundException,
     AWSOrganizationsNotInUseException,
     DuplicateOrganizationalUnitException,
+    DuplicatePolicyException,
     TargetNotFoundException,
 )
 from moto.organizations.models import (
@@ -35,6 +36,12 @@ from moto.organizations.models import (
 from moto.organizations.responses import OrganizationsResponse
 
 from landingzone.emulator.controls import CONTROLS, refusing
+from landingzone.emulator.org_policy_types_compat import (
+    EXTRA_ARN_FORMATS,
+    check_content,
+    install_types,
+    new_policy,
+)
 from landingzone.emulator.patching import overrides, routes_to, use_backend
 from landingzone.emulator.wire import EmulatorError
 
@@ -301,6 +308,26 @@ class OrganizationsCompatBackend(OrganizationsBackend):
 
     # -- Policies ------------------------------------------------------------------------
 
+    @overrides
+    def create_policy(self, **kwargs: Any) -> dict[str, Any]:
+        """CreatePolicy of every type AWS has, with AWS's checks of the content."""
+        if refusing():
+            check_content(kwargs.get("Type", ""), kwargs.get("Content", ""))
+        if kwargs.get("Type") not in EXTRA_ARN_FORMATS:
+            return super().create_policy(**kwargs)
+        if any(policy.name == kwargs["Name"] for policy in self.policies):
+            raise DuplicatePolicyException
+        created = new_policy(self.org, kwargs)  # type: ignore[arg-type]
+        self.policies.append(created)
+        return created.describe()
+
+    @overrides
+    def update_policy(self, **kwargs: Any) -> dict[str, Any]:
+        """UpdatePolicy, with AWS's checks of new content."""
+        if refusing() and "Content" in kwargs:
+            check_content(self.get_policy_by_id(kwargs["PolicyId"]).type, kwargs["Content"])
+        return super().update_policy(**kwargs)
+
     def _target(self, target_id: str) -> FakeAccount | FakeOrganizationalUnit:
         targets: list[FakeAccount | FakeOrganizationalUnit] = [*self.ou, *self.accounts]
         target = next((t for t in targets if t.id == target_id), None)
@@ -363,6 +390,7 @@ def _of_type(policies: list[FakePolicy], policy_type: str) -> list[FakePolicy]:
 
 def install() -> None:
     """Make moto serve Organizations through this module (idempotent)."""
+    install_types()
     use_backend(organizations_backends, OrganizationsCompatBackend)
 
 

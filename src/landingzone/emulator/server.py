@@ -11,6 +11,7 @@ import socket
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from typing import Any
 
 from moto.moto_server.werkzeug_app import (
@@ -29,6 +30,7 @@ from landingzone.emulator.constants import (
 )
 from landingzone.emulator.controls import CONTROLS
 from landingzone.emulator.identity import Identity
+from landingzone.emulator.latency import Latency
 
 
 class _QuietRequestHandler(MotoRequestHandler):
@@ -54,8 +56,16 @@ class Emulator:
         *,
         region: str = DEFAULT_REGION,
         log_requests: bool = False,
+        latency_ms: float = 0.0,
+        service_latency_ms: Mapping[str, float] | None = None,
     ):
-        """Port 0 picks a free port (see `endpoint` once started)."""
+        """Port 0 picks a free port (see `endpoint` once started).
+
+        `latency_ms` delays every AWS call by that much (`service_latency_ms`:
+        per service, by botocore name), as AWS's round trip would; it is part of
+        this emulator's defaults, so `reset()` keeps it (docs/emulator.md).
+        """
+        self.latency = Latency(ms=latency_ms, services=dict(service_latency_ms or {}))
         self.host = host
         self.port = port
         self.identity = Identity.for_account(management_account_id)
@@ -81,6 +91,7 @@ class Emulator:
         """
         compat.install()
         self.identity.install()
+        CONTROLS.set_defaults({"latency": self.latency.model_dump()})
         app = EmulatorApp(
             DomainDispatcherApplication(create_backend_app),
             describe=self._describe,

@@ -35,7 +35,11 @@ from landingzone.resources.base import ReadGroup, kind
 
 REPLACED_SUFFIX = "#replaced"
 ACCOUNT_REF = re.compile(r"\{account_id(?::([A-Za-z0-9_.@+-]+))?\}")
-READ_CONCURRENCY = 8
+# Group reads in flight at once, over all accounts: at AWS's latency a plan's time
+# is its round trips one after another, so member accounts are read side by side.
+# `Context.limit` bounds each account and service on its own (AWS throttles per
+# account and service); botocore's retries back off when AWS throttles anyway.
+READ_CONCURRENCY = 32
 
 
 @dataclass
@@ -214,7 +218,11 @@ def _groups(nodes: Iterable[Node], records: Mapping[str, ResourceRecord]) -> lis
 
 
 def _read(ctx: Context, groups: list[ReadGroup]) -> dict[str, Found]:
-    """Read every group: management-account groups first, then member accounts."""
+    """Read every group: management-account groups first, then member accounts.
+
+    The groups of a batch are read side by side, every account in parallel with
+    the others, each (account, service) bounded by `Context.limit`.
+    """
     found: dict[str, Found] = {}
     first = [g for g in groups if g.account == MANAGEMENT]
     rest = [g for g in groups if g.account != MANAGEMENT]
@@ -225,11 +233,17 @@ def _read(ctx: Context, groups: list[ReadGroup]) -> dict[str, Found]:
                 replace(n, desired=resolve(dict(n.desired), ctx, n.account)) for n in group.nodes
             ]
         with ThreadPoolExecutor(max_workers=READ_CONCURRENCY) as pool:
-            for result in pool.map(lambda g: kind(g.kind).read(ctx, g), readable):
+            for result in pool.map(lambda g: _read_group(ctx, g), readable):
                 found.update(result)
         for address, f in found.items():
             ctx.set_id(address, f.id)
     return found
+
+
+def _read_group(ctx: Context, group: ReadGroup) -> dict[str, Found]:
+    k = kind(group.kind)
+    with ctx.limit(k.service, group.account):
+        return k.read(ctx, group)
 
 
 def _node_operations(

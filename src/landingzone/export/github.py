@@ -2,7 +2,8 @@
 
 `.github/workflows/terraform-<stack id>.yml` runs when the stack's directory,
 a module it calls, or the workflow itself changes (path filters): `plan` on
-pull requests, `apply` on pushes to the main branch in the stack's
+pull requests (the plan, collapsed, in the job summary the pull request's
+checks link to), `apply` on pushes to the main branch in the stack's
 environment. Protected environments get required reviewers in the
 repository's settings, so prod applies wait for an approval. Credentials
 come from OIDC (`id-token: write`) through configure-aws-credentials.
@@ -24,6 +25,13 @@ from landingzone.export.stacks import TERRAFORM_VERSION
 
 WORKFLOWS = ".github/workflows"
 PLAN = "terraform plan -input=false -lock-timeout=5m -out=tfplan"
+# The plan, collapsed, on the pull request's checks page (the job summary: no extra
+# permission, unlike a comment).
+SUMMARY = (
+    '{ echo "### terraform plan: $STACK"; echo; echo "<details><summary>plan</summary>"; '
+    "echo; echo '```'; terraform show -no-color tfplan; echo '```'; echo \"</details>\"; } "
+    '>> "$GITHUB_STEP_SUMMARY"'
+)
 
 
 def workflow_path(stack: CiStack) -> str:
@@ -83,9 +91,9 @@ def _workflow(stack: CiStack, branch: str, protected: list[str]) -> str:
             "push": {"branches": [branch], "paths": paths},
         },
         "permissions": {"contents": "read"},
-        "env": {"TF_IN_AUTOMATION": "true", "TF_INPUT": "false"},
+        "env": {"TF_IN_AUTOMATION": "true", "TF_INPUT": "false", "STACK": stack.path},
         "jobs": {
-            "plan": _job(stack, "pull_request", stack.roles.plan, [PLAN]),
+            "plan": _job(stack, "pull_request", stack.roles.plan, [PLAN, SUMMARY]),
             "apply": apply,
         },
     }

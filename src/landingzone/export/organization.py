@@ -1,4 +1,4 @@
-"""The organization stack: organization, policy types, OUs, accounts, SCPs and their attachments.
+"""The organization stack: organization, policy types, OUs, accounts, policies and attachments.
 
 Exports the kinds `organization`, `root`, `unit`, `account` and `policy` into
 `modules/organization/`, called from `live/management-<home region>/organization/`.
@@ -22,7 +22,6 @@ from landingzone.export.model import Import, Module, Output, StackPart, Variable
 from landingzone.export.registry import Exporter, register
 from landingzone.nodes import MANAGED_BY_KEY, Node
 from landingzone.resources.base import minified
-from landingzone.resources.org_snapshot import SCP
 
 MAX_DEPTH = 5  # AWS Organizations: OUs nest at most five levels below the root
 
@@ -50,11 +49,11 @@ VARIABLES = (
     ),
     Variable("feature_set", "string", "The organization's feature set"),
     Variable("enabled_policy_types", "list(string)", "Policy types enabled on the root"),
-    Variable("root_policies", "list(string)", "SCPs attached to the root, by name"),
+    Variable("root_policies", "list(string)", "Policies attached to the root, by name"),
     Variable(
         "units",
         "map(object({\npolicies = list(string)\ntags = map(string)\n}))",
-        "OUs by path (parents first in the path: plat/sandbox); their SCPs by name",
+        "OUs by path (parents first in the path: plat/sandbox); their policies by name",
     ),
     Variable(
         "accounts",
@@ -64,8 +63,10 @@ VARIABLES = (
     ),
     Variable(
         "policies",
-        "map(object({\ndescription = string\ncontent = string\ntags = map(string)\n}))",
-        "Service control policies by name; content is the policy JSON",
+        "map(object({\ntype = string\ndescription = string\ncontent = string\n"
+        "tags = map(string)\n}))",
+        "Organizations policies by name: SCPs, RCPs, tag, backup, AI services opt-out and "
+        "declarative EC2 policies (type is AWS's); content is the policy JSON",
     ),
 )
 
@@ -86,7 +87,7 @@ OUTPUTS = (
     Output(
         "policy_ids",
         "{ for name, policy in aws_organizations_policy.this : name => policy.id }",
-        "SCP IDs by name",
+        "Policy IDs by name",
     ),
 )
 
@@ -219,7 +220,7 @@ def _main() -> list[Item]:
                 *attrs(
                     name=Raw("each.key"),
                     description=Raw("each.value.description"),
-                    type=SCP,
+                    type=Raw("each.value.type"),
                     content=Raw("each.value.content"),
                     tags=Raw("each.value.tags"),
                 ),
@@ -243,7 +244,7 @@ def _main() -> list[Item]:
 
 MODULE = Module(
     name="organization",
-    description="AWS Organizations: the organization, OUs, accounts, SCPs and attachments",
+    description="AWS Organizations: the organization, OUs, accounts, policies and attachments",
     variables=VARIABLES,
     main=_main(),
     outputs=OUTPUTS,
@@ -284,6 +285,7 @@ class OrganizationExporter(Exporter):
             "accounts": {_account_key(n): _account_value(n) for n in accounts},
             "policies": {
                 n.name: {
+                    "type": n.desired["type"],
                     "description": n.desired["description"],
                     "content": minified(n.desired["document"]),
                     "tags": exported_tags(n.desired["tags"]),

@@ -15,12 +15,13 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from landingzone.access.org_policy_types import AWS_MANAGED_POLICIES, aws_type
 from landingzone.graph.targets import Where, account_depends, base_tags
 from landingzone.nodes import Node, account_address
-from landingzone.resources.org_snapshot import FULL_AWS_ACCESS, SCP
 from landingzone.resources.organizations import ACCOUNT_CREATION_CONCURRENCY, REMOVED_ACCOUNTS_UNIT
 from landingzone.resources.s3_bucket import bucket_desired
 from landingzone.resources.state_backend import lock_table_desired
+from landingzone.spec.org_policy_checks import used_types
 from landingzone.spec.schema import Account, Spec, Unit
 from landingzone.spec.units import all_unit_paths, parents
 
@@ -66,12 +67,12 @@ def organization_nodes(spec: Spec, where: Where) -> list[Node]:
     }
 
     def managed(policies: Iterable[str]) -> list[str]:
-        return sorted(p for p in set(policies) if p != FULL_AWS_ACCESS)
+        return sorted(p for p in set(policies) if p not in AWS_MANAGED_POLICIES)
 
     def policy_deps(policies: Iterable[str]) -> set[str]:
         return {f"policy:{p}" for p in managed(policies)}
 
-    policy_types = [SCP] if spec.policies else []
+    policy_types = used_types(spec.policies)
     nodes: list[Node] = [
         Node(
             address="organization",
@@ -106,7 +107,7 @@ def organization_nodes(spec: Spec, where: Where) -> list[Node]:
                 desired={
                     "name": name,
                     "description": policy.description,
-                    "type": SCP,
+                    "type": aws_type(policy.type),
                     "document": policy.document,
                     "tags": tags,
                 },

@@ -2,31 +2,39 @@
 
 Cost, for an organization with U units, A accounts and P policies lz
 manages: 1 DescribeOrganization + 1 ListRoots + (U+1) ListOrganizationalUnits
-ForParent + (U+1) ListAccountsForParent + 1 ListPolicies (+ pages) + P
+ForParent + (U+1) ListAccountsForParent + 1 ListPolicies (+ pages) per policy
+type enabled on the root (SCPs at least) + P
 DescribePolicy + P ListTargetsForPolicy. Tags are read per resource, lazily,
 only for resources lz compares tags on.
+
+Round trips, at AWS's latency: DescribeOrganization; then ListRoots and
+ListPolicies together; then one per level of the tree (both lists of every
+parent of a level in flight together; more only for more pages); the policies'
+contents and targets all together; tags 8 at a time (`parallel.in_parallel`:
+Organizations throttles hard, and TooManyRequestsException is retried with backoff).
 """
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from landingzone.access.org_policy_types import BY_AWS_TYPE
 from landingzone.aws.calls import call, pages
 from landingzone.aws.context import Context
 from landingzone.aws.session import aws_error, error_code
 from landingzone.resources.base import tag_dict
+from landingzone.resources.parallel import in_parallel
 
 SCP = "SERVICE_CONTROL_POLICY"
 FULL_AWS_ACCESS = "FullAWSAccess"
 SNAPSHOT_KEY = "organizations:snapshot"
 POLICY_NAMES_KEY = "organizations:policy_names"
-TAG_READ_CONCURRENCY = 4  # Organizations throttles hard; stay polite
 
 
 @dataclass
@@ -151,10 +159,13 @@ def tags_of(ctx: Context, resource_id: str) -> dict[str, str]:
 def prefetch_tags(ctx: Context, resource_ids: Iterable[str]) -> None:
     """Read the tags of many resources concurrently (Organizations has no batch tag read)."""
     ids = list(resource_ids)
-    if len(ids) < 2:
-        return
-    with ThreadPoolExecutor(max_workers=TAG_READ_CONCURRENCY) as pool:
-        list(pool.map(lambda resource_id: tags_of(ctx, resource_id), ids))
+    if len(ids) >= 2:
+        in_parallel([functools.partial(tags_of, ctx, resource_id) for resource_id in ids])
+
+
+def _list_policies(org: Any, policy_type: str) -> list[Any]:
+    """Every policy of one type (ListPolicies filters by type)."""
+    return list(pages(org, "list_policies", "Policies", resource="policies", Filter=policy_type))
 
 
 def _read_snapshot(ctx: Context) -> OrgSnapshot:
@@ -169,42 +180,24 @@ def _read_snapshot(ctx: Context) -> OrgSnapshot:
     snap.org_id = described["Id"]
     snap.feature_set = described.get("FeatureSet")
     snap.management_account_id = described.get("MasterAccountId")
-    root = next(pages(org, "list_roots", "Roots", resource="organization root"))
+
+    def roots() -> list[Any]:
+        return list(pages(org, "list_roots", "Roots", resource="organization root"))
+
+    def scps() -> list[Any]:
+        return _list_policies(org, SCP)
+
+    found_roots, found_policies = in_parallel([roots, scps])
+    root = found_roots[0]
     snap.root_id = root["Id"]
     snap.policy_types = {
         t["Type"] for t in root.get("PolicyTypes", []) if t.get("Status") == "ENABLED"
     }
-
-    # The tree, breadth first: OUs and the accounts directly in each parent.
-    queue = [(snap.root_id, "")]
-    while queue:
-        parent_id, parent_path = queue.pop(0)
-        for ou in pages(
-            org,
-            "list_organizational_units_for_parent",
-            "OrganizationalUnits",
-            resource=f"units under {parent_path or 'the root'}",
-            ParentId=parent_id,
-        ):
-            path = f"{parent_path}/{ou['Name']}" if parent_path else ou["Name"]
-            snap.units[ou["Id"]] = OrgUnit(ou["Id"], ou["Name"], parent_id, path)
-            queue.append((ou["Id"], path))
-        for acc in pages(
-            org,
-            "list_accounts_for_parent",
-            "Accounts",
-            resource=f"accounts under {parent_path or 'the root'}",
-            ParentId=parent_id,
-        ):
-            snap.accounts[acc["Id"]] = OrgAccount(
-                id=acc["Id"],
-                name=acc["Name"],
-                email=acc["Email"],
-                status=acc.get("Status", "ACTIVE"),
-                parent_id=parent_id,
-            )
-
-    for p in pages(org, "list_policies", "Policies", resource="policies", Filter=SCP):
+    # Other policy types are listed once the root says they are enabled (one
+    # ListPolicies each, all together): an SCP-only organization pays nothing more.
+    others = sorted((snap.policy_types & set(BY_AWS_TYPE)) - {SCP})
+    more = in_parallel([functools.partial(_list_policies, org, t) for t in others])
+    for p in [*found_policies, *(p for batch in more for p in batch)]:
         snap.policies[p["Id"]] = OrgPolicy(
             id=p["Id"],
             name=p["Name"],
@@ -212,25 +205,86 @@ def _read_snapshot(ctx: Context) -> OrgSnapshot:
             type=p["Type"],
             aws_managed=bool(p.get("AwsManaged")),
         )
+
+    # The tree, level by level: the OUs and the accounts directly in every parent of
+    # a level are read together, then the level below.
+    level = [(snap.root_id, "")]
+    while level:
+        answers = in_parallel([read for p, path in level for read in _children_reads(org, p, path)])
+        below: list[tuple[str, str]] = []
+        for index, (parent_id, parent_path) in enumerate(level):
+            for ou in answers[2 * index]:
+                path = f"{parent_path}/{ou['Name']}" if parent_path else ou["Name"]
+                snap.units[ou["Id"]] = OrgUnit(ou["Id"], ou["Name"], parent_id, path)
+                below.append((ou["Id"], path))
+            for acc in answers[2 * index + 1]:
+                snap.accounts[acc["Id"]] = OrgAccount(
+                    id=acc["Id"],
+                    name=acc["Name"],
+                    email=acc["Email"],
+                    status=acc.get("Status", "ACTIVE"),
+                    parent_id=parent_id,
+                )
+        level = below
     return snap
 
 
+def _children_reads(
+    org: Any, parent_id: str, parent_path: str
+) -> tuple[Callable[[], list[Any]], Callable[[], list[Any]]]:
+    """Reads of the OUs and of the accounts directly under one parent."""
+    where = parent_path or "the root"
+
+    def units() -> list[Any]:
+        return list(
+            pages(
+                org,
+                "list_organizational_units_for_parent",
+                "OrganizationalUnits",
+                resource=f"units under {where}",
+                ParentId=parent_id,
+            )
+        )
+
+    def accounts() -> list[Any]:
+        return list(
+            pages(
+                org,
+                "list_accounts_for_parent",
+                "Accounts",
+                resource=f"accounts under {where}",
+                ParentId=parent_id,
+            )
+        )
+
+    return units, accounts
+
+
 def _read_policy_details(ctx: Context, snap: OrgSnapshot) -> None:
-    """Content and targets of the policies lz manages (`managed_policy_names`)."""
+    """Content and targets of the policies lz manages (`managed_policy_names`), all at once."""
     org = ctx.client("organizations")
-    managed = managed_policy_names(ctx)
-    for policy in snap.policies.values():
-        if policy.name not in managed:
-            continue
-        content = call(org.describe_policy, resource=f"policy:{policy.name}", PolicyId=policy.id)[
-            "Policy"
-        ]["Content"]
-        policy.document = json.loads(content)
-        for target in pages(
-            org,
-            "list_targets_for_policy",
-            "Targets",
-            resource=f"policy:{policy.name}",
-            PolicyId=policy.id,
-        ):
+    names = managed_policy_names(ctx)
+    managed = [p for p in snap.policies.values() if p.name in names]
+
+    def content(policy: OrgPolicy) -> Callable[[], Any]:
+        return lambda: call(
+            org.describe_policy, resource=f"policy:{policy.name}", PolicyId=policy.id
+        )["Policy"]["Content"]
+
+    def targets(policy: OrgPolicy) -> Callable[[], Any]:
+        return lambda: list(
+            pages(
+                org,
+                "list_targets_for_policy",
+                "Targets",
+                resource=f"policy:{policy.name}",
+                PolicyId=policy.id,
+            )
+        )
+
+    reads = [read for policy in managed for read in (content(policy), targets(policy))]
+    answers = in_parallel(reads)
+    for index, policy in enumerate(managed):
+        policy.document = json.loads(answers[2 * index])
+        for target in answers[2 * index + 1]:
             snap.attached.setdefault(target["TargetId"], set()).add(policy.id)

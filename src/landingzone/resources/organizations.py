@@ -1,4 +1,4 @@
-"""AWS Organizations: the organization, its root, units (OUs), accounts and SCPs.
+"""AWS Organizations: the organization, its root, units (OUs), accounts and policies of every type.
 
 Policy attachments are attributes of their targets (`policies` on the root,
 a unit or an account), compared by policy name. lz only ever attaches or
@@ -30,7 +30,6 @@ from landingzone.resources.base import (
 )
 from landingzone.resources.org_snapshot import (
     POLICY_NAMES_KEY,
-    SCP,
     OrgSnapshot,
     managed_policy_names,
     prefetch_tags,
@@ -549,12 +548,14 @@ class AccountKind(Kind):
 
 @register
 class PolicyKind(Kind):
-    """A service control policy; content compared semantically, updated in place."""
+    """An Organizations policy (SCP, RCP, tag, backup, AI opt-out, declarative EC2);
+    content compared semantically, updated in place."""
 
     name = "policy"
     service = ORGANIZATIONS
     taggable = True
     policy_attrs = frozenset({"document"})
+    immutable_attrs = frozenset({"type"})  # AWS cannot change a policy's type
 
     def prepare(self, ctx: Context, nodes: list[Node], records: list[ResourceRecord]) -> None:
         names = {n.name for n in nodes} | {r.attrs.get("name", "") for r in records}
@@ -599,7 +600,7 @@ class PolicyKind(Kind):
             # Created by an interrupted run: find it and bring it up to date.
             existing = [
                 p
-                for page in org.get_paginator("list_policies").paginate(Filter=SCP)
+                for page in org.get_paginator("list_policies").paginate(Filter=desired["type"])
                 for p in page["Policies"]
                 if p["Name"] == desired["name"]
             ]

@@ -20,6 +20,7 @@ from landingzone.aws.context import Context
 from landingzone.aws.session import aws_error, error_code
 from landingzone.nodes import Change, Found, Node
 from landingzone.resources.base import Kind, ReadGroup, is_managed, tag_delta, tag_dict, tag_list
+from landingzone.resources.parallel import in_parallel
 
 PUBLIC_ACCESS_BLOCK = {
     "BlockPublicAcls": True,
@@ -98,17 +99,22 @@ class BucketKind(Kind):
                     return None
                 raise aws_error(exc, **where) from exc
 
-        versioning = (get("get_bucket_versioning", "") or {}).get("Status", "Disabled")
-        encryption_doc = get(
-            "get_bucket_encryption", "ServerSideEncryptionConfigurationNotFoundError"
+        versioning_doc, encryption_doc, pab, policy, tagging = in_parallel(
+            [
+                lambda: get("get_bucket_versioning", ""),
+                lambda: get(
+                    "get_bucket_encryption", "ServerSideEncryptionConfigurationNotFoundError"
+                ),
+                lambda: get("get_public_access_block", "NoSuchPublicAccessBlockConfiguration"),
+                lambda: get("get_bucket_policy", "NoSuchBucketPolicy"),
+                lambda: get("get_bucket_tagging", "NoSuchTagSet"),
+            ]
         )
+        versioning = (versioning_doc or {}).get("Status", "Disabled")
         rules = (encryption_doc or {}).get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
         encryption = (
             rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] if rules else None
         )
-        pab = get("get_public_access_block", "NoSuchPublicAccessBlockConfiguration")
-        policy = get("get_bucket_policy", "NoSuchBucketPolicy")
-        tagging = get("get_bucket_tagging", "NoSuchTagSet")
         tags = tag_dict((tagging or {}).get("TagSet"))
         attrs = {
             "name": bucket,

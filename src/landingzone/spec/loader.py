@@ -19,6 +19,7 @@ from typing import Any
 
 from landingzone.errors import SpecInvalid, SpecProblem
 from landingzone.spec.imports import read_sources
+from landingzone.spec.limits import check_text
 from landingzone.spec.merge import merge_sources
 from landingzone.spec.placeholders import fill_org, substitute_org
 from landingzone.spec.policy_files import inline_policy_files
@@ -93,16 +94,17 @@ def read_spec(path: str | Path) -> ReadSpec:
     """
     root_file = _root_file(Path(path))
     root_dir = root_file.parent
-    sources, problems = read_sources(root_file)
+    sources, paths, problems = read_sources(root_file)
     if problems:
         raise SpecInvalid(problems)
     merged, problems = merge_sources(sources)
-    inlined = inline_policy_files(merged, root_dir)
+    inlined = inline_policy_files(merged, paths)
     problems += inlined.problems
     org = child(merged, "organization", "name")
     problems += substitute_org(merged, org.value if org and isinstance(org.value, str) else None)
     tree, records = flatten(merged)
     provenance = Provenance(records)
+    problems += check_text(tree, provenance)
     validated = validate_tree(tree, provenance, inlined.broken)
     problems += validated.problems
     files = tuple(dict.fromkeys([*(source.path for source in sources), *inlined.paths]))

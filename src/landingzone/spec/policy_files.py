@@ -12,22 +12,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from landingzone.errors import Location, SpecProblem
+from landingzone.spec.files import FileRefused, SpecPaths, read_text
 from landingzone.spec.imports import label_for
 from landingzone.spec.tree import Node, child, from_plain
 from landingzone.spec.yamlsource import parse_yaml
 
 
 def _read_document(
-    name: str, path: Path, label: str, via: Location
+    name: str, path: Path, label: str, via: Location, paths: SpecPaths
 ) -> tuple[Node | None, list[SpecProblem]]:
     """Policy `name`'s JSON object in `path` as a located tree, or the problems reading it."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
-        return None, [SpecProblem(f'policy "{name}": cannot read {label}: {reason}', via)]
+        text = read_text(path, label, paths)
+    except FileRefused as exc:
+        return None, [SpecProblem(f'policy "{name}": {exc}', via)]
     try:
         data = json.loads(text)
+    except RecursionError:  # nested past Python's limit: the YAML reader says where
+        return None, parse_yaml(text, label)[1]
     except json.JSONDecodeError as exc:
         where = Location(label, exc.lineno)
         return None, [
@@ -54,8 +56,10 @@ class InlinedFiles:
     broken: set[str] = field(default_factory=set)  # policies whose file could not be used
 
 
-def inline_policy_files(tree: Node, root_dir: Path) -> InlinedFiles:
-    """Put the document of every `file:` policy into its `document`."""
+def inline_policy_files(tree: Node, paths: SpecPaths) -> InlinedFiles:
+    """Put the document of every `file:` policy into its `document`; files are
+    read within `paths` (the spec directory and the directories it allows)."""
+    root_dir = paths.root_dir
     result = InlinedFiles()
     policies = child(tree, "policies")
     if policies is None or not policies.is_map():
@@ -76,7 +80,8 @@ def inline_policy_files(tree: Node, root_dir: Path) -> InlinedFiles:
             result.broken.add(name)
             continue
         path = (root_dir / file_node.location.file).parent / file_node.value
-        document, found = _read_document(name, path, label_for(path, root_dir), file_node.location)
+        label = label_for(path, root_dir)
+        document, found = _read_document(name, path, label, file_node.location, paths)
         if document is None:
             result.problems += found
             result.broken.add(name)

@@ -84,9 +84,16 @@ class Account(StrictModel):
 
 
 class Policy(StrictModel):
-    """An organization policy (SCP); its key is its name in AWS."""
+    """An Organizations policy of any type (default: an SCP); its key is its name in AWS."""
 
-    type: Literal["service_control"] = "service_control"
+    type: Literal[
+        "service_control",
+        "resource_control",
+        "tag",
+        "backup",
+        "aiservices_opt_out",
+        "declarative_ec2",
+    ] = "service_control"
     description: str = ""
     # The policy JSON. With `file`, the loader reads the file into `document`
     # (so a loaded policy always has one); setting both in the spec is an error.

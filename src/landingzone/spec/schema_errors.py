@@ -12,6 +12,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from landingzone.errors import SpecProblem
+from landingzone.spec.files import ALLOW_PATHS_KEY
 from landingzone.spec.imports import IMPORT_KEY
 from landingzone.spec.provenance import Provenance, format_path
 from landingzone.spec.schema import ACCOUNT_ID_PATTERN, Spec
@@ -55,7 +56,7 @@ def _allowed_keys(loc: TreePath) -> list[str]:
     keys = (
         list(shape.model_fields) if isinstance(shape, type) and issubclass(shape, BaseModel) else []
     )
-    return [*keys, IMPORT_KEY] if not loc else keys
+    return [*keys, IMPORT_KEY, ALLOW_PATHS_KEY] if not loc else keys
 
 
 def _got(value: object) -> str:

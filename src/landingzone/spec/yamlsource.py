@@ -4,6 +4,11 @@ YAML 1.2 via ruamel.yaml, so `no`, `on` and `yes` stay strings. Every key,
 list item and scalar keeps its line. Duplicate keys, syntax errors, unknown
 tags and recursive aliases are `SpecProblem`s with file:line, never tracebacks.
 Merge keys (`<<: *defaults`) are supported; explicit keys win over merged ones.
+
+Bounds, so that no file can exhaust the stack, memory or time: values nest at
+most `MAX_DEPTH` deep (aliases included), and aliases expand to at most
+`MAX_ALIAS_VALUES` values per file (a "billion laughs" file is refused in
+well under a second).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.nodes import Node as YamlNode
@@ -22,6 +28,22 @@ _TAG = "tag:yaml.org,2002:"
 _STRING_TAGS = {_TAG + "str", _TAG + "timestamp"}  # dates stay text: the tree is JSON
 _CONSTRUCTED_TAGS = {_TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"}
 _MERGE_TAG = _TAG + "merge"
+MAX_DEPTH = 64  # levels of maps and lists; a spec needs about 10
+MAX_ALIAS_VALUES = 100_000  # values that aliases and merge keys may copy, per file
+
+
+class _Unbounded(Exception):
+    """A file past one of the bounds; the problem says which."""
+
+    def __init__(self, problem: SpecProblem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _too_deep(location: Location) -> SpecProblem:
+    return SpecProblem(
+        f"values nest more than {MAX_DEPTH} levels deep (lz's bound for spec files)", location
+    )
 
 
 class _YamlNodes:
@@ -31,7 +53,10 @@ class _YamlNodes:
         self.label = label
         self.constructor = yaml.constructor
         self.problems: list[SpecProblem] = []
-        self._active: set[int] = set()  # ids of nodes being built: catches recursive aliases
+        self._active: list[int] = []  # ids of nodes being built: catches recursive aliases
+        self._built: set[int] = set()  # ids of nodes built once: building one again is an alias
+        self._copying = 0  # > 0 while building an alias's copy
+        self._copied = 0  # values built as copies so far
 
     def where(self, node: YamlNode) -> Location:
         return Location(self.label, node.start_mark.line + 1)
@@ -40,7 +65,20 @@ class _YamlNodes:
         if id(node) in self._active:
             self.problems.append(SpecProblem("an alias refers to itself", self.where(node)))
             return Node(None, self.where(node))
-        self._active.add(id(node))
+        if len(self._active) >= MAX_DEPTH:
+            raise _Unbounded(_too_deep(self.where(node)))
+        copy = id(node) in self._built
+        self._copying += copy
+        self._copied += self._copying > 0
+        if self._copied > MAX_ALIAS_VALUES:
+            raise _Unbounded(
+                SpecProblem(
+                    f"aliases expand to more than {MAX_ALIAS_VALUES:,} values (lz's bound for "
+                    "one spec file; an alias of an alias of ... grows exponentially)",
+                    self.where(node),
+                )
+            )
+        self._active.append(id(node))
         try:
             if isinstance(node, MappingNode):
                 return Node(self._mapping(node), self.where(node))
@@ -48,7 +86,9 @@ class _YamlNodes:
                 return Node([self.build(item) for item in node.value], self.where(node))
             return Node(self._scalar(node), self.where(node))
         finally:
-            self._active.discard(id(node))
+            self._active.pop()
+            self._built.add(id(node))
+            self._copying -= copy
 
     def _scalar(self, node: YamlNode) -> Any:
         if node.tag in _STRING_TAGS:
@@ -110,8 +150,12 @@ def parse_yaml(text: str, label: str) -> tuple[Node | None, list[SpecProblem]]:
     problems found; a tree is only trustworthy when there are no problems.
     """
     yaml = YAML(typ="safe", pure=True)
+    yaml.max_depth = MAX_DEPTH
     try:
         composed = yaml.compose(text)
+    except MaxDepthExceededError as exc:
+        mark = exc.problem_mark
+        return None, [_too_deep(Location(label, mark.line + 1 if mark else 1))]
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -122,4 +166,7 @@ def parse_yaml(text: str, label: str) -> tuple[Node | None, list[SpecProblem]]:
     if composed is None:
         return None, []
     builder = _YamlNodes(label, yaml)
-    return builder.build(composed), builder.problems
+    try:
+        return builder.build(composed), builder.problems
+    except _Unbounded as exc:
+        return None, [exc.problem]

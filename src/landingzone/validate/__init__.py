@@ -15,6 +15,7 @@ from landingzone.spec.loader import LoadedSpec, read_spec
 from landingzone.validate.access import check_access_checks, declared_roles
 from landingzone.validate.baselines import check_baselines
 from landingzone.validate.connections import check_network
+from landingzone.validate.limits import check_limits
 from landingzone.validate.organization import check_spec
 from landingzone.validate.security import check_security
 
@@ -30,6 +31,7 @@ def load_spec(path: str | Path) -> LoadedSpec:
     problems: list[SpecProblem] = []
     if read.spec is not None:
         spec, provenance, skipped = read.spec, read.provenance, read.skipped
+        problems += check_limits(spec, read.tree, provenance)
         problems += check_spec(spec, provenance, skipped)
         problems += check_baselines(spec, provenance, skipped)
         problems += check_network(spec, provenance, skipped)

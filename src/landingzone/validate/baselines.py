@@ -24,6 +24,7 @@ from landingzone.spec.baseline_resolution import (
 )
 from landingzone.spec.baselines import NO_BASELINE
 from landingzone.spec.config_rules import catalogue, identifier_for, known_names
+from landingzone.spec.limits import BUCKET, budget_amount_problem
 from landingzone.spec.placeholders import PlaceholderError, fill_placeholders
 from landingzone.spec.provenance import Provenance, format_path
 from landingzone.spec.schema import Spec
@@ -32,7 +33,6 @@ from landingzone.suggest import choices, closest
 from landingzone.validate.organization import ALIAS, EMAIL
 
 SAMPLE_ACCOUNT_ID = "123456789012"  # stands in for account IDs lz learns only in AWS
-BUCKET = re.compile(r"^(?!\d+\.\d+\.\d+\.\d+$)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 KMS_ALIAS = re.compile(r"^(?!aws/)[A-Za-z0-9/_-]{1,250}$")
 KMS_KEY = re.compile(
     r"^(alias/[A-Za-z0-9/_-]+|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+))$"
@@ -316,9 +316,9 @@ def _rule_parameters(
 
 
 def _budget(budget: Mapping[str, Any], path: TreePath, subject: str, report: Report) -> None:
-    limit = budget.get("limit_usd")
-    if limit is not None and limit <= 0:
-        report((*path, "limit_usd"), f"{subject}: limit_usd must be more than 0, got {limit}")
+    problem = budget_amount_problem(budget.get("limit_usd"))
+    if problem:
+        report((*path, "limit_usd"), f"{subject}: {problem}")
     alerts = budget.get("alerts") or []
     if len(alerts) > MAX_ALERTS:
         report(

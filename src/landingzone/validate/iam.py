@@ -29,6 +29,7 @@ from landingzone.spec.iam_schema import (
     TrustEntry,
 )
 from landingzone.spec.placeholders import PlaceholderError, fill_placeholders
+from landingzone.spec.policy_rules import sid_problem
 from landingzone.spec.provenance import Provenance, format_path
 from landingzone.spec.schema import Spec
 from landingzone.spec.tree import TreePath
@@ -197,6 +198,11 @@ class _IamChecker:
         except PolicyError as exc:
             where = f" (statement {exc.statement})" if exc.statement else ""
             self.report(path, f"{subject}{where}: {exc.detail}")
+            return
+        for statement in rules.statements_of(document):
+            problem = sid_problem(statement.get("Sid"))
+            if problem:
+                self.report(path, f"{subject}: {problem}")
 
     def trust_entry(self, path: TreePath, subject: str, entry: TrustEntry) -> None:
         if not (entry.accounts or entry.roles or entry.services):

@@ -17,13 +17,14 @@ from landingzone.errors import SpecProblem
 from landingzone.graph.targets import account_regions
 from landingzone.network import cidr
 from landingzone.network.layout import NetworkPlan, plan_network, tier_slots, zone_letters
+from landingzone.spec.limits import partition_of, region_problem
 from landingzone.spec.network import NAME_PATTERN, Network
 from landingzone.spec.provenance import Provenance
 from landingzone.spec.schema import Spec
 from landingzone.spec.tree import TreePath
 from landingzone.spec.units import all_unit_paths, well_formed
 from landingzone.suggest import choices
-from landingzone.validate.organization import MANAGEMENT, REGION
+from landingzone.validate.organization import MANAGEMENT
 
 NAME = re.compile(NAME_PATTERN)
 ZONE_LETTER = re.compile(r"^[a-z]$")
@@ -99,11 +100,9 @@ class NetworkChecker:
             return False
         if region is None:
             return True
-        if not REGION.match(region):
-            self.report(
-                (*path, "region"),
-                f'{subject}: "{region}" is not an AWS region name (like us-west-2)',
-            )
+        problem = region_problem(region, partition_of(self.spec.organization.home_region))
+        if problem:
+            self.report((*path, "region"), f"{subject}: {problem}")
             return False
         if account in self.spec.accounts or account == MANAGEMENT:
             regions = account_regions(self.spec, account)

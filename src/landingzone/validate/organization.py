@@ -9,8 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from landingzone.access.org_policy_types import RCP_FULL_AWS_ACCESS, RCP_TYPE
 from landingzone.errors import Location, SpecProblem
-from landingzone.spec.policy_rules import check_scp_document, minified_size
+from landingzone.spec.limits import partition_of, region_problem
+from landingzone.spec.org_policy_checks import (
+    attachment_problems,
+    document_findings,
+    scp_names,
+    size_problem,
+)
 from landingzone.spec.provenance import Provenance, format_path
 from landingzone.spec.schema import Spec
 from landingzone.spec.tree import TreePath
@@ -23,7 +30,6 @@ FULL_AWS_ACCESS = "FullAWSAccess"  # the AWS-managed SCP lz keeps attached every
 EMAIL = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
 ACCOUNT_NAME = re.compile(r"^[\x20-\x7e]{1,50}$")
 ALIAS = re.compile(r"^[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9]$")
-REGION = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
 OU_NAME_MAX = 128
 _SUBJECTS = {"accounts": "account", "units": "unit"}  # how entries are named in messages
 
@@ -53,6 +59,8 @@ class _Checker:
         self.units = all_unit_paths(filter(well_formed, units))
         self.accounts = {*spec.accounts, *skipped.get("accounts", ())}
         self.policies = {*spec.policies, *skipped.get("policies", ()), FULL_AWS_ACCESS}
+        if any(policy.type == RCP_TYPE for policy in spec.policies.values()):
+            self.policies.add(RCP_FULL_AWS_ACCESS)  # AWS attaches it once RCPs are enabled
 
     def report(self, path: TreePath, message: str, related: Location | None = None) -> None:
         self.problems.append(
@@ -83,7 +91,7 @@ class _Checker:
                 self.report(
                     email_path,
                     f'{subject}: e-mail "{account.email}" is not a valid address '
-                    "(name@domain.tld, 6 to 64 characters)",
+                    "(name@domain.tld, 6 to 64 characters: Organizations CreateAccount, Email)",
                 )
             else:
                 what = f'{subject}: e-mail "{account.email}"'
@@ -137,8 +145,10 @@ class _Checker:
                 )
             elif name in names[:index]:
                 self.report((*path, index), f'{subject}: policy "{name}" is listed twice')
+        for problem in attachment_problems(self.spec, names):
+            self.report(path, f"{subject}: {problem}")
         quota = self.spec.organization.quotas.policies_per_target
-        attached = len(set(names) - {FULL_AWS_ACCESS}) + 1
+        attached = len(set(scp_names(self.spec, names)) - {FULL_AWS_ACCESS}) + 1
         if attached > quota:
             self.report(
                 path,
@@ -171,24 +181,18 @@ class _Checker:
             )
 
     def policy_documents(self) -> None:
-        quota = self.spec.organization.quotas.scp_characters
         for name, policy in self.spec.policies.items():
             path: TreePath = ("policies", name)
-            if name == FULL_AWS_ACCESS:
+            if name in (FULL_AWS_ACCESS, RCP_FULL_AWS_ACCESS):
                 self.report(
                     path,
                     f'policy "{name}": the name is AWS\'s managed policy; lz keeps that one '
                     "attached, reference it without declaring it",
                 )
-            document = policy.document or {}
-            size = minified_size(document)
-            if size > quota:
-                self.report(
-                    (*path, "document"),
-                    f'policy "{name}": the document is {size} characters minified, over the '
-                    f"quota of {quota} (organization.quotas.scp_characters)",
-                )
-            for inside, message in check_scp_document(document):
+            size = size_problem(self.spec, policy)
+            if size is not None:
+                self.report((*path, "document"), f'policy "{name}": {size}')
+            for inside, message in document_findings(policy):
                 self.report((*path, "document", *inside), f'policy "{name}": {message}')
 
     def aliases(self) -> None:
@@ -220,13 +224,11 @@ class _Checker:
             found += [
                 (("accounts", key, "regions", i), r) for i, r in enumerate(account.regions or [])
             ]
+        partition = partition_of(organization.home_region)
         for path, region in found:
-            if region is not None and not REGION.match(region):
-                self.report(
-                    path,
-                    f'{format_path(path)}: "{region}" is not an AWS region name '
-                    "(like us-west-2 or eu-central-1)",
-                )
+            problem = None if region is None else region_problem(region, partition)
+            if problem:
+                self.report(path, f"{format_path(path)}: {problem}")
 
 
 def check_spec(
