@@ -133,9 +133,8 @@ def phase(ws: workflow.Workspace, started: float) -> dict[str, Any]:
     }
 
 
-def run(accounts: int, units: int, policies: int, baselines: bool = False) -> dict[str, Any]:
-    """Apply then re-plan a generated organization; returns the measurements."""
-    spec = Spec.model_validate(make_spec(accounts, units, policies, baselines))
+def apply_and_replan(spec: Spec) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Apply `spec` to a fresh emulator, then make a no-change plan: both phases' measurements."""
     with Emulator() as emulator, tempfile.TemporaryDirectory() as tmp:
         os.environ.update(emulator.env())
         root = Path(tmp)
@@ -155,11 +154,25 @@ def run(accounts: int, units: int, policies: int, baselines: bool = False) -> di
         replan = workflow.make_plan(ws)
         plan_phase = phase(ws, started)
         plan_phase["operations"] = len(replan.operations)
+    return apply_phase, plan_phase
+
+
+def machine() -> dict[str, str]:
+    """Who measured: lz's version, Python, the machine."""
     return {
-        "benchmark": "org_scale",
         "lz_version": __version__,
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
+    }
+
+
+def run(accounts: int, units: int, policies: int, baselines: bool = False) -> dict[str, Any]:
+    """Apply then re-plan a generated organization; returns the measurements."""
+    spec = Spec.model_validate(make_spec(accounts, units, policies, baselines))
+    apply_phase, plan_phase = apply_and_replan(spec)
+    return {
+        "benchmark": "org_scale",
+        **machine(),
         "size": {
             "accounts": accounts + 1,
             "units": units,

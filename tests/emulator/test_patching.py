@@ -11,20 +11,20 @@ from moto.organizations.models import organizations_backends
 from moto.ram.responses import ResourceAccessManagerResponse
 
 from landingzone.emulator import Emulator, compat
-from landingzone.emulator.organizations_compat import OrganizationsCompatBackend
+from landingzone.emulator.delegation_compat import DelegationBackend
 from landingzone.emulator.patching import MotoInternalsChanged, overrides, routes_to, use_backend
 from tests.aws import Aws
 
 
 def test_a_method_moto_no_longer_has_fails_the_install(emulator: Emulator) -> None:
-    class Renamed(OrganizationsCompatBackend):
+    class Renamed(DelegationBackend):
         @overrides
         def create_acount(self, **kwargs: Any) -> None:
             """A typo, or a method moto renamed."""
 
     with pytest.raises(MotoInternalsChanged, match="create_acount"):
         use_backend(organizations_backends, Renamed)
-    assert organizations_backends.backend is OrganizationsCompatBackend
+    assert organizations_backends.backend is DelegationBackend
 
 
 def test_responses_must_extend_the_class_moto_routes_to() -> None:

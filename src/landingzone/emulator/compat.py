@@ -9,10 +9,15 @@ from __future__ import annotations
 from landingzone.emulator import (
     budgets_compat,
     cloudtrail_compat,
+    cloudtrail_org_compat,
     config_compat,
+    config_org_compat,
+    delegation_compat,
     ec2_compat,
     ec2_defaults_compat,
+    events_compat,
     guardduty_compat,
+    guardduty_org_compat,
     iam_compat,
     kms_compat,
     organizations_compat,
@@ -29,6 +34,7 @@ def install() -> None:
     """Install the whole compatibility layer into moto (idempotent, checked)."""
     routing_compat.install()
     organizations_compat.install()
+    delegation_compat.install()  # extends organizations_compat's backend
     iam_compat.install()
     s3_compat.install()
     s3_policy_compat.install()
@@ -38,10 +44,14 @@ def install() -> None:
     route53_compat.install()
     sts_compat.install()
     guardduty_compat.install()
+    guardduty_org_compat.install()  # extends guardduty_compat's backend
+    events_compat.install()
     budgets_compat.install()
     kms_compat.install()
     cloudtrail_compat.install()
+    cloudtrail_org_compat.install()  # extends cloudtrail_compat's backend
     config_compat.install()
+    config_org_compat.install()  # extends config_compat's backend
 
 
 def after_reset() -> None:

@@ -62,6 +62,7 @@ EXPORTER_MODULES = (
     "peering",
     "transit_gateway",
     "dns",
+    "security",
 )
 
 

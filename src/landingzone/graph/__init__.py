@@ -21,6 +21,7 @@ from landingzone.graph.organization import (
     run_options,
     state_names,
 )
+from landingzone.graph.security import security_nodes
 from landingzone.graph.targets import Where, account_depends, referenced_accounts
 from landingzone.nodes import Node
 from landingzone.spec.schema import Spec
@@ -34,6 +35,7 @@ SECTIONS: tuple[Callable[[Spec, Where], list[Node]], ...] = (
     iam_nodes,
     baseline_nodes,
     network_nodes,
+    security_nodes,
 )
 
 

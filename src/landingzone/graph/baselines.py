@@ -28,7 +28,7 @@ from typing import Any
 
 from landingzone.graph.organization import is_protected
 from landingzone.graph.targets import Where, account_id_ref, account_regions, base_tags
-from landingzone.nodes import Node, address_key
+from landingzone.nodes import MANAGEMENT, Node, address_key
 from landingzone.resources.budgets import alert, money
 from landingzone.resources.config import CONFIG_SERVICE
 from landingzone.resources.iam_account import password_policy_desired
@@ -99,6 +99,9 @@ class _BaselineNodes:
         self.nodes: list[Node] = []
         archive = spec.baselines.log_archive
         self.archive = self._archive(archive) if archive is not None else None
+        organization_trail = organization_trail_arn(spec)
+        if self.archive is not None and organization_trail is not None:
+            self.archive.trails.append(organization_trail)
 
     def fill(self, text: str, account: str, region: str | None = None) -> str:
         """Placeholders filled for an account (`{account_id}` is left for the planner)."""
@@ -371,6 +374,26 @@ class _BaselineNodes:
                 **common,
             )
         )
+
+
+def organization_trail_arn(spec: Spec) -> str | None:
+    """The ARN of the organization trail (`security.organization_trail`), if the spec has one.
+
+    It delivers to the log archive like the accounts' trails, so the bucket's
+    and the key's policies name it too.
+    """
+    trail = spec.security.organization_trail if spec.security is not None else None
+    if trail is None:
+        return None
+    home = spec.organization.home_region
+    name = fill_placeholders(trail.name, org=spec.organization.name)
+    management = account_id_ref(MANAGEMENT)
+    return f"arn:{partition(home)}:cloudtrail:{home}:{management}:trail/{name}"
+
+
+def log_archive(spec: Spec) -> _Archive | None:
+    """The log archive's bucket and key, as nodes of other accounts name them (None: none)."""
+    return _BaselineNodes(spec, lambda *_: None).archive
 
 
 def baseline_nodes(spec: Spec, where: Where) -> list[Node]:

@@ -31,7 +31,14 @@ from landingzone.resources.base import (
 from landingzone.resources.kms import alias_target
 from landingzone.resources.tagging import TagCalls, keys_as_tags
 
-_SETTINGS = ("bucket", "kms_key", "multi_region", "global_events", "log_file_validation")
+_SETTINGS = (
+    "bucket",
+    "kms_key",
+    "multi_region",
+    "global_events",
+    "log_file_validation",
+    "organization",
+)
 TRAIL_TAGS = TagCalls(
     "add_tags", "remove_tags", "ResourceId", "TagsList", "TagsList", keys_form=keys_as_tags
 )
@@ -76,6 +83,7 @@ class TrailKind(Kind):
                     "global_events": bool(trail.get("IncludeGlobalServiceEvents")),
                     "log_file_validation": bool(trail.get("LogFileValidationEnabled")),
                     "logging": bool(status.get("IsLogging")),
+                    "organization": bool(trail.get("IsOrganizationTrail")),
                     "tags": tags.get(arn, {}),
                 },
                 managed=is_managed(tags.get(arn, {})),
@@ -137,4 +145,5 @@ class TrailKind(Kind):
             "IsMultiRegionTrail": desired["multi_region"],
             "IncludeGlobalServiceEvents": desired["global_events"],
             "EnableLogFileValidation": desired["log_file_validation"],
+            "IsOrganizationTrail": desired.get("organization", False),
         }

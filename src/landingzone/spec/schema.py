@@ -17,6 +17,7 @@ from landingzone.spec.access_checks import AccessCheck
 from landingzone.spec.baselines import Baselines, Profile
 from landingzone.spec.iam_schema import Ci, Role
 from landingzone.spec.network import AddressPool, HostedZone, Network, Peering, TransitGateway
+from landingzone.spec.security import Security
 from landingzone.spec.strict import StrictModel
 
 ACCOUNT_ID_PATTERN = r"^\d{12}$"
@@ -136,3 +137,5 @@ class Spec(StrictModel):
     peerings: dict[str, Peering] = Field(default_factory=dict)
     transit_gateways: dict[str, TransitGateway] = Field(default_factory=dict)
     dns: dict[str, HostedZone] = Field(default_factory=dict)
+    # The organization as one security domain (spec/security.py)
+    security: Security | None = None

@@ -17,6 +17,7 @@ from landingzone.validate.baselines import check_baselines
 from landingzone.validate.connections import check_network
 from landingzone.validate.limits import check_limits
 from landingzone.validate.organization import check_spec
+from landingzone.validate.security import check_security
 
 __all__ = ["load_spec"]
 
@@ -34,6 +35,7 @@ def load_spec(path: str | Path) -> LoadedSpec:
         problems += check_spec(spec, provenance, skipped)
         problems += check_baselines(spec, provenance, skipped)
         problems += check_network(spec, provenance, skipped)
+        problems += check_security(spec, provenance, skipped)
         roles = declared_roles(spec) if not (read.problems or problems) else None
         problems += check_access_checks(spec, provenance, roles=roles)
     return read.loaded(problems)

@@ -1,0 +1,432 @@
+"""The security stacks: the organization as one security domain (docs/security.md).
+
+Exports the kinds of the `security` section into two modules:
+
+- `modules/security_organization/`, in the management account's `security`
+  stack of each region that has some: the delegated administrator
+  registrations (`aws_organizations_delegated_administrator`), GuardDuty's
+  delegated administrator (`aws_guardduty_organization_admin_account`), and
+  the organization trail (`aws_cloudtrail` with `is_organization_trail`);
+- `modules/security_account/`, in the security account's `security` stack of
+  each region: GuardDuty's organization configuration and members, the
+  findings alert topic (policy, e-mail subscriptions) and rule, and the
+  Config aggregator (its role is the roles stack's, like any role).
+
+Account IDs are read from the organization stack's `account_ids`. Trusted
+access (`service_access`) is not exported here: Terraform sets it on the
+organization itself (`aws_organizations_organization.aws_service_access_principals`),
+which the organization exporter owns; the export reports the kind as not
+exported. E-mail subscriptions that are not confirmed yet have no ARN to
+import: Terraform creates them (AWS mails the address again).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from landingzone.export.builder import PartBuilder
+from landingzone.export.hcl import BLANK, Item, Raw, attrs, block
+from landingzone.export.inventory import Inventory
+from landingzone.export.model import Module, Output, RemoteOutput, StackPart, StackRef, Variable
+from landingzone.export.organization import exported_tags
+from landingzone.export.registry import Exporter, register
+from landingzone.nodes import MANAGEMENT, Node
+from landingzone.resources.base import minified
+
+STACK = "security"
+TAGS = "map(string)"
+DETECTOR = "data.aws_guardduty_detector.this[0].id"
+
+ORGANIZATION_VARIABLES = (
+    Variable(
+        "security_account_id",
+        "string",
+        "The security tooling account (security.account): the delegated administrator",
+    ),
+    Variable(
+        "delegated_services", "set(string)", "Service principals delegated to the security account"
+    ),
+    Variable(
+        "guardduty_admin",
+        "bool",
+        "Whether the security account is GuardDuty's delegated administrator in this region",
+    ),
+    Variable(
+        "organization_trails",
+        f"map(object({{\nbucket = string\nkms_key = string\ntags = {TAGS}\n}}))",
+        "Organization trails by name: the log archive's bucket and KMS key (alias ARN)",
+    ),
+)
+
+ACCOUNT_VARIABLES = (
+    Variable(
+        "guardduty_auto_enable",
+        "map(string)",
+        "GuardDuty's organization configuration (key `this`: ALL, NEW or NONE), or none",
+    ),
+    Variable("guardduty_member_ids", "map(string)", "GuardDuty members' account IDs, by name"),
+    Variable("guardduty_member_emails", "map(string)", "GuardDuty members' e-mails, by name"),
+    Variable(
+        "alert_topics",
+        f"map(object({{\npolicy = string\nemails = list(string)\ntags = {TAGS}\n}}))",
+        "Findings alert topics by name: access policy (JSON) and e-mail subscribers",
+    ),
+    Variable(
+        "alert_rules",
+        f"map(object({{\npattern = string\ntopic = string\ntags = {TAGS}\n}}))",
+        "Findings rules on the default event bus by name: event pattern (JSON), target topic",
+    ),
+    Variable(
+        "config_aggregators",
+        f"map(object({{\nrole_arn = string\ntags = {TAGS}\n}}))",
+        "Organization-wide AWS Config aggregators by name, with the role Config assumes",
+    ),
+)
+
+
+def _organization_main() -> list[Item]:
+    return [
+        block(
+            "resource",
+            "aws_organizations_delegated_administrator",
+            "this",
+            body=attrs(
+                for_each=Raw("var.delegated_services"),
+                account_id=Raw("var.security_account_id"),
+                service_principal=Raw("each.value"),
+            ),
+        ),
+        block(
+            "resource",
+            "aws_guardduty_organization_admin_account",
+            "this",
+            body=attrs(
+                for_each=Raw("var.guardduty_admin ? { this = var.security_account_id } : {}"),
+                admin_account_id=Raw("each.value"),
+            ),
+        ),
+        block(
+            "resource",
+            "aws_cloudtrail",
+            "organization",
+            body=(
+                *attrs(for_each=Raw("var.organization_trails")),
+                BLANK,
+                *attrs(
+                    name=Raw("each.key"),
+                    s3_bucket_name=Raw("each.value.bucket"),
+                    kms_key_id=Raw("each.value.kms_key"),
+                    is_organization_trail=True,
+                    is_multi_region_trail=True,
+                    include_global_service_events=True,
+                    enable_log_file_validation=True,
+                    enable_logging=True,
+                    tags=Raw("each.value.tags"),
+                ),
+            ),
+        ),
+    ]
+
+
+def _account_main() -> list[Item]:
+    subscriptions = (
+        "{ for s in flatten([for topic, t in var.alert_topics : "
+        '[for email in t.emails : { key = "${topic}/${email}", topic = topic, email = email }]]) '
+        ": s.key => s }"
+    )
+    return [
+        block(
+            "data",
+            "aws_guardduty_detector",
+            "this",
+            body=attrs(
+                count=Raw(
+                    "length(var.guardduty_auto_enable) + length(var.guardduty_member_ids) > 0 "
+                    "? 1 : 0"
+                )
+            ),
+        ),
+        block(
+            "resource",
+            "aws_guardduty_organization_configuration",
+            "this",
+            body=attrs(
+                for_each=Raw("var.guardduty_auto_enable"),
+                detector_id=Raw(DETECTOR),
+                auto_enable_organization_members=Raw("each.value"),
+            ),
+        ),
+        block(
+            "resource",
+            "aws_guardduty_member",
+            "this",
+            body=attrs(
+                for_each=Raw("var.guardduty_member_ids"),
+                detector_id=Raw(DETECTOR),
+                account_id=Raw("each.value"),
+                email=Raw("var.guardduty_member_emails[each.key]"),
+            ),
+        ),
+        block(
+            "resource",
+            "aws_sns_topic",
+            "alerts",
+            body=attrs(
+                for_each=Raw("var.alert_topics"), name=Raw("each.key"), tags=Raw("each.value.tags")
+            ),
+        ),
+        block(
+            "resource",
+            "aws_sns_topic_policy",
+            "alerts",
+            body=attrs(
+                for_each=Raw("var.alert_topics"),
+                arn=Raw("aws_sns_topic.alerts[each.key].arn"),
+                policy=Raw("each.value.policy"),
+            ),
+        ),
+        block(
+            "resource",
+            "aws_sns_topic_subscription",
+            "alerts",
+            body=attrs(
+                for_each=Raw(subscriptions),
+                topic_arn=Raw("aws_sns_topic.alerts[each.value.topic].arn"),
+                protocol="email",
+                endpoint=Raw("each.value.email"),
+            ),
+        ),
+        block(
+            "resource",
+            "aws_cloudwatch_event_rule",
+            "alerts",
+            body=attrs(
+                for_each=Raw("var.alert_rules"),
+                name=Raw("each.key"),
+                event_pattern=Raw("each.value.pattern"),
+                tags=Raw("each.value.tags"),
+            ),
+        ),
+        block(
+            "resource",
+            "aws_cloudwatch_event_target",
+            "alerts",
+            body=attrs(
+                for_each=Raw("var.alert_rules"),
+                rule=Raw("aws_cloudwatch_event_rule.alerts[each.key].name"),
+                target_id="landingzone",
+                arn=Raw("aws_sns_topic.alerts[each.value.topic].arn"),
+            ),
+        ),
+        block(
+            "resource",
+            "aws_config_configuration_aggregator",
+            "organization",
+            body=(
+                *attrs(for_each=Raw("var.config_aggregators")),
+                BLANK,
+                *attrs(name=Raw("each.key"), tags=Raw("each.value.tags")),
+                BLANK,
+                block(
+                    "organization_aggregation_source",
+                    body=attrs(all_regions=True, role_arn=Raw("each.value.role_arn")),
+                ),
+            ),
+        ),
+    ]
+
+
+ORGANIZATION_MODULE = Module(
+    name="security_organization",
+    description="Delegated administrators and the organization trail (management account)",
+    variables=ORGANIZATION_VARIABLES,
+    main=_organization_main(),
+    outputs=(
+        Output(
+            "organization_trail_arns",
+            "{ for name, t in aws_cloudtrail.organization : name => t.arn }",
+            "Organization trails' ARNs by name",
+        ),
+    ),
+)
+ACCOUNT_MODULE = Module(
+    name="security_account",
+    description="What the security account administers: GuardDuty, alerts, Config aggregator",
+    variables=ACCOUNT_VARIABLES,
+    main=_account_main(),
+    outputs=(
+        Output(
+            "alert_topic_arns",
+            "{ for name, t in aws_sns_topic.alerts : name => t.arn }",
+            "Findings alert topics' ARNs by name",
+        ),
+    ),
+)
+
+ORGANIZATION_KINDS = frozenset({"delegated_admin", "guardduty_admin", "org_trail"})
+ACCOUNT_KINDS = frozenset(
+    {"guardduty_organization", "guardduty_members", "sns_topic", "event_rule", "config_aggregator"}
+)
+
+
+@register
+class SecurityExporter(Exporter):
+    """The `security` section: the management account's and the security account's stacks."""
+
+    name = "security"
+    kinds = ORGANIZATION_KINDS | ACCOUNT_KINDS
+
+    def module(self) -> Module:
+        return ORGANIZATION_MODULE
+
+    def parts(self, nodes: Sequence[Node], inventory: Inventory) -> list[StackPart]:
+        security = inventory.spec.security
+        if security is None:
+            return []
+        home = inventory.spec.organization.home_region
+        by_stack: dict[tuple[str, str], list[Node]] = defaultdict(list)
+        for node in nodes:
+            owner = MANAGEMENT if node.kind in ORGANIZATION_KINDS else node.account
+            region = node.region or home
+            by_stack[(owner, region)].append(node)
+        parts = []
+        for (owner, region), found in sorted(by_stack.items()):
+            stack = StackRef(owner, region, STACK)
+            if owner == MANAGEMENT:
+                parts.append(_organization_part(stack, found, inventory, security.account))
+            else:
+                parts.append(_account_part(stack, found, inventory))
+        return parts
+
+
+def _account_id(inventory: Inventory, account: str) -> RemoteOutput:
+    output = inventory.account_id_output(account)
+    assert output is not None
+    return output
+
+
+def _organization_part(
+    stack: StackRef, nodes: Sequence[Node], inventory: Inventory, security: str
+) -> StackPart:
+    part = PartBuilder(
+        stack,
+        ORGANIZATION_MODULE,
+        remote={"security_account_id": _account_id(inventory, security)},
+        delegated_services=[],
+        guardduty_admin=False,
+    )
+    for node in nodes:
+        record = inventory.record(node.address)
+        part.nodes.append(node)
+        if node.kind == "delegated_admin":
+            service = node.desired["service"]
+            part.values["delegated_services"].append(service)
+            # lz's ID is SERVICE/ACCOUNT; Terraform's is ACCOUNT/SERVICE.
+            _, _, account_id = record.id.partition("/") if record else ("", "", "")
+            part.imported(
+                node,
+                "aws_organizations_delegated_administrator.this",
+                service,
+                f"{account_id}/{service}" if record else None,
+            )
+        elif node.kind == "guardduty_admin":
+            part.values["guardduty_admin"] = True
+            part.imported(
+                node,
+                "aws_guardduty_organization_admin_account.this",
+                "this",
+                record.id if record else None,
+            )
+        elif node.kind == "org_trail":
+            desired = inventory.fill(dict(node.desired), node.account)
+            part.values["organization_trails"][desired["name"]] = {
+                "bucket": desired["bucket"],
+                "kms_key": desired["kms_key"],
+                "tags": exported_tags(desired["tags"]),
+            }
+            part.imported(
+                node, "aws_cloudtrail.organization", desired["name"], record.id if record else None
+            )
+    part.values["delegated_services"].sort()
+    return part.part()
+
+
+def _account_part(stack: StackRef, nodes: Sequence[Node], inventory: Inventory) -> StackPart:
+    part = PartBuilder(stack, ACCOUNT_MODULE, maps=("guardduty_member_ids",))
+    for node in nodes:
+        record = inventory.record(node.address)
+        desired: dict[str, Any] = inventory.fill(dict(node.desired), node.account)
+        if node.kind == "guardduty_organization":
+            part.add(node, "guardduty_auto_enable", "this", desired["auto_enable"])
+            part.imported(
+                node,
+                "aws_guardduty_organization_configuration.this",
+                "this",
+                record.id if record else None,
+            )
+        elif node.kind == "guardduty_members":
+            part.nodes.append(node)
+            names = {inventory.spec.accounts[name].email: name for name in inventory.spec.accounts}
+            for member in node.desired["members"]:
+                name = names[member["email"]]
+                part.read("guardduty_member_ids", name, _account_id(inventory, name))
+                part.values["guardduty_member_emails"][name] = member["email"]
+                member_id = inventory.account_id(name)
+                part.imported(
+                    node,
+                    "aws_guardduty_member.this",
+                    name,
+                    f"{record.id}:{member_id}" if record and member_id else None,
+                    f"{node.address} ({name})",
+                )
+        elif node.kind == "sns_topic":
+            name = desired["name"]
+            part.add(
+                node,
+                "alert_topics",
+                name,
+                {
+                    "policy": minified(desired["policy"]),
+                    "emails": desired["emails"],
+                    "tags": exported_tags(desired["tags"]),
+                },
+            )
+            part.imported(node, "aws_sns_topic.alerts", name, record.id if record else None)
+            part.imported(node, "aws_sns_topic_policy.alerts", name, record.id if record else None)
+        elif node.kind == "event_rule":
+            name = desired["name"]
+            topic = desired["target"].rsplit(":", 1)[1]
+            part.add(
+                node,
+                "alert_rules",
+                name,
+                {
+                    "pattern": minified(desired["pattern"]),
+                    "topic": topic,
+                    "tags": exported_tags(desired["tags"]),
+                },
+            )
+            part.imported(node, "aws_cloudwatch_event_rule.alerts", name, name if record else None)
+            part.imported(
+                node,
+                "aws_cloudwatch_event_target.alerts",
+                name,
+                f"{name}/landingzone" if record else None,
+            )
+        elif node.kind == "config_aggregator":
+            name = desired["name"]
+            part.add(
+                node,
+                "config_aggregators",
+                name,
+                {"role_arn": desired["role_arn"], "tags": exported_tags(desired["tags"])},
+            )
+            part.imported(
+                node,
+                "aws_config_configuration_aggregator.organization",
+                name,
+                name if record else None,
+            )
+    return part.part()

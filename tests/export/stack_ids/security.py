@@ -1,0 +1,68 @@
+"""What a security stack imports: the management account's (delegated administrators,
+GuardDuty's administrator, the organization trail) and the security account's (GuardDuty's
+configuration and members, the alerts topic and rule, the Config aggregator)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.aws import Aws
+from tests.export.stack_ids import stack_account
+
+MANAGEMENT = "management-"
+
+
+def expected_id(aws: Aws, accounts: dict[str, str], type_: str, key: str, stack: Path) -> str:
+    """The ID plain boto3 finds in the stack's account and region for one import."""
+    if stack.parent.name.startswith(MANAGEMENT):
+        region = stack.parent.name.removeprefix(MANAGEMENT)
+        return _management(aws, type_, key, region)
+    account, region = stack_account(stack, accounts)
+    account_id = accounts[account]
+    if type_.startswith("aws_guardduty_"):
+        guardduty = aws.client("guardduty", account_id, region)
+        detector = str(guardduty.list_detectors()["DetectorIds"][0])
+        if type_ == "aws_guardduty_organization_configuration":
+            guardduty.describe_organization_configuration(DetectorId=detector)  # it exists
+            return detector
+        if type_ == "aws_guardduty_member":
+            members = guardduty.list_members(DetectorId=detector)["Members"]
+            found = [m["AccountId"] for m in members if m["AccountId"] == accounts[key]]
+            assert found, (key, members)
+            return f"{detector}:{found[0]}"
+    if type_ in ("aws_sns_topic", "aws_sns_topic_policy"):
+        arn = f"arn:aws:sns:{region}:{account_id}:{key}"
+        return str(
+            aws.client("sns", account_id, region).get_topic_attributes(TopicArn=arn)["Attributes"][
+                "TopicArn"
+            ]
+        )
+    if type_ == "aws_cloudwatch_event_rule":
+        return str(aws.client("events", account_id, region).describe_rule(Name=key)["Name"])
+    if type_ == "aws_cloudwatch_event_target":
+        targets = aws.client("events", account_id, region).list_targets_by_rule(Rule=key)
+        (target,) = [t["Id"] for t in targets["Targets"] if t["Id"] == "landingzone"]
+        return f"{key}/{target}"
+    if type_ == "aws_config_configuration_aggregator":
+        config = aws.client("config", account_id, region)
+        found = config.describe_configuration_aggregators(ConfigurationAggregatorNames=[key])
+        return str(found["ConfigurationAggregators"][0]["ConfigurationAggregatorName"])
+    raise AssertionError(f"no check for {type_}")
+
+
+def _management(aws: Aws, type_: str, key: str, region: str) -> str:
+    if type_ == "aws_organizations_delegated_administrator":  # key: the service principal
+        admins = aws.client("organizations").list_delegated_administrators(ServicePrincipal=key)
+        (admin,) = admins["DelegatedAdministrators"]
+        return f"{admin['Id']}/{key}"
+    if type_ == "aws_guardduty_organization_admin_account":
+        listed = aws.client("guardduty", region=region).list_organization_admin_accounts()
+        (admin,) = listed["AdminAccounts"]
+        return str(admin["AdminAccountId"])
+    if type_ == "aws_cloudtrail":  # key: the organization trail's name
+        trails = aws.client("cloudtrail", region=region).describe_trails(
+            trailNameList=[key], includeShadowTrails=False
+        )["trailList"]
+        (trail,) = [t for t in trails if t["IsOrganizationTrail"]]
+        return str(trail["TrailARN"])
+    raise AssertionError(f"no check for {type_}")
