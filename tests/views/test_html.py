@@ -136,11 +136,14 @@ def test_text_from_the_spec_cannot_break_out_of_the_page(run: Run, tmp_path: Pat
         "accounts:\n"
         "  dev:\n"
         "    email: aws+dev@acme.example\n"
-        '    tags: {Note: "</script><img src=x onerror=alert(1)>"}\n'
+        # AWS account names may hold any printable ASCII (CreateAccount AccountName);
+        # tag values may not (the spec refuses them), so the name carries the attack.
+        '    name: "</script><img src=x onerror=alert(1)>"\n'
         "state: {account: management}\n"
     )
     result = run("graph", "org", tmp_path, "--format", "html")
     assert result.code == 0, result.err
+    assert "onerror" in result.out  # the name is on the page, escaped
     assert "<img" not in result.out and result.out.count("</script>") == 2
 
 
