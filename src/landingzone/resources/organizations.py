@@ -456,12 +456,23 @@ class AccountKind(Kind):
             )["CreateAccountStatus"]
         if status["State"] != "SUCCEEDED":
             reason = status.get("FailureReason", "UNKNOWN")
+            if reason == "EMAIL_ALREADY_EXISTS":
+                # An earlier run's creation of this account finished after this run
+                # read the organization: adopt it, as a read would have by e-mail.
+                existing = self._member_by_email(ctx, desired["email"], node.address)
+                if existing is not None:
+                    return existing
             raise AwsError(
                 f"account creation failed: {reason}",
                 aws_code=reason,
                 resource=node.address,
             )
         return str(status["AccountId"])
+
+    def _member_by_email(self, ctx: Context, email: str, address: str) -> str | None:
+        """The ID of the organization's account with this e-mail, read now (not cached)."""
+        accounts = pages(_org(ctx), "list_accounts", "Accounts", resource=address)
+        return next((a["Id"] for a in accounts if a["Email"].lower() == email.lower()), None)
 
     def _in_progress(self, ctx: Context, name: str, address: str) -> dict[str, Any] | None:
         """A creation of this account left in progress by an earlier run, if any.
