@@ -117,10 +117,3 @@ def test_a_delegated_administrator_sees_the_organization_other_members_do_not(
     other = aws.client("organizations", dev)
     refused = _refused(other.list_delegated_administrators)
     assert refused["Error"]["Code"] == "AccessDeniedException"
-
-
-def test_the_emulator_and_lzs_validation_know_the_same_delegable_services() -> None:
-    from landingzone.emulator.delegation_compat import DELEGABLE_SERVICES as EMULATED
-    from landingzone.spec.delegation import DELEGABLE_SERVICES as VALIDATED
-
-    assert EMULATED == VALIDATED

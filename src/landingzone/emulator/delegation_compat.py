@@ -37,44 +37,12 @@ from moto.organizations.exceptions import (
 )
 from moto.organizations.models import FakeDelegatedAdministrator, organizations_backends
 
+from landingzone.access.delegated_services import DELEGABLE_SERVICES
 from landingzone.emulator.controls import refusing
 from landingzone.emulator.organizations_compat import OrganizationsCompatBackend, refusal
 from landingzone.emulator.patching import overrides, use_backend
 
 UNRECOGNIZED = "You specified an unrecognized service principal."
-# AWS's services that support a delegated administrator, from "AWS services that you can
-# use with AWS Organizations" (orgs_integrated-services-list.html). The emulator keeps its
-# own copy (it stands beside lz); tests/emulator/test_delegated_administrators.py checks
-# that lz's validation (spec/delegation.py) knows the same list.
-DELEGABLE_SERVICES = frozenset(
-    {
-        "access-analyzer.amazonaws.com",
-        "account.amazonaws.com",
-        "auditmanager.amazonaws.com",
-        "backup.amazonaws.com",
-        "cloudtrail.amazonaws.com",
-        "compute-optimizer.amazonaws.com",
-        "config.amazonaws.com",
-        "config-multiaccountsetup.amazonaws.com",
-        "detective.amazonaws.com",
-        "devops-guru.amazonaws.com",
-        "fms.amazonaws.com",
-        "guardduty.amazonaws.com",
-        "health.amazonaws.com",
-        "inspector2.amazonaws.com",
-        "ipam.amazonaws.com",
-        "license-manager.amazonaws.com",
-        "macie.amazonaws.com",
-        "member.org.stacksets.cloudformation.amazonaws.com",
-        "reachabilityanalyzer.networkinsights.amazonaws.com",
-        "securityhub.amazonaws.com",
-        "securitylake.amazonaws.com",
-        "servicecatalog.amazonaws.com",
-        "ssm.amazonaws.com",
-        "sso.amazonaws.com",
-        "storage-lens.s3.amazonaws.com",
-    }
-)
 
 
 class DelegationBackend(OrganizationsCompatBackend):

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from landingzone.access.delegated_services import service_principal
 from landingzone.graph.baselines import log_archive, organization_trail_arn, partition
 from landingzone.graph.organization import is_protected
 from landingzone.graph.targets import Where, account_id_ref, account_regions, base_tags
@@ -40,7 +41,6 @@ from landingzone.nodes import MANAGEMENT, Node
 from landingzone.resources.config_aggregator import ROLE_POLICY
 from landingzone.resources.findings_alerts import topic_policy
 from landingzone.spec.baseline_resolution import effective_profile
-from landingzone.spec.delegation import service_principal
 from landingzone.spec.placeholders import fill_placeholders
 from landingzone.spec.schema import Spec
 from landingzone.spec.security import ConfigAggregator, FindingAlerts, OrganizationGuardDuty

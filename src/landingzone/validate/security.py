@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from landingzone.access.delegated_services import DELEGABLE_SERVICES, service_principal, short_name
 from landingzone.errors import Location, SpecProblem
 from landingzone.resources.base import minified
 from landingzone.resources.kms import trail_key_policy
 from landingzone.resources.log_bucket import delivery_statements
 from landingzone.resources.s3_bucket import bucket_desired
 from landingzone.spec.baseline_resolution import effective_profile, value_path
-from landingzone.spec.delegation import DELEGABLE_SERVICES, service_principal, short_name
 from landingzone.spec.provenance import Provenance
 from landingzone.spec.schema import Spec
 from landingzone.spec.tree import TreePath

@@ -5,7 +5,8 @@ From "AWS services that you can use with AWS Organizations"
 the services whose table row says "Supports delegated administrator: Yes",
 by service principal. The spec's `security.delegated_services` is checked
 against this list, and the emulator refuses RegisterDelegatedAdministrator
-for any other principal, as AWS does.
+for any other principal, as AWS does: one list for both (the emulator may use
+`access`, which is why it lives here).
 """
 
 from __future__ import annotations
