@@ -1,6 +1,8 @@
 """An account whose creation (started by a killed run) finished after this run read
-the organization: CreateAccount fails with EMAIL_ALREADY_EXISTS, and lz adopts the
-account instead of failing, so the next apply converges without a person."""
+the organization: CreateAccount fails with EMAIL_ALREADY_EXISTS, and lz takes over
+the account it made instead of failing, so the next apply converges without a
+person. Someone else's account with the e-mail stays an error
+(tests/e2e/test_apply_robustness.py)."""
 
 from __future__ import annotations
 
@@ -36,7 +38,13 @@ def account_node(name: str, email: str) -> Node:
 def test_an_account_created_meanwhile_is_adopted_not_refused(emulator: Emulator, ctx: Context):
     aws = Aws(emulator)
     aws.create_organization()
-    existing = aws.create_account("dev")  # finished after the run's read, say
+    # The killed run's creation, finished after this run read the organization: lz's
+    # name, e-mail and ManagedBy tag.
+    existing = aws.client("organizations").create_account(
+        Email="dev@example.com",
+        AccountName="dev",
+        Tags=[{"Key": "ManagedBy", "Value": "landingzone"}],
+    )["CreateAccountStatus"]["AccountId"]
     node = account_node("dev", "dev@example.com")
 
     found = kind("account").create(ctx, node, node.desired)

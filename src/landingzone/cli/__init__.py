@@ -8,7 +8,9 @@ else, so an interrupt during start-up is one line, not a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
 
 from landingzone.cli.signals import INTERRUPTS
 from landingzone.errors import EXIT_INTERRUPTED
@@ -40,7 +42,19 @@ def main(argv: list[str] | None = None) -> None:
         code = EXIT_INTERRUPTED
     finally:
         INTERRUPTS.restore()
+    if INTERRUPTS.received and _threads_still_waiting():
+        # Reads in flight on other threads may wait on AWS for a minute; an interrupted
+        # lz must not. Locks were released on the way here, and apply's own stop waits
+        # for its operations, so nothing is left unrecorded.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     sys.exit(code)
+
+
+def _threads_still_waiting() -> bool:
+    """Whether threads other than this one would hold up the interpreter's exit."""
+    return any(t is not threading.current_thread() and not t.daemon for t in threading.enumerate())
 
 
 def _run(argv: list[str] | None) -> int:

@@ -26,6 +26,7 @@ from landingzone.resources.base import (
     is_managed,
     minified,
     register,
+    tag_dict,
     tag_list,
 )
 from landingzone.resources.org_snapshot import (
@@ -457,9 +458,10 @@ class AccountKind(Kind):
         if status["State"] != "SUCCEEDED":
             reason = status.get("FailureReason", "UNKNOWN")
             if reason == "EMAIL_ALREADY_EXISTS":
-                # An earlier run's creation of this account finished after this run
-                # read the organization: adopt it, as a read would have by e-mail.
-                existing = self._member_by_email(ctx, desired["email"], node.address)
+                # An earlier (killed) run's creation of this very account finished
+                # after this run read the organization: take it over. Someone else's
+                # account with the e-mail stays an error: the plan said "create".
+                existing = self._made_by_lz(ctx, desired, node.address)
                 if existing is not None:
                     return existing
             raise AwsError(
@@ -469,10 +471,18 @@ class AccountKind(Kind):
             )
         return str(status["AccountId"])
 
-    def _member_by_email(self, ctx: Context, email: str, address: str) -> str | None:
-        """The ID of the organization's account with this e-mail, read now (not cached)."""
+    def _made_by_lz(self, ctx: Context, desired: Mapping[str, Any], address: str) -> str | None:
+        """The ID of the account lz set out to create, if it exists now: the e-mail and
+        name of `desired` and lz's ManagedBy tag (read now, not from the run's cache)."""
+        email = desired["email"].lower()
         accounts = pages(_org(ctx), "list_accounts", "Accounts", resource=address)
-        return next((a["Id"] for a in accounts if a["Email"].lower() == email.lower()), None)
+        found = next((a for a in accounts if a["Email"].lower() == email), None)
+        if found is None or found["Name"] != desired["name"]:
+            return None
+        tags = pages(
+            _org(ctx), "list_tags_for_resource", "Tags", resource=address, ResourceId=found["Id"]
+        )
+        return str(found["Id"]) if is_managed(tag_dict(tags)) else None
 
     def _in_progress(self, ctx: Context, name: str, address: str) -> dict[str, Any] | None:
         """A creation of this account left in progress by an earlier run, if any.
