@@ -70,7 +70,7 @@ def run(accounts: int, units: int, policies: int, baselines: bool = False) -> di
         again = timed(phases, "export_unchanged", lambda: build_estate(inventory_of(ws)))
         report = write_tree(out, again.files, "terraform")
         stacks = ci_stacks(estate, inventory)
-        timed(phases, "ci_github", lambda: github_files(stacks, "main"))
+        timed(phases, "ci_github", lambda: github_files(stacks))
         timed(phases, "ci_gitlab", lambda: gitlab_files(stacks))
     return {
         "benchmark": "export_scale",

@@ -188,11 +188,14 @@ MANAGEMENT_ROLE = """
 """
 
 
-def coalition_with(tmp_path: Path, role: str) -> Path:
+def coalition_with(tmp_path: Path, role: str = "") -> Path:
+    """coalition without its `ci.pipeline` (the convention's rules), plus a deploy role."""
     spec_dir = tmp_path / "coalition"
     shutil.copytree(EXAMPLES / "coalition", spec_dir)
     ci = spec_dir / "catalog" / "ci.yaml"
-    ci.write_text(ci.read_text() + role)
+    text = ci.read_text()
+    start, end = text.index("  pipeline:\n"), text.index("  deploy_roles:\n")
+    ci.write_text(text[:start] + text[end:] + role)
     return spec_dir
 
 
@@ -207,10 +210,14 @@ def convention(environment: str) -> tuple[str, str]:
     return f"{base}-plan", f"{base}-{environment}"
 
 
-def test_the_examples_deploy_roles_cannot_run_stacks_so_ci_uses_the_convention():
-    # coalition's github-actions-* trust its repository, but live in member accounts.
+def test_without_a_pipeline_member_deploy_roles_cannot_run_stacks_so_ci_uses_the_convention(
+    tmp_path: Path,
+):
+    # coalition's github-actions-* trust its repository, but live in member accounts
+    # (github-actions-management trusts your-org/coalition-builder, not the Repo tag).
+    spec_dir = coalition_with(tmp_path)
     for platform in ("github", "gitlab"):
-        found = roles_by_stack(EXAMPLES / "coalition", platform)
+        found = roles_by_stack(spec_dir, platform)
         assert found["live/management-us-east-1/organization"] == convention("management")
         assert found["live/prod-us-east-1/iam"] == convention("prod")
         assert found["bootstrap"] == convention("shared")

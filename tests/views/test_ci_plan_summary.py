@@ -24,7 +24,7 @@ def test_the_plan_job_writes_the_plan_to_the_job_summary(tmp_path: Path) -> None
         CiRoles("arn:plan", "arn:apply"),
         0,
     )
-    (text,) = github_files([stack], "main").values()
+    (text,) = github_files([stack]).values()
     workflow = YAML(typ="safe").load(text)
     plan = workflow["jobs"]["plan"]
     assert plan["permissions"] == {"contents": "read", "id-token": "write"}  # nothing more

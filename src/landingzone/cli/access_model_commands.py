@@ -219,7 +219,7 @@ def check_command(
     scanning: `lz check DIR --format sarif > lz.sarif`
     """
     from landingzone.access.lint import lint
-    from landingzone.proofs.checks import run_checks
+    from landingzone.proofs.checks import run_checks, spec_checks
 
     mode.json = as_json
     if output_format == "sarif":
@@ -228,7 +228,7 @@ def check_command(
         ws = open_spec(directory, profile, endpoint_url) if live else None
         return sarif_report(directory, ws, checks=True)
     model, spec = _model(directory, live, profile, endpoint_url)
-    results = run_checks(model, spec.checks)
+    results = run_checks(model, spec_checks(spec))
     findings = lint(model)
     passed = all(result.passed for result in results)
     if as_json:

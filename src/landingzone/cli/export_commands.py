@@ -138,8 +138,12 @@ def ci_command(
     ],
     directory: DirArg = Path("."),
     branch: Annotated[
-        str, typer.Option("--branch", help="The branch applies run on (the default branch).")
-    ] = "main",
+        str | None,
+        typer.Option(
+            "--branch",
+            help="The branch applies run on (default: ci.pipeline's branch, else main).",
+        ),
+    ] = None,
     profile: ProfileOpt = None,
     endpoint_url: EndpointOpt = None,
     as_json: JsonOpt = False,
@@ -152,26 +156,28 @@ def ci_command(
 
     Example: `lz export ci ../infra examples/codewilling --github`
     """
-    from landingzone.export.ci import ci_stacks, protected_environments
-    from landingzone.export.github import github_files
-    from landingzone.export.gitlab import gitlab_files
-    from landingzone.export.inventory import inventory_of
-    from landingzone.export.terraform import build_estate
+    from landingzone.export.ci import protected_environments
+    from landingzone.export.pipelines import ci_files
     from landingzone.export.writer import write_tree
 
     mode.json = as_json
     ws = open_spec(directory, profile, endpoint_url)
-    inventory = inventory_of(ws)
-    stacks = ci_stacks(build_estate(inventory), inventory, "github" if github else "gitlab", branch)
-    files = github_files(stacks, branch) if github else gitlab_files(stacks)
+    stacks, files = ci_files(ws, "github" if github else "gitlab", branch)
     report = write_tree(out, files, "ci")
     if as_json:
-        emit_json({"files": report.to_json(), "stacks": [s.path for s in stacks]})
+        emit_json(
+            {
+                "files": report.to_json(),
+                "stacks": [s.path for s in stacks],
+                "roles": {s.path: s.roles.to_json() for s in stacks},
+            }
+        )
         return
     for stack in stacks:
+        where = " (in the stack's account)" if stack.roles.in_account else ""
         err.print(
-            f"  {stack.path}: environment {stack.environment}, "
-            f"plan role {stack.roles.plan}, apply role {stack.roles.apply}"
+            f"  {stack.path}: environment {stack.environment}, branch {stack.branch}, "
+            f"plan role {stack.roles.plan}, apply role {stack.roles.apply}{where}"
         )
     _show_writes(report, out)
     protected = protected_environments(stacks)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from landingzone.errors import EXIT_CHECKS_FAILED, LzError
+from landingzone.errors import EXIT_CHECKS_FAILED, Location, LzError
 from landingzone.ui import emit_json, err
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def sarif_report(directory: Path, live: workflow.Workspace | None, *, checks: bo
     """
     from landingzone.access.lint import lint
     from landingzone.graph import build_graph
-    from landingzone.proofs.checks import run_checks
+    from landingzone.proofs.checks import run_checks, spec_checks
     from landingzone.proofs.sources import live_model, offline_model
     from landingzone.validate import load_spec
     from landingzone.views.sarif import check_results, lint_results, sarif_log
@@ -73,8 +73,14 @@ def sarif_report(directory: Path, live: workflow.Workspace | None, *, checks: bo
     results = lint_results(lint(model), lambda address: sources.get(address))
     passed = True
     if checks:
-        outcomes = run_checks(model, loaded.spec.checks)
+        outcomes = run_checks(model, spec_checks(loaded.spec))
         passed = all(outcome.passed for outcome in outcomes)
-        results = check_results(outcomes, lambda n: loaded.provenance.where("checks", n)) + results
+        declared = len(loaded.spec.checks)
+
+        def locate(n: int) -> Location | None:  # the spec's checks, then the pipeline's
+            where = loaded.provenance.where
+            return where("checks", n) if n < declared else where("ci", "pipeline")
+
+        results = check_results(outcomes, locate) + results
     emit_json(sarif_log(results, root=loaded.root, version=_lz_version()))
     return 0 if passed else EXIT_CHECKS_FAILED

@@ -32,6 +32,15 @@ Otherwise the convention: CI authenticates to the management account, where
 
 both reach other accounts through `organization.access_role`, as lz does.
 No long-lived keys: the tokens are OIDC tokens, the credentials short-lived.
+
+With `ci.pipeline` (least privilege) the roles come from graph/ci_pipeline.py
+instead: every stack's jobs sign in to the stack's own account, with the
+deploy role there that trusts the apply job and the read-only plan role that
+trusts pull / merge requests, and run the root module with
+`ci/in_account_override.tf` (export/in_account.py): no access role, state
+read and written with the job's own role. A stack whose account has no such
+role keeps the convention above (and is listed), so the management account's
+administrator role is used only where the spec leaves no other.
 """
 
 from __future__ import annotations
@@ -40,7 +49,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from ruamel.yaml import YAML
 
@@ -49,6 +58,13 @@ from landingzone.export.inventory import Inventory
 from landingzone.export.model import StackRef
 from landingzone.export.stacks import depths
 from landingzone.export.terraform import Estate
+from landingzone.graph.ci_pipeline import (
+    AUDIENCE,
+    PipelineRole,
+    Platform,
+    job_roles,
+    pipeline_roles,
+)
 from landingzone.graph.iam_documents import (
     fill,
     iam_layout,
@@ -62,11 +78,8 @@ CHECKOUT = "actions/checkout@v4"
 SETUP_TERRAFORM = "hashicorp/setup-terraform@v3"
 AWS_CREDENTIALS = "aws-actions/configure-aws-credentials@v4"
 UPLOAD_ARTIFACT = "actions/upload-artifact@v4"
+SESSION_SECONDS = 900  # CI sessions last 15 minutes (AWS's minimum), not the default hour
 
-Platform = Literal["github", "gitlab"]
-# The audience of the pipelines' tokens: configure-aws-credentials' default on
-# GitHub, the `id_tokens` aud of gitlab.py on GitLab.
-AUDIENCE = "sts.amazonaws.com"
 # The repository part of a subject: `repo:OWNER/NAME:...`, `project_path:GROUP/PROJECT:...`.
 SUBJECT_REPOSITORY = {
     "github": re.compile(r"^repo:([^:]+):"),
@@ -76,10 +89,31 @@ SUBJECT_REPOSITORY = {
 
 @dataclass(frozen=True)
 class CiRoles:
-    """The IAM roles CI assumes with its OIDC token."""
+    """The IAM roles CI assumes with its OIDC token.
+
+    `*_in_account`: the role is a deploy role of the stack's own account (the job
+    runs with `ci/in_account_override.tf`); else a management-account role that
+    reaches the stack through the access role.
+    """
 
     plan: str
     apply: str
+    plan_in_account: bool = False
+    apply_in_account: bool = False
+
+    @property
+    def in_account(self) -> bool:
+        """Whether either job runs with a deploy role of the stack's own account."""
+        return self.plan_in_account or self.apply_in_account
+
+    def to_json(self) -> dict[str, Any]:
+        """The roles as `lz export ci --json` lists them."""
+        return {
+            "plan": self.plan,
+            "apply": self.apply,
+            "plan_in_account": self.plan_in_account,
+            "apply_in_account": self.apply_in_account,
+        }
 
 
 @dataclass(frozen=True)
@@ -94,6 +128,8 @@ class CiStack:
     protected: bool
     roles: CiRoles
     depth: int  # 0: reads no other stack; else one more than the deepest it reads
+    branch: str = "main"  # pushes to it apply the stack (its environment's branch)
+    session_seconds: int = SESSION_SECONDS
 
 
 @dataclass(frozen=True)
@@ -187,25 +223,82 @@ def ci_roles(
     return CiRoles(plan=fits.get("plan", plan), apply=fits.get("apply", apply))
 
 
+def pipeline_ci_roles(
+    inventory: Inventory,
+    stack: StackRef,
+    environment: str,
+    platform: Platform,
+    candidates: Sequence[PipelineRole],
+) -> CiRoles:
+    """The roles of a stack under `ci.pipeline`: its account's deploy roles where the spec
+    declares them (graph/ci_pipeline.py), else the convention's."""
+    pipeline = inventory.spec.ci.pipeline
+    assert pipeline is not None
+    fallback = ci_roles(inventory, stack, environment, platform, pipeline.branch_of(environment))
+    chosen = job_roles(pipeline, platform, list(candidates), stack.account, environment)
+    account_id = inventory.account_id(stack.account)
+    if account_id is None:
+        return fallback
+    part = partition(inventory.spec.organization.home_region)
+
+    def arn(role: PipelineRole) -> str:
+        return f"arn:{part}:iam::{account_id}:role{role.path}{role.name}"
+
+    return CiRoles(
+        plan=arn(chosen.plan) if chosen.plan else fallback.plan,
+        apply=arn(chosen.apply) if chosen.apply else fallback.apply,
+        plan_in_account=chosen.plan is not None,
+        apply_in_account=chosen.apply is not None,
+    )
+
+
 def ci_stacks(
-    estate: Estate, inventory: Inventory, platform: Platform = "github", branch: str = "main"
+    estate: Estate,
+    inventory: Inventory,
+    platform: Platform = "github",
+    branch: str | None = None,
 ) -> list[CiStack]:
-    """Every stack of an export, in apply order, with its roles on `platform`."""
+    """Every stack of an export, in apply order, with its roles on `platform`.
+
+    `branch`: where applies run (default: the pipeline's branch, else `main`); with
+    `ci.pipeline`, an environment's own branch wins.
+    """
+    pipeline = inventory.spec.ci.pipeline
+    default = branch or (pipeline.branch if pipeline else "main")
     candidates = deploy_roles(inventory, platform)
+    declared = pipeline_roles(inventory.spec, platform) if pipeline else []
     depth = depths(estate.roots)
-    return [
-        CiStack(
-            id=root.stack.id,
-            path=root.stack.path,
-            watch=(root.stack.path, *(f"modules/{m}" for m in root.modules)),
-            region=root.stack.region,
-            environment=root.environment,
-            protected=root.protected,
-            roles=ci_roles(inventory, root.stack, root.environment, platform, branch, candidates),
-            depth=depth[root.stack],
+    stacks = []
+    for root in estate.roots:
+        environment = root.environment
+        if pipeline is None:
+            roles = ci_roles(inventory, root.stack, environment, platform, default, candidates)
+            stack_branch, seconds = default, SESSION_SECONDS
+        else:
+            roles = pipeline_ci_roles(inventory, root.stack, environment, platform, declared)
+            entry = pipeline.environments.get(environment)
+            stack_branch = entry.branch if entry and entry.branch else default
+            seconds = pipeline.session_seconds
+        stacks.append(
+            CiStack(
+                id=root.stack.id,
+                path=root.stack.path,
+                watch=(root.stack.path, *(f"modules/{m}" for m in root.modules)),
+                region=root.stack.region,
+                environment=environment,
+                protected=root.protected,
+                roles=roles,
+                depth=depth[root.stack],
+                branch=stack_branch,
+                session_seconds=seconds,
+            )
         )
-        for root in estate.roots
-    ]
+    return stacks
+
+
+def apply_branches(stacks: Sequence[CiStack]) -> list[str]:
+    """The branches whose pushes apply some stack."""
+    return sorted({s.branch for s in stacks})
 
 
 def protected_environments(stacks: list[CiStack]) -> list[str]:

@@ -3,7 +3,8 @@
 `.github/workflows/terraform-<stack id>.yml` runs when the stack's directory,
 a module it calls, or the workflow itself changes (path filters): `plan` on
 pull requests (the plan, collapsed, in the job summary the pull request's
-checks link to), `apply` on pushes to the main branch in the stack's
+checks link to), `apply` on pushes to the stack's branch (the main branch,
+or its environment's branch under `ci.pipeline`) in the stack's
 environment. Protected environments get required reviewers in the
 repository's settings, so prod applies wait for an approval. Credentials
 come from OIDC (`id-token: write`) through configure-aws-credentials, in
@@ -22,10 +23,11 @@ from landingzone.export.ci import (
     protected_environments,
     yaml_text,
 )
-from landingzone.export.stacks import TERRAFORM_VERSION
+from landingzone.export.stacks import IN_ACCOUNT_OVERRIDE, TERRAFORM_VERSION
 
 WORKFLOWS = ".github/workflows"
 PLAN = "terraform plan -input=false -lock-timeout=5m -out=tfplan"
+PLAN_UNLOCKED = "terraform plan -input=false -lock=false -out=tfplan"
 # The plan, collapsed, on the pull request's checks page (the job summary: no extra
 # permission, unlike a comment).
 SUMMARY = (
@@ -33,7 +35,8 @@ SUMMARY = (
     "echo; echo '```'; terraform show -no-color tfplan; echo '```'; echo \"</details>\"; } "
     '>> "$GITHUB_STEP_SUMMARY"'
 )
-SESSION_SECONDS = 900  # CI sessions last 15 minutes (AWS's minimum), not the default hour
+# Before `terraform init`, in a job that signs in to the stack's own account.
+COPY_OVERRIDE = f"cp {IN_ACCOUNT_OVERRIDE} ."
 
 
 def workflow_path(stack: CiStack) -> str:
@@ -41,13 +44,15 @@ def workflow_path(stack: CiStack) -> str:
     return f"{WORKFLOWS}/terraform-{stack.id}.yml"
 
 
-def github_files(stacks: list[CiStack], branch: str) -> dict[str, str]:
+def github_files(stacks: list[CiStack]) -> dict[str, str]:
     """Every workflow, by path."""
     protected = protected_environments(stacks)
-    return {workflow_path(s): _workflow(s, branch, protected) for s in stacks}
+    return {workflow_path(s): _workflow(s, protected) for s in stacks}
 
 
-def _steps(stack: CiStack, role: str, commands: list[str]) -> list[dict[str, Any]]:
+def _steps(
+    stack: CiStack, role: str, in_account: bool, commands: list[str]
+) -> list[dict[str, Any]]:
     return [
         {"uses": CHECKOUT},
         {
@@ -59,28 +64,40 @@ def _steps(stack: CiStack, role: str, commands: list[str]) -> list[dict[str, Any
             "with": {
                 "role-to-assume": role,
                 "role-session-name": f"terraform-{stack.id}",
-                "role-duration-seconds": SESSION_SECONDS,
+                "role-duration-seconds": stack.session_seconds,
                 "aws-region": stack.region,
             },
         },
+        *([{"run": COPY_OVERRIDE}] if in_account else []),
         {"run": "terraform init -input=false"},
         *({"run": command} for command in commands),
     ]
 
 
-def _job(stack: CiStack, event: str, role: str, commands: list[str]) -> dict[str, Any]:
+def _job(
+    stack: CiStack, condition: str, role: str, in_account: bool, commands: list[str]
+) -> dict[str, Any]:
     return {
-        "if": f"github.event_name == '{event}'",
+        "if": condition,
         "runs-on": "ubuntu-latest",
         "permissions": {"contents": "read", "id-token": "write"},
         "defaults": {"run": {"working-directory": stack.path}},
-        "steps": _steps(stack, role, commands),
+        "steps": _steps(stack, role, in_account, commands),
     }
 
 
-def _workflow(stack: CiStack, branch: str, protected: list[str]) -> str:
+def _workflow(stack: CiStack, protected: list[str]) -> str:
     paths = [*(f"{d}/**" for d in stack.watch), workflow_path(stack)]
-    apply = _job(stack, "push", stack.roles.apply, [PLAN, "terraform apply -input=false tfplan"])
+    roles = stack.roles
+    # A read-only plan role cannot write the lock; a plan changes nothing to lock for.
+    plan = PLAN_UNLOCKED if roles.plan_in_account else PLAN
+    apply = _job(
+        stack,
+        f"github.event_name == 'push' && github.ref == 'refs/heads/{stack.branch}'",
+        roles.apply,
+        roles.apply_in_account,
+        [PLAN, "terraform apply -input=false tfplan"],
+    )
     apply = {
         "if": apply.pop("if"),
         "environment": stack.environment,
@@ -90,19 +107,25 @@ def _workflow(stack: CiStack, branch: str, protected: list[str]) -> str:
     document = {
         "name": f"terraform {stack.path}",
         "on": {
-            "pull_request": {"branches": [branch], "paths": paths},
-            "push": {"branches": [branch], "paths": paths},
+            "pull_request": {"branches": [stack.branch], "paths": paths},
+            "push": {"branches": [stack.branch], "paths": paths},
         },
         "permissions": {"contents": "read"},
         "env": {"TF_IN_AUTOMATION": "true", "TF_INPUT": "false", "STACK": stack.path},
         "jobs": {
-            "plan": _job(stack, "pull_request", stack.roles.plan, [PLAN, SUMMARY]),
+            "plan": _job(
+                stack,
+                "github.event_name == 'pull_request'",
+                roles.plan,
+                roles.plan_in_account,
+                [plan, SUMMARY],
+            ),
             "apply": apply,
         },
     }
     header = (
         "Generated by `lz export ci --github` from the landing-zone spec.\n"
-        f"Stack {stack.path}: plan on pull requests, apply on {branch} in environment "
+        f"Stack {stack.path}: plan on pull requests, apply on {stack.branch} in environment "
         f"{stack.environment}.\n"
     )
     if protected:

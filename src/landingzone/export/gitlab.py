@@ -9,41 +9,50 @@ and keep the plan file as an artifact; the apply job on the default branch
 applies that artifact, and waits for a person (`when: manual`) in protected
 (prod-like) environments. Credentials come from an OIDC ID token
 (`id_tokens`) exchanged by Terraform's AWS SDK for the stack's role
-(`AWS_ROLE_ARN` + `AWS_WEB_IDENTITY_TOKEN_FILE`).
+(`AWS_ROLE_ARN` + `AWS_WEB_IDENTITY_TOKEN_FILE`). Under `ci.pipeline`, a
+stack applies on its environment's branch, plans of merge requests use the
+read-only plan role (trusted for any branch), and jobs with a deploy role of
+the stack's own account copy its `ci/in_account_override.tf` first.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from landingzone.export.ci import CiStack, yaml_text
-from landingzone.export.stacks import TERRAFORM_VERSION
+from landingzone.export.ci import AUDIENCE, CiStack, yaml_text
+from landingzone.export.stacks import IN_ACCOUNT_OVERRIDE, TERRAFORM_VERSION
 
 PIPELINE = ".gitlab-ci.yml"
 TOKEN_FILE = "${CI_PROJECT_DIR}/.aws-web-identity-token"
 ON_MERGE_REQUEST = '$CI_PIPELINE_SOURCE == "merge_request_event"'
 ON_DEFAULT_BRANCH = "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"
+# Jobs that sign in to the stack's own account run with its in-account override.
+COPY_OVERRIDE = 'if [ -n "${IN_ACCOUNT_OVERRIDE:-}" ]; then cp "${IN_ACCOUNT_OVERRIDE}" .; fi'
 
 
-def gitlab_files(stacks: list[CiStack]) -> dict[str, str]:
-    """The pipeline, by path."""
+def gitlab_files(
+    stacks: list[CiStack], default_branch: str = "main", audience: str = AUDIENCE
+) -> dict[str, str]:
+    """The pipeline, by path. Stacks on `default_branch` apply on the project's default
+    branch, the others on their own; tokens carry `audience` (the provider's)."""
     levels = range(max((stack.depth for stack in stacks), default=0) + 1)
     document: dict[str, Any] = {
         "stages": [f"{job}-{level}" for level in levels for job in ("plan", "apply")],
         "variables": {"TF_IN_AUTOMATION": "true", "TF_INPUT": "false"},
         ".terraform": {
             "image": {"name": f"hashicorp/terraform:{TERRAFORM_VERSION}", "entrypoint": [""]},
-            "id_tokens": {"AWS_ID_TOKEN": {"aud": "sts.amazonaws.com"}},
+            "id_tokens": {"AWS_ID_TOKEN": {"aud": audience}},
             "before_script": [
                 f'echo "${{AWS_ID_TOKEN}}" > "{TOKEN_FILE}"',
                 f'export AWS_WEB_IDENTITY_TOKEN_FILE="{TOKEN_FILE}"',
                 'cd "${STACK_PATH}"',
+                COPY_OVERRIDE,
                 "terraform init -input=false",
             ],
         },
         ".plan": {
             "extends": ".terraform",
-            "script": ["terraform plan -input=false -lock-timeout=5m -out=tfplan"],
+            "script": ["terraform plan -input=false ${PLAN_LOCK} -out=tfplan"],
             "artifacts": {"paths": ["${STACK_PATH}/tfplan"], "expire_in": "1 day"},
         },
         ".apply": {
@@ -54,23 +63,39 @@ def gitlab_files(stacks: list[CiStack]) -> dict[str, str]:
     for stack in stacks:
         changes = [f"{d}/**/*" for d in stack.watch]
         variables = {"STACK_PATH": stack.path, "AWS_REGION": stack.region}
+        on_branch = (
+            ON_DEFAULT_BRANCH
+            if stack.branch == default_branch
+            else f'$CI_COMMIT_BRANCH == "{stack.branch}"'
+        )
+        roles = stack.roles
         document[f"plan:{stack.id}"] = {
             "extends": ".plan",
             "stage": f"plan-{stack.depth}",
-            "variables": {**variables, "AWS_ROLE_ARN": stack.roles.plan},
+            "variables": {
+                **variables,
+                "AWS_ROLE_ARN": roles.plan,
+                **_in_account(roles.plan_in_account),
+                # A read-only plan role cannot write the lock; a plan changes nothing.
+                "PLAN_LOCK": "-lock=false" if roles.plan_in_account else "-lock-timeout=5m",
+            },
             "rules": [
                 {"if": ON_MERGE_REQUEST, "changes": changes},
-                {"if": ON_DEFAULT_BRANCH, "changes": changes},
+                {"if": on_branch, "changes": changes},
             ],
         }
-        apply_rule: dict[str, Any] = {"if": ON_DEFAULT_BRANCH, "changes": changes}
+        apply_rule: dict[str, Any] = {"if": on_branch, "changes": changes}
         if stack.protected:
             apply_rule["when"] = "manual"
         document[f"apply:{stack.id}"] = {
             "extends": ".apply",
             "stage": f"apply-{stack.depth}",
             "needs": [f"plan:{stack.id}"],
-            "variables": {**variables, "AWS_ROLE_ARN": stack.roles.apply},
+            "variables": {
+                **variables,
+                "AWS_ROLE_ARN": roles.apply,
+                **_in_account(roles.apply_in_account),
+            },
             "environment": {"name": stack.environment},
             "resource_group": f"terraform-{stack.id}",
             "rules": [apply_rule],
@@ -82,3 +107,8 @@ def gitlab_files(stacks: list[CiStack]) -> dict[str, str]:
         "wait for a manual apply. Stage N holds the stacks that read stacks of stages < N.\n"
     )
     return {PIPELINE: yaml_text(document, header)}
+
+
+def _in_account(in_account: bool) -> dict[str, str]:
+    """The variable that makes a job copy the stack's in-account override."""
+    return {"IN_ACCOUNT_OVERRIDE": IN_ACCOUNT_OVERRIDE} if in_account else {}

@@ -17,6 +17,7 @@ from landingzone.engine.workflow import Workspace
 from landingzone.errors import LzError
 from landingzone.export.model import RemoteOutput, StackRef
 from landingzone.graph import is_protected, state_names
+from landingzone.graph.ci_pipeline import account_environment
 from landingzone.nodes import MANAGEMENT, Node, ResourceRecord
 from landingzone.spec.schema import Spec
 
@@ -95,10 +96,7 @@ class Inventory:
 
     def environment(self, account: str) -> str:
         """The account's environment: its Environment tag, else its name."""
-        if account == MANAGEMENT:
-            return MANAGEMENT
-        tags = self.spec.accounts[account].tags
-        return tags.get("Environment") or tags.get("environment") or account
+        return account_environment(self.spec, account)
 
     def protected(self, account: str) -> bool:
         """Whether changes in the account need an approval (as for lz apply)."""

@@ -20,7 +20,9 @@ from landingzone.access.errors import RequestError
 from landingzone.access.model import AccessModel
 from landingzone.access.queries import Answer, can
 from landingzone.access.targets import actions_for, actors_for, resources_for
+from landingzone.proofs.pipeline_checks import pipeline_checks
 from landingzone.spec.access_checks import AccessCheck
+from landingzone.spec.schema import Spec
 
 
 @dataclass(frozen=True)
@@ -89,3 +91,9 @@ def run_checks(model: AccessModel, checks: list[AccessCheck]) -> list[CheckResul
         graph = graphs.setdefault(key, AssumeGraph(model, context))
         results.append(run_check(model, check, graph))
     return results
+
+
+def spec_checks(spec: Spec) -> list[AccessCheck]:
+    """The spec's `checks:`, then the checks its CI pipeline implies
+    (proofs/pipeline_checks.py)."""
+    return [*spec.checks, *pipeline_checks(spec)]

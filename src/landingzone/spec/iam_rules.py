@@ -137,9 +137,10 @@ _GITHUB_CONTEXTS = (
 )
 
 
-def github_subject_problem(subject: str) -> str | None:
+def github_subject_problem(subject: str, any_ref: bool = False) -> str | None:
     """What is wrong with a GitHub `sub` value: `repo:ORG/REPO:CONTEXT`, where the
-    repository is exact and the branch, tag or environment is not a bare wildcard."""
+    repository is exact and the branch, tag or environment is not a bare wildcard
+    (`any_ref`: it may be, for a read-only plan role)."""
     if not subject.startswith("repo:"):
         return 'a GitHub subject is "repo:ORG/REPO:" followed by environment:, ref: or pull_request'
     repo, sep, context = subject.removeprefix("repo:").partition(":")
@@ -147,7 +148,7 @@ def github_subject_problem(subject: str) -> str | None:
         return "the wildcard lets any repository in; name the repository exactly"
     if "/" not in repo or not sep:
         return 'a GitHub subject is "repo:ORG/REPO:" followed by environment:, ref: or pull_request'
-    if not has_wildcard(context):
+    if not has_wildcard(context) or any_ref:
         return None
     for prefix, what in _GITHUB_CONTEXTS:
         if context.startswith(prefix):
@@ -155,10 +156,11 @@ def github_subject_problem(subject: str) -> str | None:
     return _any_name(context, "branch, tag, environment or event")
 
 
-def gitlab_subject_problem(subject: str) -> str | None:
+def gitlab_subject_problem(subject: str, any_ref: bool = False) -> str | None:
     """What is wrong with a GitLab `sub` value:
     `project_path:GROUP/PROJECT:ref_type:branch|tag:ref:NAME`, exact project, and a
-    branch or tag that is not a bare wildcard."""
+    branch or tag that is not a bare wildcard (`any_ref`: it may be, for a read-only
+    plan role: a merge request's subject names any branch)."""
     shape = 'a GitLab subject is "project_path:GROUP/PROJECT:ref_type:branch:ref:NAME"'
     if not subject.startswith("project_path:"):
         return shape
@@ -172,14 +174,15 @@ def gitlab_subject_problem(subject: str) -> str | None:
         return "the wildcard lets any ref type (branch or tag) in"
     if ref_type not in ("branch", "tag") or not ref:
         return shape
-    return _any_name(ref, ref_type) if has_wildcard(ref) else None
+    return _any_name(ref, ref_type) if has_wildcard(ref) and not any_ref else None
 
 
-def subject_problem(provider_type: str, subject: str) -> str | None:
-    """What is wrong with a subject for a provider of this type, if anything."""
+def subject_problem(provider_type: str, subject: str, any_ref: bool = False) -> str | None:
+    """What is wrong with a subject for a provider of this type, if anything
+    (`any_ref`: a read-only plan role may trust any branch, tag or environment)."""
     if provider_type == "github":
-        return github_subject_problem(subject)
-    return gitlab_subject_problem(subject)
+        return github_subject_problem(subject, any_ref)
+    return gitlab_subject_problem(subject, any_ref)
 
 
 def path_problem(path: str) -> str | None:

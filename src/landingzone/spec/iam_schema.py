@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from landingzone.spec.ci_pipeline import Pipeline
 from landingzone.spec.strict import StrictModel
 
 DEFAULT_MAX_SESSION = 3600  # seconds; AWS's default and minimum
@@ -94,6 +95,8 @@ class DeployRole(RoleSettings):
     provider: str
     subjects: list[str]  # the token's `sub` values allowed in, exactly as issued
     profile: str | None = None
+    # A read-only role for the plans of pull / merge requests (spec/ci_pipeline.py).
+    plan: bool = False
 
 
 class Ci(StrictModel):
@@ -102,3 +105,4 @@ class Ci(StrictModel):
     providers: dict[str, Provider] = Field(default_factory=dict)
     profiles: dict[str, PermissionProfile] = Field(default_factory=dict)
     deploy_roles: dict[str, DeployRole] = Field(default_factory=dict)
+    pipeline: Pipeline | None = None  # how exported pipelines use the deploy roles

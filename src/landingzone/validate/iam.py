@@ -288,7 +288,7 @@ class _IamChecker:
 
     def subjects(self, path: TreePath, subject: str, provider: Provider, role: DeployRole) -> None:
         for i, value in enumerate(role.subjects):
-            problem = rules.subject_problem(provider.type, value)
+            problem = rules.subject_problem(provider.type, value, any_ref=role.plan)
             if problem:
                 self.report((*path, "subjects", i), f'{subject}: subject "{value}": {problem}')
 
