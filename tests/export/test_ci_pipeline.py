@@ -98,13 +98,11 @@ def test_github_jobs_use_their_own_accounts_roles_in_15_minute_sessions():
 def test_each_environment_applies_from_its_own_branch():
     stacks, _ = stacks_of(EXAMPLES / "coalition", "github")
     files = github_files(list(stacks.values()))
-    for path, branch in ((DEV_NETWORK, "development"), (PROD_NETWORK, "main")):
+    for path, branch in (("live/dev-us-east-1/iam", "development"), (PROD_NETWORK, "main")):
         workflow = YAML(typ="safe").load(files[workflow_path(stacks[path])])
         assert workflow["on"]["push"]["branches"] == [branch]
         assert workflow["on"]["pull_request"]["branches"] == [branch]
-        assert workflow["jobs"]["apply"]["if"] == (
-            f"github.event_name == 'push' && github.ref == 'refs/heads/{branch}'"
-        )
+        assert workflow["jobs"]["apply"]["if"].endswith(f"&& github.ref == 'refs/heads/{branch}'")
 
 
 def test_session_length_comes_from_the_pipeline(tmp_path: Path):
@@ -175,6 +173,13 @@ GITLAB_PLAN_ROLE = """
 
 def test_gitlab_merge_requests_plan_with_the_declared_read_only_role(tmp_path: Path):
     spec_dir = spec_copy(tmp_path, "cloudposse", append=GITLAB_PLAN_ROLE)
+    root = spec_dir / "landingzone.yaml"  # Rutagon: each workload's role, its own state keys
+    root.write_text(
+        root.read_text().replace(
+            "state:\n  account: core-auto\n",
+            "state:\n  account: core-auto\n  isolation: per_account\n",
+        )
+    )
     stacks, inv = stacks_of(spec_dir, "gitlab")
     pipeline = YAML(typ="safe").load(
         gitlab_files(list(stacks.values()), "main", "https://gitlab.com")[PIPELINE]
@@ -195,6 +200,23 @@ def test_gitlab_merge_requests_plan_with_the_declared_read_only_role(tmp_path: P
     dev = next(s for p, s in stacks.items() if p.startswith("live/plat-dev-"))
     assert not dev.roles.in_account
     assert "IN_ACCOUNT_OVERRIDE" not in pipeline[f"apply:{dev.id}"]["variables"]
+    # A plat-prod stack that reads another account's state (the transit gateway owner's)
+    # cannot run with plat-prod's roles, which may not read it: the convention again.
+    attachment = stacks["live/plat-prod-us-east-1/transit_gateway_attachment"]
+    assert not attachment.roles.in_account
+
+
+def test_without_state_isolation_only_the_state_accounts_stacks_run_in_account(
+    tmp_path: Path,
+):
+    spec_dir = tmp_path / "coalition"
+    shutil.copytree(EXAMPLES / "coalition", spec_dir)
+    root = spec_dir / "landingzone.yaml"
+    text = root.read_text()
+    root.write_text(text.replace("  isolation: per_account\n  shared_reads: [shared]\n", ""))
+    stacks, _ = stacks_of(spec_dir, "github")
+    assert stacks["live/shared-us-east-1/network"].roles.in_account  # state account: shared
+    assert not stacks[PROD_NETWORK].roles.in_account  # the bucket would refuse prod's role
 
 
 # -- what lz check proves -------------------------------------------------------------
@@ -271,3 +293,48 @@ def test_a_plan_role_must_be_read_only_and_the_pipeline_well_formed(tmp_path: Pa
         r'"github-actions-prod" allows \(max_session_duration 3600',
         text,
     )
+
+
+def test_shared_reads_must_name_accounts(tmp_path: Path):
+    spec_dir = tmp_path / "coalition"
+    shutil.copytree(EXAMPLES / "coalition", spec_dir)
+    root = spec_dir / "landingzone.yaml"
+    root.write_text(root.read_text().replace("shared_reads: [shared]", "shared_reads: [shard]"))
+    with pytest.raises(SpecInvalid) as caught:
+        load_spec(spec_dir)
+    assert re.search(
+        r'landingzone\.yaml:\d+: state\.shared_reads: account "shard" does not exist '
+        r'\(did you mean "shared"\?',
+        str(caught.value),
+    )
+
+
+def test_a_network_stack_with_endpoints_has_the_cost_toggle():
+    stacks, _ = stacks_of(EXAMPLES / "coalition", "github")
+    files = github_files(list(stacks.values()))
+    workflow = YAML(typ="safe").load(files[workflow_path(stacks[DEV_NETWORK])])
+    toggle = workflow["on"]["workflow_dispatch"]["inputs"]["vpc_endpoints"]
+    assert (toggle["type"], toggle["options"], toggle["default"]) == (
+        "choice",
+        ["enable", "disable"],
+        "enable",
+    )
+    apply = workflow["jobs"]["apply"]
+    # Dispatched runs apply too, but only from the environment's branch, in its environment.
+    assert apply["if"] == (
+        "(github.event_name == 'push' || github.event_name == 'workflow_dispatch') "
+        "&& github.ref == 'refs/heads/development'"
+    )
+    assert apply["env"]["ENDPOINTS_OFF"] == (
+        "${{ inputs.vpc_endpoints == 'disable' && '[\"dev\"]' || '[]' }}"
+    )
+    _, commands = steps_of(apply)
+    assert '-var="endpoints_off=$ENDPOINTS_OFF"' in commands[2]
+    # The exported files keep the endpoints on; only the toggle's -var turns them off.
+    inv = inventory(EXAMPLES / "coalition")
+    tfvars = parse_text(build_estate(inv).files[f"{DEV_NETWORK}/terraform.tfvars"])
+    assert tfvars["endpoints_off"] == []
+    # Stacks without endpoints have no toggle.
+    for path in ("live/dev-us-east-1/iam", "live/shared-us-east-1/network"):
+        other = YAML(typ="safe").load(files[workflow_path(stacks[path])])
+        assert "workflow_dispatch" not in other["on"]

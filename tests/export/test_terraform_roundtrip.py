@@ -122,3 +122,38 @@ def test_renamed_unit_is_a_move_that_keeps_its_policies(
     )["Policies"]
     assert after == policies
     assert run_lz("plan", spec_dir, "--detailed-exitcode") == 0
+
+
+def test_the_endpoint_toggle_switches_the_endpoints_off_and_on(
+    emulated: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What the workflow_dispatch toggle of a network stack runs (export/github.py):
+    a plan with `-var endpoints_off=["dev"]` deletes dev's VPC endpoints and nothing
+    else; the files as exported bring them back."""
+    if not os.environ.get("LZ_TERRAFORM_ALL"):
+        pytest.skip("slow: LZ_TERRAFORM_ALL=1 runs every example")
+    emulated.reset()
+    spec_dir = applied_copy("coalition", tmp_path)
+    out = tmp_path / "out"
+    terraform = Terraform(tmp_path / "tf", os.environ)
+    stacks = export(spec_dir, out, emulated, capsys)
+    network = "live/dev-us-east-1/network"
+    imported = round_trip(terraform, out, [stacks[0], network])
+    assert imported.applied == [stacks[0], network], imported.report()
+    aws = Aws(emulated)
+    ec2 = aws.client("ec2", aws.accounts()["dev"]["Id"])
+
+    def endpoints() -> int:
+        found = ec2.describe_vpc_endpoints()["VpcEndpoints"]
+        return sum(e["State"].lower() not in ("deleted", "deleting") for e in found)
+
+    before = endpoints()
+    assert before == 5  # s3, ecr.api, ecr.dkr, logs, secretsmanager
+    terraform.run(
+        out / network, "apply", "-input=false", "-auto-approve", '-var=endpoints_off=["dev"]'
+    )
+    assert endpoints() == 0
+    plan = terraform.plan(out, network)
+    assert (plan.add, plan.change, plan.destroy) == (5, 0, 0), plan.summary()
+    terraform.apply(out, network)
+    assert endpoints() == before

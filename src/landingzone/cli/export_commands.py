@@ -153,10 +153,15 @@ def ci_command(
     Plans run for pull (merge) requests, only for stacks whose directory or
     modules changed; applies run on the main branch, prod-like environments
     only after an approval. CI authenticates with OIDC: no long-lived keys.
+    With `ci.pipeline` in the spec, each stack's jobs use its own account's
+    deploy roles (read-only plan roles for pull requests), each environment
+    applies from its own branch, and `.github/lz-environments.sh` (GitLab:
+    `.gitlab/lz-environments.sh`) sets up the environments through the API.
 
     Example: `lz export ci ../infra examples/codewilling --github`
     """
     from landingzone.export.ci import protected_environments
+    from landingzone.export.environments import GITHUB_SCRIPT, GITLAB_SCRIPT
     from landingzone.export.pipelines import ci_files
     from landingzone.export.writer import write_tree
 
@@ -181,8 +186,9 @@ def ci_command(
         )
     _show_writes(report, out)
     protected = protected_environments(stacks)
-    if protected and github:
-        err.print(
-            f"Give the GitHub environments {', '.join(protected)} required reviewers "
-            "(Settings > Environments)."
-        )
+    script = GITHUB_SCRIPT if github else GITLAB_SCRIPT
+    err.print(
+        f"Set up the environments ({', '.join(protected) or 'none'} protected) once, as a "
+        f"repository administrator: bash {out / script} "
+        f"({'gh auth login or GH_TOKEN' if github else 'GITLAB_TOKEN'} from your environment)."
+    )

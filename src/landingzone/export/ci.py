@@ -38,7 +38,9 @@ instead: every stack's jobs sign in to the stack's own account, with the
 deploy role there that trusts the apply job and the read-only plan role that
 trusts pull / merge requests, and run the root module with
 `ci/in_account_override.tf` (export/in_account.py): no access role, state
-read and written with the job's own role. A stack whose account has no such
+read and written with the job's own role, which the state bucket's policy
+must allow (`state.isolation: per_account`; without it only the state
+account's own stacks qualify). A stack whose account has no such
 role keeps the convention above (and is listed), so the management account's
 administrator role is used only where the spec leaves no other.
 """
@@ -56,6 +58,7 @@ from ruamel.yaml import YAML
 from landingzone.access.globs import Glob
 from landingzone.export.inventory import Inventory
 from landingzone.export.model import StackRef
+from landingzone.export.network import endpoint_networks
 from landingzone.export.stacks import depths
 from landingzone.export.terraform import Estate
 from landingzone.graph.ci_pipeline import (
@@ -72,6 +75,7 @@ from landingzone.graph.iam_documents import (
     partition,
     provider_audiences,
 )
+from landingzone.graph.state_keys import may_read
 from landingzone.nodes import MANAGEMENT
 
 CHECKOUT = "actions/checkout@v4"
@@ -130,6 +134,7 @@ class CiStack:
     depth: int  # 0: reads no other stack; else one more than the deepest it reads
     branch: str = "main"  # pushes to it apply the stack (its environment's branch)
     session_seconds: int = SESSION_SECONDS
+    endpoint_networks: tuple[str, ...] = ()  # networks whose VPC endpoints CI can toggle
 
 
 @dataclass(frozen=True)
@@ -223,21 +228,33 @@ def ci_roles(
     return CiRoles(plan=fits.get("plan", plan), apply=fits.get("apply", apply))
 
 
+def state_reachable(inventory: Inventory, stack: StackRef, reads: Sequence[StackRef]) -> bool:
+    """Whether a deploy role of the stack's account can use its state and read the states
+    it reads: through the bucket policy of `state.isolation` (graph/state_keys.py), or,
+    without isolation, only in the state account itself (by the role's own policies)."""
+    spec = inventory.spec
+    if spec.state.isolation != "per_account":
+        return stack.account == spec.state.account
+    return all(may_read(spec, stack.account, ref.state_key) for ref in reads)
+
+
 def pipeline_ci_roles(
     inventory: Inventory,
     stack: StackRef,
     environment: str,
     platform: Platform,
     candidates: Sequence[PipelineRole],
+    reads: Sequence[StackRef] = (),
 ) -> CiRoles:
     """The roles of a stack under `ci.pipeline`: its account's deploy roles where the spec
-    declares them (graph/ci_pipeline.py), else the convention's."""
+    declares them (graph/ci_pipeline.py) and they can reach the stack's state, else the
+    convention's."""
     pipeline = inventory.spec.ci.pipeline
     assert pipeline is not None
     fallback = ci_roles(inventory, stack, environment, platform, pipeline.branch_of(environment))
     chosen = job_roles(pipeline, platform, list(candidates), stack.account, environment)
     account_id = inventory.account_id(stack.account)
-    if account_id is None:
+    if account_id is None or not state_reachable(inventory, stack, reads):
         return fallback
     part = partition(inventory.spec.organization.home_region)
 
@@ -275,7 +292,9 @@ def ci_stacks(
             roles = ci_roles(inventory, root.stack, environment, platform, default, candidates)
             stack_branch, seconds = default, SESSION_SECONDS
         else:
-            roles = pipeline_ci_roles(inventory, root.stack, environment, platform, declared)
+            roles = pipeline_ci_roles(
+                inventory, root.stack, environment, platform, declared, root.reads
+            )
             entry = pipeline.environments.get(environment)
             stack_branch = entry.branch if entry and entry.branch else default
             seconds = pipeline.session_seconds
@@ -291,6 +310,7 @@ def ci_stacks(
                 depth=depth[root.stack],
                 branch=stack_branch,
                 session_seconds=seconds,
+                endpoint_networks=tuple(n for p in root.parts for n in endpoint_networks(p)),
             )
         )
     return stacks

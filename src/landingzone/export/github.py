@@ -13,6 +13,7 @@ sessions of 15 minutes.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from landingzone.export.ci import (
@@ -23,6 +24,7 @@ from landingzone.export.ci import (
     protected_environments,
     yaml_text,
 )
+from landingzone.export.network import ENDPOINTS_OFF
 from landingzone.export.stacks import IN_ACCOUNT_OVERRIDE, TERRAFORM_VERSION
 
 WORKFLOWS = ".github/workflows"
@@ -91,25 +93,49 @@ def _workflow(stack: CiStack, protected: list[str]) -> str:
     roles = stack.roles
     # A read-only plan role cannot write the lock; a plan changes nothing to lock for.
     plan = PLAN_UNLOCKED if roles.plan_in_account else PLAN
+    events = "github.event_name == 'push'"
+    apply_plan = PLAN
+    if stack.endpoint_networks:  # the cost toggle: run the workflow to switch them off or on
+        events = f"({events} || github.event_name == 'workflow_dispatch')"
+        apply_plan = f'{PLAN} -var="{ENDPOINTS_OFF}=$ENDPOINTS_OFF"'
     apply = _job(
         stack,
-        f"github.event_name == 'push' && github.ref == 'refs/heads/{stack.branch}'",
+        f"{events} && github.ref == 'refs/heads/{stack.branch}'",
         roles.apply,
         roles.apply_in_account,
-        [PLAN, "terraform apply -input=false tfplan"],
+        [apply_plan, "terraform apply -input=false tfplan"],
     )
+    if stack.endpoint_networks:
+        off = json.dumps(list(stack.endpoint_networks))
+        apply["env"] = {
+            "ENDPOINTS_OFF": f"${{{{ inputs.vpc_endpoints == 'disable' && '{off}' || '[]' }}}}"
+        }
     apply = {
         "if": apply.pop("if"),
         "environment": stack.environment,
         "concurrency": {"group": f"terraform-{stack.id}", "cancel-in-progress": False},
         **apply,
     }
+    triggers: dict[str, Any] = {
+        "pull_request": {"branches": [stack.branch], "paths": paths},
+        "push": {"branches": [stack.branch], "paths": paths},
+    }
+    if stack.endpoint_networks:
+        networks = ", ".join(stack.endpoint_networks)
+        triggers["workflow_dispatch"] = {
+            "inputs": {
+                "vpc_endpoints": {
+                    "description": f"VPC endpoints of {networks}: disable to stop paying for "
+                    "them, enable to bring them back (the next push applies the files again)",
+                    "type": "choice",
+                    "options": ["enable", "disable"],
+                    "default": "enable",
+                }
+            }
+        }
     document = {
         "name": f"terraform {stack.path}",
-        "on": {
-            "pull_request": {"branches": [stack.branch], "paths": paths},
-            "push": {"branches": [stack.branch], "paths": paths},
-        },
+        "on": triggers,
         "permissions": {"contents": "read"},
         "env": {"TF_IN_AUTOMATION": "true", "TF_INPUT": "false", "STACK": stack.path},
         "jobs": {
@@ -130,7 +156,8 @@ def _workflow(stack: CiStack, protected: list[str]) -> str:
     )
     if protected:
         header += (
-            f"Give the environments {', '.join(protected)} required reviewers "
-            "(Settings > Environments) so their applies wait for an approval.\n"
+            f"The environments {', '.join(protected)} need required reviewers, so their "
+            "applies wait for an approval:\nrun .github/lz-environments.sh once "
+            "(ci.pipeline.environments.ENV.reviewers).\n"
         )
     return yaml_text(document, header)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from landingzone.export.hcl import Item
+from landingzone.graph.state_keys import state_key
 
 BOOTSTRAP = "bootstrap"
 
@@ -37,7 +38,7 @@ class StackRef:
     @property
     def state_key(self) -> str:
         """The object key of its state in the state bucket."""
-        return f"{self.account}/{self.region}/{self.stack}.tfstate"
+        return state_key(self.account, self.region, self.stack)
 
     @property
     def id(self) -> str:

@@ -32,6 +32,7 @@ from landingzone.resources.endpoints import GATEWAY
 from landingzone.resources.network_addresses import parse
 
 STACK = "network"
+ENDPOINTS_OFF = "endpoints_off"  # the variable of the CI toggle (export/github.py)
 # Route targets inside the VPC, by the kind of the target's address: the route's argument.
 LOCAL_TARGETS = {"internet_gateway": "gateway_id", "nat_gateway": "nat_gateway_id"}
 
@@ -85,6 +86,12 @@ VARIABLES = (
         "Interface ones in subnets with security groups (keys)",
     ),
     Variable(
+        ENDPOINTS_OFF,
+        "set(string)",
+        "Networks whose VPC endpoints are switched off: none as exported; the CI toggle "
+        "(workflow_dispatch) plans with -var to switch them off and on",
+    ),
+    Variable(
         "routes",
         "map(object({\nroute_table = string\ndestination = string\ntarget_type = string\n"
         "target = string\n}))",
@@ -92,6 +99,13 @@ VARIABLES = (
         "(target: its network)",
     ),
 )
+
+
+def endpoint_networks(part: StackPart) -> list[str]:
+    """The networks of a network stack's part that have VPC endpoints (CI can toggle)."""
+    if part.module.name != MODULE.name:
+        return []
+    return sorted({e["network"] for e in part.values.get("endpoints", {}).values()})
 
 
 def ids_by_key(resource: str, attribute: str = "id") -> str:
@@ -211,7 +225,8 @@ def _main() -> list[Item]:
         ),
         *each_resource(
             "aws_vpc_endpoint",
-            "var.endpoints",
+            "{ for key, endpoint in var.endpoints : key => endpoint "
+            "if !contains(var.endpoints_off, endpoint.network) }",
             vpc_id=Raw(vpc),
             service_name=Raw("each.value.service"),
             vpc_endpoint_type=Raw("each.value.type"),
@@ -424,7 +439,7 @@ class NetworkExporter(Exporter):
             by_stack.setdefault(stack, []).append(node)
         parts = []
         for stack, found in sorted(by_stack.items()):
-            builder = PartBuilder(stack, MODULE)
+            builder = PartBuilder(stack, MODULE, endpoints_off=[])
             for node in sorted(found, key=lambda n: n.address):
                 _add(builder, node, inventory)
             _elastic_ips(builder, [n for n in found if n.kind == "nat_gateway"], inventory)

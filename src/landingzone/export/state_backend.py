@@ -2,7 +2,9 @@
 
 Exports the kinds `state_bucket` and `lock_table` into `modules/state_backend/`:
 the S3 bucket with versioning, default encryption, a full public access
-block and a TLS-only policy, and the DynamoDB lock table (hash key LockID,
+block and lz's policy (TLS only, and the statements of state isolation,
+graph/state_access.py, as a template naming accounts through the
+organization stack's `account_ids`), and the DynamoDB lock table (hash key LockID,
 on-demand, encrypted). Every stack keeps its state in this bucket and locks
 in this table, so the bootstrap stack keeps its own state there too: lz
 created both, Terraform imports them.
@@ -27,6 +29,7 @@ from landingzone.export.model import (
 )
 from landingzone.export.organization import exported_tags
 from landingzone.export.registry import Exporter, register
+from landingzone.export.roles import account_id_inputs, template
 from landingzone.graph import state_names
 from landingzone.nodes import Node
 from landingzone.resources.base import minified
@@ -56,7 +59,14 @@ VARIABLES = (
         "block_public_policy = bool\nrestrict_public_buckets = bool\n})",
         "The bucket's public access block",
     ),
-    Variable("bucket_policy", "string", "The bucket policy (JSON): denies requests without TLS"),
+    Variable(
+        "bucket_policy",
+        "string",
+        "The bucket policy (JSON): denies requests without TLS; with state isolation, a "
+        'template naming the deploy roles\' accounts (${account_ids["NAME"]})',
+    ),
+    Variable("account_ids", "map(string)", "Member account IDs by spec name"),
+    Variable("management_account_id", "string", "The management account's ID"),
     Variable("lock_table", "string", "The DynamoDB lock table"),
     Variable("hash_key", "string", "The lock table's hash key"),
     Variable("billing_mode", "string", "The lock table's billing mode"),
@@ -137,7 +147,10 @@ def _main() -> list[Item]:
             public_access_block={
                 name: Raw(f"{pab}.{name}") for name in PUBLIC_ACCESS_BLOCK_NAMES.values()
             },
-            policy=Raw("var.bucket_policy"),
+            policy=Raw(
+                "templatestring(var.bucket_policy, { account_ids = merge(var.account_ids, "
+                "{ management = var.management_account_id }) })"
+            ),
         ),
         block(
             "resource",
@@ -183,6 +196,7 @@ class StateBackendExporter(Exporter):
         table = next(n for n in nodes if n.kind == "lock_table")
         account = inventory.spec.state.account
         desired = inventory.fill(dict(bucket.desired), account)
+        own_id = inventory.account_id(account) or "{account_id}"
         _, _, region = state_names(inventory.spec)
         values = {
             "bucket": desired["name"],
@@ -192,7 +206,11 @@ class StateBackendExporter(Exporter):
                 name: desired["public_access_block"][aws_name]
                 for aws_name, name in PUBLIC_ACCESS_BLOCK_NAMES.items()
             },
-            "bucket_policy": minified(desired["policy"]),
+            # The state account's own ID is a literal here anyway (the backend names it);
+            # the deploy roles' accounts are read from the organization stack.
+            "bucket_policy": template(
+                minified(bucket.desired["policy"]).replace("{account_id}", own_id)
+            ),
             "lock_table": inventory.fill(table.desired["name"], account),
             "hash_key": table.desired["hash_key"],
             "billing_mode": table.desired["billing_mode"],
@@ -218,6 +236,7 @@ class StateBackendExporter(Exporter):
             stack=stack,
             module=MODULE,
             values=values,
+            remote=dict(account_id_inputs(inventory, "")),
             imports=imports,
             pending=pending,
             protected=any(n.protected for n in nodes),

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from landingzone.access import catalog
+from landingzone.graph.state_keys import STATE_POLICY, state_grant
 from landingzone.graph.targets import (
     account_id_ref,
     account_regions,
@@ -440,6 +441,9 @@ def _deploy_roles(spec: Spec, names: _Names, key: str, role: DeployRole) -> list
         trust = oidc_trust_statements(provider_arn, host, audiences, subjects)
         named_profile = (role.profile, profile) if role.profile and profile else None
         inline = _inline_policies(spec, role, account, names, named_profile)
+        grant = state_grant(spec, account, role.plan)
+        if grant is not None:  # state isolation: what the state bucket lets it touch
+            inline[STATE_POLICY] = grant
         instances.append(
             RoleInstance(
                 where=where,

@@ -16,10 +16,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from landingzone.access.org_policy_types import AWS_MANAGED_POLICIES, aws_type
-from landingzone.graph.targets import Where, account_depends, base_tags
-from landingzone.nodes import Node, account_address
+from landingzone.graph.state_access import state_statements
+from landingzone.graph.state_keys import state_names
+from landingzone.graph.targets import Where, account_depends, base_tags, referenced_accounts
+from landingzone.nodes import MANAGEMENT, Node, account_address
 from landingzone.resources.organizations import ACCOUNT_CREATION_CONCURRENCY, REMOVED_ACCOUNTS_UNIT
-from landingzone.resources.s3_bucket import bucket_desired
+from landingzone.resources.s3_bucket import bucket_arn, bucket_desired
 from landingzone.resources.state_backend import lock_table_desired
 from landingzone.spec.org_policy_checks import used_types
 from landingzone.spec.schema import Account, Spec, Unit
@@ -39,19 +41,6 @@ def is_protected(name: str, account: Account) -> bool:
 def unit_paths(spec: Spec) -> list[str]:
     """Every unit path, with implied parents, parents first."""
     return sorted(all_unit_paths(spec.units), key=lambda p: (p.count("/"), p))
-
-
-def state_names(spec: Spec) -> tuple[str, str, str]:
-    """The state bucket, lock table and region (placeholders other than {account_id} filled)."""
-    region = spec.state.region or spec.organization.home_region
-    fill = {"{org}": spec.organization.name, "{region}": region, "{account}": spec.state.account}
-
-    def filled(text: str) -> str:
-        for key, value in fill.items():
-            text = text.replace(key, value)
-        return text
-
-    return filled(spec.state.bucket), filled(spec.state.lock_table), region
 
 
 def organization_nodes(spec: Spec, where: Where) -> list[Node]:
@@ -186,13 +175,16 @@ def _state_nodes(
         "source": where("state"),
         "protected": account in protected_accounts,
     }
+    # The deploy roles' state isolation names their accounts: the bucket waits for them.
+    isolation = state_statements(spec, bucket_arn(bucket))
+    named = {account_address(a) for a in referenced_accounts(isolation) if a != MANAGEMENT}
     return [
         Node(
             address=f"state_bucket:{bucket}",
             kind="state_bucket",
             name=bucket,
-            desired=bucket_desired(bucket, tags),
-            **common,
+            desired=bucket_desired(bucket, tags, isolation),
+            **{**common, "depends_on": deps | named},
         ),
         Node(
             address=f"lock_table:{table}",

@@ -21,6 +21,7 @@ from landingzone.access.model import AccessModel
 from landingzone.access.queries import Answer, can
 from landingzone.access.targets import actions_for, actors_for, resources_for
 from landingzone.proofs.pipeline_checks import pipeline_checks
+from landingzone.proofs.state_checks import state_checks
 from landingzone.spec.access_checks import AccessCheck
 from landingzone.spec.schema import Spec
 
@@ -94,6 +95,6 @@ def run_checks(model: AccessModel, checks: list[AccessCheck]) -> list[CheckResul
 
 
 def spec_checks(spec: Spec) -> list[AccessCheck]:
-    """The spec's `checks:`, then the checks its CI pipeline implies
-    (proofs/pipeline_checks.py)."""
-    return [*spec.checks, *pipeline_checks(spec)]
+    """The spec's `checks:`, then the checks its CI pipeline and its state isolation
+    imply (proofs/pipeline_checks.py, proofs/state_checks.py)."""
+    return [*spec.checks, *pipeline_checks(spec), *state_checks(spec)]

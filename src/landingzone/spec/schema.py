@@ -116,6 +116,10 @@ class State(StrictModel):
     bucket: str = "{org}-landingzone-state"
     lock_table: str = "{org}-landingzone-locks"
     key: str = "landingzone/state.json"
+    # Terraform's state of the exported stacks (graph/state_access.py): `per_account`
+    # lets each CI deploy role read and write only its account's keys.
+    isolation: Literal["none", "per_account"] = "none"
+    shared_reads: list[str] = Field(default_factory=list)  # accounts every role may read
 
 
 class Spec(StrictModel):

@@ -1,4 +1,5 @@
-"""The rules of `ci.pipeline` and of plan roles (`plan: true` deploy roles).
+"""The rules of `ci.pipeline`, of plan roles (`plan: true` deploy roles) and of
+`state.isolation`.
 
 - `repository` is `OWNER/REPO` (GitHub) or `GROUP/PROJECT` (GitLab, subgroups
   allowed): the repository part of the tokens' subjects, without wildcards;
@@ -9,7 +10,9 @@
 - a plan role is read-only: AWS's read-only managed policies only
   (ReadOnlyAccess, ViewOnlyAccess, SecurityAudit), no permission profile, no
   inline policies, no `assume_roles`. Its trust may be broad (a GitLab merge
-  request's subject names any branch), so what it can do must not be.
+  request's subject names any branch), so what it can do must not be;
+- `state.shared_reads` names accounts, and the state bucket's policy with the
+  isolation's statements fits S3's limit (20 KB).
 """
 
 from __future__ import annotations
@@ -20,19 +23,25 @@ from collections.abc import Callable
 from landingzone.errors import SpecProblem
 from landingzone.graph.ci_pipeline import account_environment
 from landingzone.graph.iam_documents import managed_policy_arn
+from landingzone.graph.state_access import state_statements
+from landingzone.graph.state_keys import state_names
 from landingzone.nodes import MANAGEMENT
+from landingzone.resources.s3_bucket import bucket_arn, bucket_desired
+from landingzone.spec.iam_rules import policy_size
 from landingzone.spec.provenance import Provenance
 from landingzone.spec.schema import Spec
 from landingzone.suggest import choices
 
+BUCKET_POLICY_MAX = 20480  # characters of a bucket policy (S3's limit)
 READ_ONLY_POLICIES = ("ReadOnlyAccess", "ViewOnlyAccess", "SecurityAudit")
 REPOSITORY = re.compile(r"^[\w.-]+(?:/[\w.-]+)+$")
 BRANCH = re.compile(r"^[^\s*?:~^\\\[]+$")  # git's ref rules, and no IAM wildcard
 
 
 def check_ci_pipeline(spec: Spec, provenance: Provenance) -> list[SpecProblem]:
-    """Every problem of the pipeline and the plan roles, each at its file:line."""
-    problems: list[SpecProblem] = []
+    """Every problem of the pipeline, the plan roles and the state isolation, each at its
+    file:line."""
+    problems: list[SpecProblem] = _check_state_isolation(spec, provenance)
 
     def report(message: str, *path: str | int) -> None:
         problems.append(SpecProblem(message, provenance.where("ci", *path)))
@@ -110,3 +119,33 @@ def _check_plan_role(spec: Spec, key: str, report: Callable[..., None]) -> None:
                 key,
                 field,
             )
+
+
+def _check_state_isolation(spec: Spec, provenance: Provenance) -> list[SpecProblem]:
+    """`state.shared_reads` names accounts; the bucket policy fits S3's 20 KB."""
+    problems = []
+    for index, name in enumerate(spec.state.shared_reads):
+        if name != MANAGEMENT and name not in spec.accounts:
+            found = choices("accounts", spec.accounts, name)
+            problems.append(
+                SpecProblem(
+                    f'state.shared_reads: account "{name}" does not exist ({found})',
+                    provenance.where("state", "shared_reads", index),
+                )
+            )
+    if problems:
+        return problems
+    bucket, _, _ = state_names(spec)
+    size = policy_size(
+        bucket_desired(bucket, {}, state_statements(spec, bucket_arn(bucket)))["policy"]
+    )
+    if size > BUCKET_POLICY_MAX:
+        problems.append(
+            SpecProblem(
+                f"state.isolation: the state bucket's policy would be {size} characters, over "
+                f"S3's limit of {BUCKET_POLICY_MAX} (20 KB): fewer deploy roles per account, "
+                "or isolation: none",
+                provenance.where("state", "isolation"),
+            )
+        )
+    return problems

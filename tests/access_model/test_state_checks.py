@@ -1,0 +1,58 @@
+"""The state isolation checks `lz check` adds, offline: they hold on coalition, and they
+fail where the bucket policy's statements are missing (they test the policy, not a
+tautology)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from landingzone.graph import build_graph
+from landingzone.proofs.checks import run_checks
+from landingzone.proofs.sources import offline_model
+from landingzone.proofs.state_checks import state_checks
+from landingzone.validate import load_spec
+
+COALITION = Path(__file__).resolve().parents[2] / "examples" / "coalition"
+
+
+def test_every_deploy_role_keeps_to_its_own_accounts_state():
+    spec = load_spec(COALITION).spec
+    checks = state_checks(spec)
+    results = run_checks(offline_model(spec), checks)
+    assert [r.check.name for r in results if not r.passed] == []
+    names = {c.name for c in checks}
+    assert "state: github-actions-prod (prod) cannot read or write other accounts' state" in names
+    prod = next(c for c in checks if c.name.startswith("state: github-actions-prod (prod) cannot"))
+    # dev's and the management account's keys; not shared's (shared_reads), not its own.
+    assert sorted(prod.resources) == [
+        "arn:aws:s3:::coalition-landingzone-state-{account_id:shared}/dev/us-east-1/network.tfstate",
+        "arn:aws:s3:::coalition-landingzone-state-{account_id:shared}/management/us-east-1/network.tfstate",
+    ]
+
+
+def test_without_the_isolating_statements_the_checks_find_the_leaks():
+    spec = load_spec(COALITION).spec
+    nodes = [
+        replace(
+            node,
+            desired={
+                **node.desired,
+                "policy": {
+                    **node.desired["policy"],
+                    "Statement": node.desired["policy"]["Statement"][:1],
+                },
+            },
+        )
+        if node.kind == "state_bucket"
+        else node
+        for node in build_graph(spec)
+    ]
+    results = run_checks(offline_model(spec, nodes), state_checks(spec))
+    failed = {r.check.name for r in results if not r.passed}
+    # The state account's role may use S3 by its own policy: only the Deny held it back.
+    assert (
+        "state: github-actions-shared (shared) cannot read or write other accounts' state" in failed
+    )
+    # Other accounts' roles need the bucket policy to reach even their own state.
+    assert "state: github-actions-prod (prod) reads its account's state and writes it" in failed
