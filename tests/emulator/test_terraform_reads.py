@@ -2,7 +2,8 @@
 
 Each of these made Terraform plan a change (or fail) on a resource lz had
 created exactly as the spec says: a budget's tags, a NAT gateway's
-connectivity type, a KMS key's usage and rotation period.
+connectivity type, a transit gateway's security group referencing, a KMS
+key's usage and rotation period.
 """
 
 from __future__ import annotations
@@ -58,6 +59,20 @@ def test_a_nat_gateway_is_public_unless_asked_otherwise(aws: Aws) -> None:
         n["NatGatewayId"]: n["ConnectivityType"] for n in ec2.describe_nat_gateways()["NatGateways"]
     }
     assert found == {created["NatGatewayId"]: "public", private["NatGatewayId"]: "private"}
+
+
+def test_a_transit_gateway_disables_security_group_referencing_unless_asked(aws: Aws) -> None:
+    ec2 = aws.client("ec2")
+    plain = ec2.create_transit_gateway(Description="plain")["TransitGateway"]
+    asked = ec2.create_transit_gateway(
+        Description="asked", Options={"SecurityGroupReferencingSupport": "enable"}
+    )["TransitGateway"]
+
+    found = {
+        g["TransitGatewayId"]: g["Options"]["SecurityGroupReferencingSupport"]
+        for g in ec2.describe_transit_gateways()["TransitGateways"]
+    }
+    assert found == {plain["TransitGatewayId"]: "disable", asked["TransitGatewayId"]: "enable"}
 
 
 def test_a_key_encrypts_by_default_and_rotates_yearly(aws: Aws) -> None:

@@ -11,6 +11,8 @@
   (moto deletes both), so code that removes a VPC must do it in AWS's order.
 - CreateNatGateway without `ConnectivityType` makes a `public` NAT gateway,
   as AWS does (moto left the type empty in DescribeNatGateways).
+- CreateTransitGateway without `SecurityGroupReferencingSupport` disables it,
+  and DescribeTransitGateways says so (moto left the option out).
 
 The backend and response extend `ec2_compat`'s (moto builds one EC2 backend
 class), so install this module after that one.
@@ -26,6 +28,7 @@ from moto.ec2.exceptions import DependencyViolationError
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.nat_gateways import NatGateway
 from moto.ec2.models.subnets import Subnet
+from moto.ec2.models.transit_gateway import TransitGateway
 from moto.ec2.models.vpcs import VPC
 
 from landingzone.emulator.controls import refusing
@@ -75,6 +78,17 @@ class EC2DefaultsBackend(EC2CompatBackend):
         main = self.describe_route_tables(filters={"vpc-id": vpc.id})[0]
         self.create_route(main.id, "0.0.0.0/0", gateway_id=gateway.id)
         return vpc
+
+    @overrides
+    def create_transit_gateway(
+        self,
+        description: str | None,
+        options: dict[str, str] | None = None,
+        tags: list[dict[str, str]] | None = None,
+    ) -> TransitGateway:
+        """CreateTransitGateway; security group referencing is `disable`d unless asked."""
+        chosen = {"SecurityGroupReferencingSupport": "disable", **(options or {})}
+        return super().create_transit_gateway(description, chosen, tags)
 
     @overrides
     def create_nat_gateway(
