@@ -46,7 +46,7 @@ from landingzone.export.model import (
 from landingzone.export.organization import exported_tags
 from landingzone.export.registry import Exporter, register
 from landingzone.export.state_backend import PUBLIC_ACCESS_BLOCK_NAMES, bucket_settings
-from landingzone.nodes import Node, ResourceRecord
+from landingzone.nodes import MANAGEMENT, Node, ResourceRecord
 from landingzone.resources.budgets import GREATER_THAN, PERCENTAGE
 from landingzone.resources.config import DEFAULT_NAME
 from landingzone.resources.iam_account import PASSWORD_POLICY_FIELDS
@@ -208,6 +208,11 @@ VARIABLES = (
         "The trails that may deliver to the log archive (bucket and key policies)",
     ),
     Variable(
+        "log_management_account_id",
+        "string",
+        "The management account's ID, for an organization trail delivering to the log archive",
+    ),
+    Variable(
         "log_config_accounts",
         "list(string)",
         "Accounts, by name, whose AWS Config may deliver to the log archive bucket",
@@ -321,7 +326,7 @@ def _arguments(names: Sequence[str], source: str = "each.value") -> tuple[Item, 
 def _data_and_locals() -> list[Item]:
     trail_arn = (
         f'"arn:${{{PARTITION}}}:cloudtrail:${{data.aws_region.current.id}}:'
-        '${var.log_account_ids[trail.account]}:trail/${trail.name}"'
+        '${local.log_trail_accounts[trail.account]}:trail/${trail.name}"'
     )
     return [
         block("data", "aws_partition", "current"),
@@ -330,6 +335,9 @@ def _data_and_locals() -> list[Item]:
         block(
             "locals",
             body=attrs(
+                log_trail_accounts=Raw(
+                    "merge(var.log_account_ids, { management = var.log_management_account_id })"
+                ),
                 log_trail_arns=Raw(f"sort(distinct([for trail in var.log_trails : {trail_arn}]))"),
                 log_config_account_ids=Raw(
                     "sort(distinct([for account in var.log_config_accounts : "
@@ -842,7 +850,10 @@ class BaselineExporter(Exporter):
                 found.remote["log_account_ids"] = RemoteOutput(
                     inventory.organization_stack(), "account_ids"
                 )
-                found.values.update(_delivering(nodes))
+                found.remote["log_management_account_id"] = RemoteOutput(
+                    inventory.organization_stack(), "management_account_id"
+                )
+                found.values.update(_delivering(inventory.nodes))
             elif archive is not None and (
                 found.values["trails"] or found.values["config_recorders"]
             ):
@@ -858,8 +869,15 @@ class BaselineExporter(Exporter):
 
 
 def _delivering(nodes: Sequence[Node]) -> dict[str, Any]:
-    """The trails (by account and name) and Config accounts the log archive's policies allow."""
-    trails = sorted((n.account, n.desired["name"]) for n in nodes if n.kind == "trail")
+    """The trails (by account and name) and Config accounts the log archive's policies allow,
+    as lz writes them: the baselines' trails and the organization trail (`org_trail`, of the
+    security section), from every node of the export."""
+    trails = sorted(
+        # The organization trail is the management account's (its node is read elsewhere).
+        (MANAGEMENT if n.kind == "org_trail" else n.account, n.desired["name"])
+        for n in nodes
+        if n.kind in ("trail", "org_trail")
+    )
     return {
         "log_trails": [{"account": account, "name": name} for account, name in trails],
         "log_config_accounts": sorted({n.account for n in nodes if n.kind == "config_recorder"}),

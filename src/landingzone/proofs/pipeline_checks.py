@@ -48,24 +48,18 @@ def pipeline_checks(spec: Spec) -> list[AccessCheck]:
             if apply is None:
                 continue
             where = f"{apply.name} ({account}, environment {environment})"
-            checks.append(
+            tokens = [("a feature branch", f"{platform}:{repository}@refs/heads/{FEATURE_BRANCH}")]
+            protected = account == MANAGEMENT or is_protected(account, spec.accounts[account])
+            if platform == "github" and protected:
+                tokens.append(("a pull request", f"github:{repository}@pull_request"))
+            checks += [
                 AccessCheck(
-                    name=f"pipeline: a feature branch cannot assume the deploy role {where}",
-                    principal=f"{platform}:{repository}@refs/heads/{FEATURE_BRANCH}",
+                    name=f"pipeline: {who} cannot assume the deploy role {where}",
+                    principal=principal,
                     action=WEB_IDENTITY,
                     resource=apply.reference,
                     expect="deny",
                 )
-            )
-            protected = account == MANAGEMENT or is_protected(account, spec.accounts[account])
-            if platform == "github" and protected:
-                checks.append(
-                    AccessCheck(
-                        name=f"pipeline: a pull request cannot assume the deploy role {where}",
-                        principal=f"github:{repository}@pull_request",
-                        action=WEB_IDENTITY,
-                        resource=apply.reference,
-                        expect="deny",
-                    )
-                )
+                for who, principal in tokens
+            ]
     return checks
