@@ -55,6 +55,7 @@ from landingzone.engine.plan import ACCOUNT_REF
 from landingzone.export.builder import PartBuilder
 from landingzone.export.hcl import BLANK, Comment, Item, Raw, attrs, block
 from landingzone.export.inventory import Inventory
+from landingzone.export.lifecycle import ignore_changes
 from landingzone.export.model import (
     Module,
     Output,
@@ -399,6 +400,16 @@ ROUTING_MODULE = Module(
         *each_resource(
             "aws_ec2_transit_gateway_vpc_attachment_accepter",
             "var.accepters",
+            block(
+                "lifecycle",
+                body=(
+                    Comment(
+                        "The attachment's tags are its account's (the attachment stack's);\n"
+                        "the accepter reads them back and leaves them alone."
+                    ),
+                    *ignore_changes("tags", "tags_all"),
+                ),
+            ),
             transit_gateway_attachment_id=Raw("var.attachment_ids[each.key]"),
             transit_gateway_default_route_table_association=False,
             transit_gateway_default_route_table_propagation=False,
@@ -408,6 +419,11 @@ ROUTING_MODULE = Module(
             "associations",
             # as lz does: an attachment associated with another table moves here
             *attrs(replace_existing_association=True),
+            BLANK,
+            block(
+                "lifecycle",
+                body=ignore_changes(terraform_only=("replace_existing_association",)),
+            ),
         ),
         _link("aws_ec2_transit_gateway_route_table_propagation", "propagations"),
     ],
