@@ -117,9 +117,6 @@ def backend_settings(stack: StackRef, backend: Backend) -> dict[str, Any]:
         "key": stack.state_key,
         "region": backend.region,
         "dynamodb_table": backend.lock_table,
-        # Also a lock file beside the state (Terraform >= 1.10): the lock of CI jobs that
-        # sign in to their stack's account, which cannot reach the lock table.
-        "use_lockfile": True,
         "encrypt": True,
     }
     if backend.role_arn:

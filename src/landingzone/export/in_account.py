@@ -41,6 +41,12 @@ def _without_role(settings: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in settings.items() if k not in ("assume_role", "dynamodb_table")}
 
 
+def _backend(root: RootModule, backend: Backend) -> dict[str, Any]:
+    """The backend without roles, locking with a lock file beside the state (Terraform
+    >= 1.10): a role of another account cannot reach the lock table."""
+    return {**_without_role(backend_settings(root.stack, backend)), "use_lockfile": True}
+
+
 def in_account_override(root: RootModule, backend: Backend) -> str:
     """The override file of one root module (see the module docstring)."""
     items: list[Item] = [
@@ -50,7 +56,7 @@ def in_account_override(root: RootModule, backend: Backend) -> str:
                 block(
                     "backend",
                     "s3",
-                    body=attrs(**_without_role(backend_settings(root.stack, backend))),
+                    body=attrs(**_backend(root, backend)),
                 ),
             ),
         )
