@@ -33,7 +33,11 @@ def test_core_security_administers_the_organizations_security(lz: Any, example, 
 
     # It is the delegated administrator (asked as itself).
     org = aws.client("organizations", security)
-    for principal in ("guardduty.amazonaws.com", "config.amazonaws.com"):
+    for principal in (
+        "guardduty.amazonaws.com",
+        "securityhub.amazonaws.com",
+        "config.amazonaws.com",
+    ):
         admins = org.list_delegated_administrators(ServicePrincipal=principal)
         assert [a["Id"] for a in admins["DelegatedAdministrators"]] == [security]
 
@@ -42,6 +46,20 @@ def test_core_security_administers_the_organizations_security(lz: Any, example, 
     detector = guardduty.list_detectors()["DetectorIds"][0]
     members = guardduty.list_members(DetectorId=detector)["Members"]
     assert {m["AccountId"] for m in members} == others
+
+    # It sees every other account as a Security Hub member, each with the two
+    # standards, and aggregates findings of every region in the home region.
+    hub = aws.client("securityhub", security)
+    assert {m["AccountId"] for m in hub.list_members()["Members"]} == others
+    for account_id in others:
+        enabled = aws.client("securityhub", account_id).get_enabled_standards()
+        assert {
+            s["StandardsArn"].rsplit("/v/", 1)[0].split("/")[-1]
+            for s in enabled["StandardsSubscriptions"]
+        } == {"aws-foundational-security-best-practices", "cis-aws-foundations-benchmark"}
+    (aggregator,) = hub.list_finding_aggregators()["FindingAggregators"]
+    linking = hub.get_finding_aggregator(FindingAggregatorArn=aggregator["FindingAggregatorArn"])
+    assert linking["RegionLinkingMode"] == "ALL_REGIONS"
 
     # Its aggregator lists every account of the organization, and their Config rules.
     config = aws.client("config", security)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 
 from landingzone.access.delegated_services import DELEGABLE_SERVICES, service_principal, short_name
+from landingzone.access.securityhub_standards import standard_id, standard_names
 from landingzone.errors import Location, SpecProblem
 from landingzone.resources.base import minified
 from landingzone.resources.kms import trail_key_policy
@@ -109,6 +110,30 @@ class _Checker:
                 f'guardduty.alerts: topic "{settings.alerts.topic}" is not an SNS topic name '
                 '(1 to 256 characters of A-Z, a-z, 0-9, "-" and "_"; {region} allowed)',
             )
+
+    def securityhub(self) -> None:
+        assert self.spec.security is not None
+        settings = self.spec.security.securityhub
+        if settings is None:
+            return
+        seen: set[str] = set()
+        for index, name in enumerate(settings.standards):
+            path: TreePath = ("security", "securityhub", "standards", index)
+            standard = standard_id(name)
+            if standard is None:
+                hint = did_you_mean(name, standard_names())
+                self.report(
+                    path,
+                    f'securityhub.standards: "{name}" is not a Security Hub standard{hint} '
+                    f"(the list: {', '.join(n for n in standard_names() if '/v/' not in n)}, "
+                    "each also as NAME/v/VERSION; "
+                    "https://docs.aws.amazon.com/securityhub/latest/userguide/"
+                    "standards-reference.html)",
+                )
+            elif standard in seen:
+                self.report(path, f'securityhub.standards: "{name}" is listed twice')
+            else:
+                seen.add(standard)
 
     def filled(self, text: str) -> str:
         """`{org}` filled (the loader fills it only after the checks)."""
@@ -226,6 +251,7 @@ def check_security(
     checker.account()
     checker.delegated_services()
     checker.guardduty()
+    checker.securityhub()
     checker.config_aggregator()
     checker.organization_trail()
     return [*checker.problems, *check_trail_policy_limits(spec, provenance)]
