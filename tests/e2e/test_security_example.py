@@ -36,6 +36,7 @@ def test_core_security_administers_the_organizations_security(lz: Any, example, 
     for principal in (
         "guardduty.amazonaws.com",
         "securityhub.amazonaws.com",
+        "access-analyzer.amazonaws.com",
         "config.amazonaws.com",
     ):
         admins = org.list_delegated_administrators(ServicePrincipal=principal)
@@ -60,6 +61,16 @@ def test_core_security_administers_the_organizations_security(lz: Any, example, 
     (aggregator,) = hub.list_finding_aggregators()["FindingAggregators"]
     linking = hub.get_finding_aggregator(FindingAggregatorArn=aggregator["FindingAggregatorArn"])
     assert linking["RegionLinkingMode"] == "ALL_REGIONS"
+
+    # Its organization analyzer finds nothing lz made reachable from outside.
+    analyzer = aws.client("accessanalyzer", security).get_analyzer(
+        analyzerName=f"{ORG}-organization"
+    )["analyzer"]
+    assert analyzer["type"] == "ORGANIZATION"
+    findings = aws.client("accessanalyzer", security).list_findings_v2(analyzerArn=analyzer["arn"])[
+        "findings"
+    ]
+    assert findings == []
 
     # Its aggregator lists every account of the organization, and their Config rules.
     config = aws.client("config", security)

@@ -211,3 +211,16 @@ def test_security_hub_standards_are_those_aws_has(write_spec, valid, problems_of
     )
     assert problems[2].startswith(f'{SECURITY}:8: securityhub.standards: "cis-aws-foundations')
     assert "standards-reference.html" in problems[2]
+
+
+def test_access_analyzer_names_are_checked(write_spec, valid, problems_of):
+    text = """\
+        security:
+          account: shared
+          access_analyzer:
+            name: 9-organization
+        """
+    (problem,) = problems_of(write_spec(_with(valid, text)))
+    assert problem.startswith(
+        f'{SECURITY}:4: access_analyzer: name "9-organization" is not an analyzer name'
+    )

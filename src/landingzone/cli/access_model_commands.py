@@ -214,8 +214,10 @@ def check_command(
 ) -> int:
     """Prove the spec's `checks:`; print a pass/fail table and lint findings.
 
-    Exit 0 when every check holds, 3 when one does not (its counter-example is
-    shown), 1 on errors. Example: `lz check examples/coalition`; for code
+    With --live and `security.access_analyzer`, every active IAM Access
+    Analyzer finding (a resource reachable from outside the organization) is
+    a failing check too. Exit 0 when every check holds, 3 when one does not
+    (its counter-example is shown), 1 on errors. Example: `lz check examples/coalition`; for code
     scanning: `lz check DIR --format sarif > lz.sarif`
     """
     from landingzone.access.lint import lint
@@ -227,16 +229,26 @@ def check_command(
 
         ws = open_spec(directory, profile, endpoint_url) if live else None
         return sarif_report(directory, ws, checks=True)
-    model, spec = _model(directory, live, profile, endpoint_url)
+    if live:
+        from landingzone.proofs.external_access import live_external_access
+        from landingzone.proofs.sources import live_model
+
+        ws = open_spec(directory, profile, endpoint_url)
+        model, spec = live_model(ws), ws.spec
+        external = live_external_access(ws)
+    else:
+        model, spec = _model(directory, live, profile, endpoint_url)
+        external = []
     results = run_checks(model, spec.checks)
     findings = lint(model)
-    passed = all(result.passed for result in results)
+    passed = all(result.passed for result in results) and not external
     if as_json:
         emit_json(
             _document(
                 model,
                 passed=passed,
                 checks=[r.to_json() for r in results],
+                external_access=[f.to_json() for f in external],
                 lint=[f.to_json() for f in findings],
             )
         )
@@ -244,9 +256,16 @@ def check_command(
         _header(model)
         for result in results:
             _show_result(result)
+        for finding in external:
+            err.print(
+                f"[red]FAIL[/]  external access: {escape(finding.resource)} "
+                f"({finding.resource_type}, account {finding.owner}) is reachable from outside "
+                f"the organization  [dim](IAM Access Analyzer finding {finding.id}, "
+                f"{finding.region}; archive it there if intended)[/]"
+            )
         _show_findings(findings)
-        failed = sum(not r.passed for r in results)
-        err.print(f"{len(results) - failed} passed, {failed} failed")
+        failed = sum(not r.passed for r in results) + len(external)
+        err.print(f"{len(results) + len(external) - failed} passed, {failed} failed")
     return 0 if passed else EXIT_CHECKS_FAILED
 
 

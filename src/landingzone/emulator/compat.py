@@ -7,6 +7,7 @@ docs/emulator.md) and installs itself into moto with `install()`.
 from __future__ import annotations
 
 from landingzone.emulator import (
+    accessanalyzer_service,
     budgets_compat,
     cloudtrail_compat,
     cloudtrail_org_compat,
@@ -59,3 +60,4 @@ def install() -> None:
 def after_reset() -> None:
     """Clear what moto's reset leaves behind."""
     organizations_compat.after_reset()
+    accessanalyzer_service.reset()

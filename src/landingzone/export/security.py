@@ -11,7 +11,8 @@ Exports the kinds of the `security` section into two modules:
 - `modules/security_account/`, in the security account's `security` stack of
   each region: GuardDuty's organization configuration and members, the
   findings alert topic (policy, e-mail subscriptions) and rule, Security
-  Hub's organization configuration, members and finding aggregator, and the
+  Hub's organization configuration, members and finding aggregator, the
+  organization's IAM Access Analyzer (`aws_accessanalyzer_analyzer`), and the
   Config aggregator (its role is the roles stack's, like any role); in every
   account's `security` stack, the Security Hub standards enabled there
   (`aws_securityhub_standards_subscription`).
@@ -104,6 +105,11 @@ ACCOUNT_VARIABLES = (
         "securityhub_aggregators",
         "map(string)",
         "Security Hub's finding aggregator (key `this`): its region linking mode, or none",
+    ),
+    Variable(
+        "access_analyzers",
+        f"map(object({{\ntype = string\ntags = {TAGS}\n}}))",
+        "IAM Access Analyzer analyzers by name: their zone of trust (ORGANIZATION)",
     ),
     Variable(
         "config_aggregators",
@@ -291,6 +297,17 @@ def _account_main() -> list[Item]:
         ),
         block(
             "resource",
+            "aws_accessanalyzer_analyzer",
+            "this",
+            body=attrs(
+                for_each=Raw("var.access_analyzers"),
+                analyzer_name=Raw("each.key"),
+                type=Raw("each.value.type"),
+                tags=Raw("each.value.tags"),
+            ),
+        ),
+        block(
+            "resource",
             "aws_config_configuration_aggregator",
             "organization",
             body=(
@@ -347,6 +364,7 @@ ACCOUNT_KINDS = frozenset(
         "securityhub_members",
         "securityhub_standards",
         "securityhub_aggregator",
+        "access_analyzer",
         "config_aggregator",
     }
 )
@@ -546,6 +564,15 @@ def _account_part(stack: StackRef, nodes: Sequence[Node], inventory: Inventory) 
                 name,
                 f"{name}/landingzone" if record else None,
             )
+        elif node.kind == "access_analyzer":
+            name = desired["name"]
+            part.add(
+                node,
+                "access_analyzers",
+                name,
+                {"type": desired["type"], "tags": exported_tags(desired["tags"])},
+            )
+            part.imported(node, "aws_accessanalyzer_analyzer.this", name, name if record else None)
         elif node.kind == "config_aggregator":
             name = desired["name"]
             part.add(

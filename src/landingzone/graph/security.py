@@ -19,6 +19,10 @@ aggregator in the home region):
     securityhub_members:SECURITY/REGION        securityhub_standards:ACCOUNT/REGION
     securityhub_aggregator:SECURITY/HOME
 
+Per region where any account of the spec runs, with `security.access_analyzer`:
+
+    access_analyzer:SECURITY/REGION/NAME
+
 In the security account's home region, with `security.config_aggregator`:
 
     role:SECURITY/ROLE                         config_aggregator:SECURITY/HOME/NAME
@@ -59,6 +63,7 @@ from landingzone.spec.baseline_resolution import effective_profile
 from landingzone.spec.placeholders import fill_placeholders
 from landingzone.spec.schema import Spec
 from landingzone.spec.security import (
+    AccessAnalyzer,
     ConfigAggregator,
     FindingAlerts,
     OrganizationGuardDuty,
@@ -69,6 +74,7 @@ from landingzone.spec.tree import TreePath
 ORGANIZATION = "organization"  # the address of the organization's node
 GUARDDUTY = "guardduty.amazonaws.com"
 SECURITYHUB = "securityhub.amazonaws.com"
+ACCESS_ANALYZER = "access-analyzer.amazonaws.com"
 CONFIG = "config.amazonaws.com"
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
 FINDINGS_RULE = "{org}-guardduty-findings"
@@ -346,6 +352,22 @@ class _Builder:
                     depends_on={admin},
                 )
 
+    # -- IAM Access Analyzer ----------------------------------------------------------
+
+    def access_analyzer(self, settings: AccessAnalyzer) -> None:
+        path: TreePath = ("security", "access_analyzer")
+        self.delegate(ACCESS_ANALYZER, path)
+        for region in self.regions:
+            name = self.fill(settings.name, region)
+            self.add(
+                "access_analyzer",
+                f"access_analyzer:{self.account}/{region}/{name}",
+                {"name": name, "type": "ORGANIZATION", "tags": dict(self.tags)},
+                path,
+                region=region,
+                depends_on={delegated_admin_address(self.account, ACCESS_ANALYZER)},
+            )
+
     # -- AWS Config aggregator --------------------------------------------------------
 
     def config_aggregator(self, settings: ConfigAggregator) -> None:
@@ -443,6 +465,8 @@ def security_nodes(spec: Spec, where: Where) -> list[Node]:
         builder.guardduty(spec.security.guardduty)
     if spec.security.securityhub is not None:
         builder.securityhub(spec.security.securityhub)
+    if spec.security.access_analyzer is not None:
+        builder.access_analyzer(spec.security.access_analyzer)
     if spec.security.config_aggregator is not None:
         builder.config_aggregator(spec.security.config_aggregator)
     if spec.security.organization_trail is not None:

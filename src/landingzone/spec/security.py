@@ -56,6 +56,12 @@ class SecurityHub(StrictModel):
     aggregate_regions: bool = True
 
 
+class AccessAnalyzer(StrictModel):
+    """An IAM Access Analyzer analyzer of the whole organization in the security account."""
+
+    name: str = "{org}-organization"  # the analyzer's name, in every region
+
+
 class ConfigAggregator(StrictModel):
     """An AWS Config aggregator in the security account covering the whole organization."""
 
@@ -81,5 +87,6 @@ class Security(StrictModel):
     delegated_services: list[str] = Field(default_factory=list)
     guardduty: OrganizationGuardDuty | None = None
     securityhub: SecurityHub | None = None
+    access_analyzer: AccessAnalyzer | None = None
     config_aggregator: ConfigAggregator | None = None
     organization_trail: OrganizationTrail | None = None

@@ -26,6 +26,7 @@ from landingzone.validate.organization import EMAIL
 
 MANAGEMENT = "management"
 TOPIC_NAME = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+ANALYZER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,254}$")
 AGGREGATOR_NAME = re.compile(r"^[\w-]{1,256}$")
 ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
 BUCKET_POLICY_LIMIT = 20 * 1024  # bytes: S3's bucket policy size quota
@@ -134,6 +135,19 @@ class _Checker:
                 self.report(path, f'securityhub.standards: "{name}" is listed twice')
             else:
                 seen.add(standard)
+
+    def access_analyzer(self) -> None:
+        assert self.spec.security is not None
+        settings = self.spec.security.access_analyzer
+        if settings is None:
+            return
+        name = self.filled(settings.name).replace("{region}", self.spec.organization.home_region)
+        if not ANALYZER_NAME.match(name):
+            self.report(
+                ("security", "access_analyzer", "name"),
+                f'access_analyzer: name "{name}" is not an analyzer name (1 to 255 characters of '
+                'A-Z, a-z, 0-9, "_", "." and "-", starting with a letter; {region} allowed)',
+            )
 
     def filled(self, text: str) -> str:
         """`{org}` filled (the loader fills it only after the checks)."""
@@ -252,6 +266,7 @@ def check_security(
     checker.delegated_services()
     checker.guardduty()
     checker.securityhub()
+    checker.access_analyzer()
     checker.config_aggregator()
     checker.organization_trail()
     return [*checker.problems, *check_trail_policy_limits(spec, provenance)]

@@ -1,7 +1,8 @@
 """What a security stack imports: the management account's (delegated administrators,
 GuardDuty's and Security Hub's administrator, the organization trail), the security
 account's (GuardDuty's and Security Hub's configuration and members, the alerts topic and
-rule, the finding and Config aggregators) and every account's Security Hub standards."""
+rule, the finding and Config aggregators, the Access Analyzer) and every account's
+Security Hub standards."""
 
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ def expected_id(aws: Aws, accounts: dict[str, str], type_: str, key: str, stack:
     if type_.startswith("aws_securityhub_"):
         member = accounts.get(key, "")
         return _securityhub(aws, type_, key, account_id, region, member)
+    if type_ == "aws_accessanalyzer_analyzer":  # key: the analyzer's name
+        found = aws.client("accessanalyzer", account_id, region).get_analyzer(analyzerName=key)
+        return str(found["analyzer"]["name"])
     if type_ in ("aws_sns_topic", "aws_sns_topic_policy"):
         arn = f"arn:aws:sns:{region}:{account_id}:{key}"
         return str(
