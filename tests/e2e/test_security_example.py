@@ -109,5 +109,10 @@ def test_core_security_administers_the_organizations_security(lz: Any, example, 
     written = {o["Key"].split("/")[2] for o in listed if o["Key"].startswith("AWSLogs/o-")}
     assert written == set(ids.values()) | {management}
 
+    # The management account's budget covers the whole organization (no cost filters).
+    budget = aws.client("budgets").describe_budget(AccountId=management, BudgetName="organization")
+    assert float(budget["Budget"]["BudgetLimit"]["Amount"]) == 10000
+    assert not budget["Budget"].get("CostFilters")
+
     replan = lz("plan", spec_dir, "--detailed-exitcode")
     assert replan.code == 0, replan.err

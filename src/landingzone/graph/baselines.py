@@ -166,6 +166,20 @@ class _BaselineNodes:
             )
         )
 
+    def management(self) -> None:
+        """The management account's baseline (`baselines.management`, opt-in). Its nodes
+        are protected: a change there touches the account that governs every other."""
+        profile = effective_profile(self.spec, MANAGEMENT)
+        if profile is None:
+            return
+        target = _Target(MANAGEMENT, True, account_regions(self.spec, MANAGEMENT))
+        if profile.alias is not None:
+            alias = self.fill(profile.alias, MANAGEMENT)
+            self.add(
+                target, "account_alias", f"account_alias:{MANAGEMENT}", {"alias": alias}, ("alias",)
+            )
+        self._settings(target, profile)
+
     def account(self, name: str) -> None:
         account = self.spec.accounts[name]
         target = _Target(name, is_protected(name, account), account_regions(self.spec, name))
@@ -401,5 +415,6 @@ def baseline_nodes(spec: Spec, where: Where) -> list[Node]:
     builder = _BaselineNodes(spec, where)
     for name in sorted(spec.accounts):
         builder.account(name)
+    builder.management()
     builder.log_archive()
     return builder.nodes

@@ -50,7 +50,7 @@ class _Checker:
     def per_account_trails(self) -> dict[str, TreePath]:
         """Accounts whose baseline has a trail, with where their baseline writes it."""
         found = {}
-        for name in sorted(self.spec.accounts):
+        for name in [*sorted(self.spec.accounts), MANAGEMENT]:
             profile = effective_profile(self.spec, name)
             if profile is not None and profile.cloudtrail is not None:
                 found[name] = value_path(self.spec, name, ("cloudtrail",))
