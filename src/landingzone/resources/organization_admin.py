@@ -17,7 +17,7 @@ never lz's, so never removed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from landingzone.aws.calls import call, pages
@@ -31,17 +31,28 @@ def member_ids(members: Any) -> set[str]:
     return {m["account_id"] for m in members or []}
 
 
-def owned_members(group: ReadGroup, enabled: Mapping[str, str]) -> dict[str, list[dict[str, str]]]:
-    """The enabled members (account ID -> e-mail) that are lz's, by address of the group.
+def claims(
+    group: ReadGroup, attr: str, ids: Callable[[Any], set[str]]
+) -> list[tuple[str, set[str]]]:
+    """(address, what lz owns) for each node and orphaned record of the group.
 
-    A node owns the members it wants and those its state record lists; an
-    orphaned record owns those it lists. Addresses owning none are left out.
+    A node owns what it wants now (`ids` of its desired `attr`) and what its
+    state record lists (lz set it before); an orphaned record what it lists.
     """
-    claims = [(n.address, n.desired["members"], group.record_for(n.address)) for n in group.nodes]
-    claims += [(r.address, [], r) for r in group.orphans]
+    found = []
+    for node in group.nodes:
+        record = group.record_for(node.address)
+        before = ids(record.attrs.get(attr)) if record else set()
+        found.append((node.address, ids(node.desired[attr]) | before))
+    found += [(r.address, ids(r.attrs.get(attr))) for r in group.orphans]
+    return found
+
+
+def owned_members(group: ReadGroup, enabled: Mapping[str, str]) -> dict[str, list[dict[str, str]]]:
+    """The enabled members (account ID -> e-mail) that are lz's, by address of the group
+    (`claims`); addresses owning none are left out."""
     result: dict[str, list[dict[str, str]]] = {}
-    for address, wanted, record in claims:
-        owned = member_ids(wanted) | member_ids(record.attrs.get("members") if record else [])
+    for address, owned in claims(group, "members", member_ids):
         ours = [
             {"account_id": account_id, "email": email}
             for account_id, email in sorted(enabled.items())

@@ -38,6 +38,7 @@ from landingzone.nodes import Change, Found, Node, ResourceRecord
 from landingzone.resources.base import Kind, ReadGroup, located, register
 from landingzone.resources.organization_admin import (
     OrganizationAdminKind,
+    claims,
     member_ids,
     owned_members,
 )
@@ -228,15 +229,11 @@ class SecurityHubStandardsKind(Kind):
         enabled = _enabled_standards(ctx, group.account, group.region, "securityhub standards")
         if enabled is None:
             return {}
-        claims = [
-            (n.address, n.desired["standards"], group.record_for(n.address)) for n in group.nodes
-        ]
-        claims += [(r.address, [], r) for r in group.orphans]
+        nodes = {n.address for n in group.nodes}
         result: dict[str, Found] = {}
-        for address, wanted, record in claims:
-            owned = set(wanted) | set(record.attrs.get("standards", []) if record else [])
+        for address, owned in claims(group, "standards", lambda arns: set(arns or [])):
             ours = sorted(arn for arn in enabled if arn in owned)
-            if ours or any(n.address == address for n in group.nodes):
+            if ours or address in nodes:  # the hub is on: a node finds what it has
                 result[address] = Found(id=group.account, attrs={"standards": ours})
         return result
 
