@@ -33,7 +33,7 @@ from typing import Any
 
 from landingzone.access.securityhub_standards import standard_of_arn, subscription_arn
 from landingzone.export.builder import PartBuilder
-from landingzone.export.hcl import BLANK, Item, Raw, attrs, block
+from landingzone.export.hcl import BLANK, Comment, Item, Raw, attrs, block
 from landingzone.export.inventory import Inventory
 from landingzone.export.model import Module, Output, RemoteOutput, StackPart, StackRef, Variable
 from landingzone.export.organization import exported_tags
@@ -115,6 +115,18 @@ ACCOUNT_VARIABLES = (
         "config_aggregators",
         f"map(object({{\nrole_arn = string\ntags = {TAGS}\n}}))",
         "Organization-wide AWS Config aggregators by name, with the role Config assumes",
+    ),
+)
+
+
+# Organization accounts become members without an invitation, but the provider
+# reads an Enabled member's `invite` as true on import (GuardDuty and Security
+# Hub alike; Security Hub would replace the member over it).
+_MEMBER_INVITE = block(
+    "lifecycle",
+    body=(
+        Comment("The provider reads `invite` as true for an Enabled member (import)."),
+        *attrs(ignore_changes=Raw("[invite]")),
     ),
 )
 
@@ -204,11 +216,15 @@ def _account_main() -> list[Item]:
             "resource",
             "aws_guardduty_member",
             "this",
-            body=attrs(
-                for_each=Raw("var.guardduty_member_ids"),
-                detector_id=Raw(DETECTOR),
-                account_id=Raw("each.value"),
-                email=Raw("var.guardduty_member_emails[each.key]"),
+            body=(
+                *attrs(
+                    for_each=Raw("var.guardduty_member_ids"),
+                    detector_id=Raw(DETECTOR),
+                    account_id=Raw("each.value"),
+                    email=Raw("var.guardduty_member_emails[each.key]"),
+                ),
+                BLANK,
+                _MEMBER_INVITE,
             ),
         ),
         block(
@@ -276,11 +292,15 @@ def _account_main() -> list[Item]:
             "resource",
             "aws_securityhub_member",
             "this",
-            body=attrs(
-                for_each=Raw("var.securityhub_member_ids"),
-                account_id=Raw("each.value"),
-                email=Raw("var.securityhub_member_emails[each.key]"),
-                invite=False,  # accounts of the organization are members without invitation
+            body=(
+                *attrs(
+                    for_each=Raw("var.securityhub_member_ids"),
+                    account_id=Raw("each.value"),
+                    email=Raw("var.securityhub_member_emails[each.key]"),
+                    invite=False,  # accounts of the organization are members without invitation
+                ),
+                BLANK,
+                _MEMBER_INVITE,
             ),
         ),
         block(
