@@ -26,6 +26,7 @@ from landingzone.emulator import (
     routing_compat,
     s3_compat,
     s3_policy_compat,
+    sso_compat,
     sts_compat,
 )
 
@@ -52,6 +53,7 @@ def install() -> None:
     cloudtrail_org_compat.install()  # extends cloudtrail_compat's backend
     config_compat.install()
     config_org_compat.install()  # extends config_compat's backend
+    sso_compat.install()
 
 
 def after_reset() -> None:
