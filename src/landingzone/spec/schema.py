@@ -16,6 +16,7 @@ from pydantic import Field, model_validator
 from landingzone.spec.access_checks import AccessCheck
 from landingzone.spec.baselines import Baselines, Profile
 from landingzone.spec.iam_schema import Ci, Role
+from landingzone.spec.identity_center import IdentityCenter
 from landingzone.spec.network import AddressPool, HostedZone, Network, Peering, TransitGateway
 from landingzone.spec.security import Security
 from landingzone.spec.strict import StrictModel
@@ -139,3 +140,5 @@ class Spec(StrictModel):
     dns: dict[str, HostedZone] = Field(default_factory=dict)
     # The organization as one security domain (spec/security.py)
     security: Security | None = None
+    # People's access through IAM Identity Center (spec/identity_center.py)
+    identity_center: IdentityCenter | None = None

@@ -1,0 +1,86 @@
+"""The `identity_center` section's rules: each broken once, reported at its file:line."""
+
+from __future__ import annotations
+
+IDENTITY = "catalog/identity.yaml"
+
+
+def _with(valid: dict[str, str], text: str) -> dict[str, str]:
+    return {**valid, IDENTITY: text}
+
+
+def test_an_identity_center_section_loads(write_spec, valid, load_ok):
+    text = """\
+        identity_center:
+          account: shared
+          groups:
+            admins: {}
+            okta-auditors: {external: true}
+          permission_sets:
+            Admin:
+              managed_policies: [AdministratorAccess]
+              session_duration: PT8H
+              permissions_boundary: {customer_managed_policy: {name: boundary}}
+          assignments:
+            - {group: admins, permission_set: Admin, to: {units: [plat]}}
+            - {group: okta-auditors, permission_set: Admin, to: {accounts: [shared]}}
+        """
+    spec = load_ok(write_spec(_with(valid, text))).spec
+    assert spec.identity_center is not None
+    assert spec.identity_center.account == "shared"
+
+
+def test_permission_set_rules_name_file_line_and_the_aws_limit(write_spec, valid, problems_of):
+    statement = (
+        '{Effect: Allow, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/' + "x" * 33000 + '"}'
+    )
+    text = f"""\
+        identity_center:
+          permission_sets:
+            Admin:
+              managed_policies: [AdministratorAcess]
+              session_duration: PT13H
+            Big:
+              inline_policy:
+                Version: "2012-10-17"
+                Statement:
+                  - {statement}
+        """
+    problems = problems_of(write_spec(_with(valid, text)))
+    assert problems == [
+        f'{IDENTITY}:4: permission set "Admin": AWS has no managed policy "AdministratorAcess" '
+        '(did you mean "AdministratorAccess"?)',
+        f'{IDENTITY}:5: permission set "Admin": session_duration "PT13H" must be an ISO 8601 '
+        "duration from PT1H to PT12H (AWS allows 1 to 12 hours)",
+        f'{IDENTITY}:7: permission set "Big": inline_policy is 33,110 characters; AWS allows '
+        "32,768 (PutInlinePolicyToPermissionSet)",
+    ]
+
+
+def test_assignments_name_what_exists(write_spec, valid, problems_of):
+    text = """\
+        identity_center:
+          account: identity
+          groups:
+            admins: {}
+          permission_sets:
+            Admin: {managed_policies: [AdministratorAccess]}
+          assignments:
+            - group: admin
+              permission_set: Admn
+              to: {accounts: [prod], units: [plat/sandbx]}
+        """
+    problems = problems_of(write_spec(_with(valid, text)))
+    assert problems == [
+        f'{IDENTITY}:2: identity_center.account: account "identity" does not exist '
+        '(accounts: dev, shared; or "management")',
+        f'{IDENTITY}:8: assignment of admin: group "admin" is not in identity_center.groups '
+        '(did you mean "admins"? groups: admins); declare it, or add it with external: true '
+        "if your identity provider creates it",
+        f'{IDENTITY}:9: assignment of admin: permission set "Admn" is not in '
+        'identity_center.permission_sets (did you mean "Admin"? permission sets: Admin)',
+        f'{IDENTITY}:10: assignment of admin: account "prod" does not exist '
+        '(accounts: dev, shared; or "management")',
+        f'{IDENTITY}:10: assignment of admin: unit "plat/sandbx" does not exist '
+        '(did you mean "plat/sandbox"? units: core, plat, plat/sandbox)',
+    ]
