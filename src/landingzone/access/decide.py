@@ -10,7 +10,9 @@ provider in the role's account and the token's `sub` and `aud` claims.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
+from landingzone.access import sso
 from landingzone.access.context import Context, Values
 from landingzone.access.decision import Decision, Outcome
 from landingzone.access.evaluator import evaluate
@@ -48,6 +50,8 @@ def decide(
     owner, policy = resource_facts(model, resource)
     if actor.kind is ActorKind.OIDC:
         return _web_identity(model, actor, action, resource, owner, policy, context)
+    if actor.kind is ActorKind.SSO:
+        return _saml(model, actor, action, resource, owner, policy, context)
     assert actor.principal is not None
     resource_account = owner or actor.principal.account
     return evaluate(
@@ -121,6 +125,52 @@ def _web_identity(
         if decision.allowed:
             return decision
     return decision
+
+
+def _saml(
+    model: AccessModel,
+    actor: Actor,
+    action: str,
+    resource: str,
+    owner: str | None,
+    policy: Policy | None,
+    context: Mapping[str, Values],
+) -> Decision:
+    """An Identity Center group or user signs in to a permission set's role in an account."""
+    if action.lower() != sso.ASSUME_SAML.lower() or owner is None:
+        return _denied(
+            f"{actor.key} is an IAM Identity Center {actor.description.split()[0]}: it acts only "
+            f"by signing in to a permission set's role ({sso.ASSUME_SAML}), not by {action} on "
+            f"{resource}"
+        )
+    role = model.role_by_arn(resource)
+    if role is None or role.arn not in actor.sso_roles:
+        return _denied(
+            f"{actor.description} is assigned no permission set whose role is {resource}, so "
+            "IAM Identity Center issues no SAML assertion for it"
+        )
+    decision = evaluate(
+        Request(
+            principal=Principal.parse(sso.saml_provider_arn(owner)),
+            action=action,
+            resource=resource,
+            context=Context(
+                {
+                    **_resource_context(model, owner),
+                    "saml:aud": (sso.SAML_AUDIENCE,),
+                    **{k.lower(): v for k, v in context.items()},
+                }
+            ),
+            resource_account=owner,
+            resource_policy=policy,
+            resource_control_policies=model.rcps_of(owner),
+            management_account=model.management_id,
+        )
+    )
+    if not decision.allowed:
+        return decision
+    who = actor.description.removesuffix(" of IAM Identity Center")
+    return replace(decision, explanation=f"{who} via {role.implied}: {decision.explanation}")
 
 
 def _denied(text: str) -> Decision:
