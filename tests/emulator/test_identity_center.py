@@ -214,6 +214,8 @@ def test_tags_and_update_group(aws: Aws, instance: dict[str, str]) -> None:
     assert tags == [{"Key": "a", "Value": "b"}]
     described = sso.describe_permission_set(InstanceArn=instance["arn"], PermissionSetArn=arn)
     assert described["PermissionSet"]["SessionDuration"] == "PT8H"
+    instance_id = instance["arn"].rsplit("/", 1)[1]
+    assert arn.startswith(f"arn:aws:sso:::permissionSet/{instance_id}/ps-")
     store = aws.client("identitystore")
     group = _group(aws, instance)
     store.update_group(

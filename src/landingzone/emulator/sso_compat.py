@@ -37,7 +37,9 @@ nothing reaches the member accounts and several operations are missing. Here:
 - **Permissions boundary and tags.** Put/Get/DeletePermissionsBoundary
   (To/For/From)PermissionSet, and TagResource, UntagResource and
   ListTagsForResource of a permission set (CreatePermissionSet's `Tags` kept).
-- **Session duration** defaults to `PT1H` (moto: the number 3600).
+- **Session duration** defaults to `PT1H` (moto: the number 3600), and a
+  permission set's ARN has AWS's form `arn:aws:sso:::permissionSet/ssoins-X/ps-Y`
+  (moto: `...:instance/ssoins-X/ps-Y`).
 - **identitystore UpdateGroup** (moto lacks it): `displayName` and
   `description` operations.
 """
@@ -80,6 +82,11 @@ _METADATA = (
 
 def _hex16(*parts: str) -> str:
     return hashlib.sha256("/".join(parts).encode()).hexdigest()[:16]
+
+
+def permission_set_arn(moto_arn: str) -> str:
+    """AWS's `arn:aws:sso:::permissionSet/ssoins-X/ps-Y` for moto's `...:instance/ssoins-X/ps-Y`."""
+    return moto_arn.replace(":instance/", ":permissionSet/", 1)
 
 
 def saml_provider_name(instance_arn: str) -> str:
@@ -186,6 +193,9 @@ class SsoAdminCompatBackend(SSOAdminBackend):
         if not isinstance(kwargs.get("session_duration"), str):
             kwargs["session_duration"] = "PT1H"
         answer = super().create_permission_set(**kwargs)
+        created = self.permission_sets[-1]
+        created.permission_set_arn = permission_set_arn(created.permission_set_arn)
+        answer["PermissionSetArn"] = created.permission_set_arn
         state = self.sets.setdefault(answer["PermissionSetArn"], SetState())
         state.tags = {t["Key"]: t["Value"] for t in kwargs.get("tags") or []}
         return answer

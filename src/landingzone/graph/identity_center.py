@@ -9,10 +9,10 @@ region:
     sso_assignment:ACCOUNT/SET/group:NAME (or user:NAME), one per selected account
 
 A member account as administrator is registered as delegated administrator
-of `sso.amazonaws.com` (with trusted access) first, unless the `security`
-section already delegates the service to it. An assignment waits for its
-permission set, its declared group and its target account; it is protected
-when its target account is.
+of `sso.amazonaws.com` (`sso_delegated_admin:ACCOUNT`, with trusted access)
+first, unless the `security` section already delegates the service to it.
+An assignment waits for its permission set, its declared group and its
+target account; it is protected when its target account is.
 """
 
 from __future__ import annotations
@@ -34,6 +34,11 @@ from landingzone.spec.identity_center import Assignment, IdentityCenter, Permiss
 from landingzone.spec.schema import Spec
 
 SSO = "sso.amazonaws.com"
+
+
+def delegation_address(account: str) -> str:
+    """The address of an account's registration as Identity Center's delegated administrator."""
+    return f"sso_delegated_admin:{account}"
 
 
 def group_address(name: str) -> str:
@@ -126,7 +131,7 @@ def identity_center_nodes(spec: Spec, where: Where) -> list[Node]:
     nodes: list[Node] = []
     first: set[str] = set()
     if admin != MANAGEMENT and not delegated_by_security(spec, admin):
-        delegation = delegated_admin_address(admin, SSO)
+        delegation = delegation_address(admin)
         first = {delegation}
         nodes.append(
             Node(
@@ -141,7 +146,7 @@ def identity_center_nodes(spec: Spec, where: Where) -> list[Node]:
         nodes.append(
             Node(
                 address=delegation,
-                kind="delegated_admin",
+                kind="sso_delegated_admin",
                 name=delegation.split(":", 1)[1],
                 account=admin,
                 desired={"service": SSO, "account_id": "{account_id}"},

@@ -10,9 +10,9 @@ A change to a set reaches the accounts only when it is provisioned again
 calls ProvisionPermissionSet for every provisioned account and waits for the
 request. `provisioned` shows accounts still outdated (a change made by hand
 and never provisioned). `assignments` lists who holds the set where; one
-made by hand outside the spec shows in the plan and apply removes it (lz
-owns who holds the sets it manages; the assignments it declares are
-`sso_assignment` nodes).
+made by hand outside the spec shows in the plan, and apply removes it from a
+set lz created (lz owns who holds the sets it made; the assignments it
+declares are `sso_assignment` nodes).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 from landingzone.aws.calls import call, pages
 from landingzone.aws.context import Context
 from landingzone.errors import AwsError
-from landingzone.nodes import Change, Found, Node, ResourceRecord
+from landingzone.nodes import MANAGEMENT, Change, Found, Node, ResourceRecord
 from landingzone.resources.base import (
     Kind,
     ReadGroup,
@@ -36,7 +36,9 @@ from landingzone.resources.base import (
     tag_dict,
     tag_list,
 )
+from landingzone.resources.org_snapshot import tree
 from landingzone.resources.sso_instance import (
+    delete_assignment,
     instance,
     permission_sets,
     principal_name,
@@ -90,8 +92,12 @@ def assignment_label(account: str, principal_type: str, principal: str) -> str:
 
 
 def account_names(ctx: Context, labels: Any) -> dict[str, str]:
-    """Account IDs to the spec's names, for the accounts named in assignment labels."""
-    names = {}
+    """Account IDs to names: the spec's, for accounts named in assignment labels, else the
+    organization's (its management account as `management`)."""
+    org = tree(ctx)
+    names = {account_id: account.name for account_id, account in org.accounts.items()}
+    if org.management_account_id:
+        names[org.management_account_id] = MANAGEMENT
     for label in labels:
         account = str(label).split("/", 1)[0]
         account_id = ctx.account_id(account)
@@ -331,7 +337,7 @@ class PermissionSetKind(Kind):
                 TagKeys=to_remove,
                 **place,
             )
-        if "assignments" in changed:
+        if "assignments" in changed and found.managed:
             self._remove_unmanaged(ctx, node, found, desired)
         if changed & CHANGES_PROVISIONED:
             self.provision(ctx, node, found.id)
@@ -392,8 +398,8 @@ class PermissionSetKind(Kind):
                 )
                 if label in wanted:
                     continue
-                deleted = call(
-                    client.delete_account_assignment,
+                deleted = delete_assignment(
+                    client,
                     InstanceArn=instance_arn,
                     TargetId=account_id,
                     TargetType="AWS_ACCOUNT",
@@ -401,7 +407,9 @@ class PermissionSetKind(Kind):
                     PrincipalType=held["PrincipalType"],
                     PrincipalId=held["PrincipalId"],
                     **located(node),
-                )["AccountAssignmentDeletionStatus"]
+                )
+                if deleted is None:
+                    continue  # its sso_assignment node removed it meanwhile
                 request = deleted["RequestId"]
 
                 def status(request: str = request) -> dict[str, Any]:

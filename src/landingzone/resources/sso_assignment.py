@@ -19,7 +19,9 @@ from landingzone.aws.calls import call, pages
 from landingzone.aws.context import Context
 from landingzone.nodes import Change, Found, Node, ResourceRecord, address
 from landingzone.resources.base import Kind, ReadGroup, located, register
+from landingzone.resources.sso_group import group_id
 from landingzone.resources.sso_instance import (
+    delete_assignment,
     instance,
     permission_sets,
     principal_id,
@@ -110,7 +112,9 @@ class SsoAssignmentKind(Kind):
             set_arn = permission_sets(ctx, node)[desired["permission_set"]]["PermissionSetArn"]
         kind = desired["principal_type"]
         known = ctx.id_of(address("sso_group", desired["principal"])) if kind == "GROUP" else None
-        principal = principal_id(ctx, node, kind, desired["principal"], known)
+        principal = principal_id(
+            ctx, node, kind, desired["principal"], group_id(known) if known else None
+        )
         account_id = ctx.require_account_id(desired["target"])
         started = call(
             client.create_account_assignment,
@@ -153,8 +157,8 @@ class SsoAssignmentKind(Kind):
     def delete(self, ctx: Context, record: ResourceRecord) -> None:
         principal, kind, account_id, _, set_arn, inst = record.id.split(",")
         client = sso_admin(ctx, record)
-        started = call(
-            client.delete_account_assignment,
+        started = delete_assignment(
+            client,
             InstanceArn=inst,
             TargetId=account_id,
             TargetType="AWS_ACCOUNT",
@@ -162,7 +166,9 @@ class SsoAssignmentKind(Kind):
             PrincipalType=kind,
             PrincipalId=principal,
             **located(record),
-        )["AccountAssignmentDeletionStatus"]
+        )
+        if started is None:
+            return  # gone already (its permission set's repair removed it)
         wait_request(
             ctx,
             record,

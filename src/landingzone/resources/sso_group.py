@@ -3,7 +3,9 @@
 Read: ListGroups of the instance's identity store (one paginated call). A
 group has no tags, so lz knows it created one only from its state record:
 removed from the spec, a group lz created is deleted, any other is
-forgotten. A description edited by hand is repaired with UpdateGroup.
+forgotten. A description edited by hand is repaired with UpdateGroup. The
+ID is `IDENTITY_STORE_ID/GROUP_ID`, Terraform's import ID of
+`aws_identitystore_group`.
 """
 
 from __future__ import annotations
@@ -18,9 +20,14 @@ from landingzone.resources.base import Kind, ReadGroup, located, register
 from landingzone.resources.sso_instance import identity_store, instance
 
 
-def _found(group: Mapping[str, Any]) -> Found:
+def group_id(found_id: str) -> str:
+    """The group's ID in the identity store, from lz's ID `STORE_ID/GROUP_ID` (Terraform's)."""
+    return found_id.rsplit("/", 1)[-1]
+
+
+def _found(store: str, group: Mapping[str, Any]) -> Found:
     return Found(
-        id=group["GroupId"],
+        id=f"{store}/{group['GroupId']}",
         attrs={"name": group["DisplayName"], "description": group.get("Description") or ""},
     )
 
@@ -38,24 +45,22 @@ class SsoGroupKind(Kind):
         store = instance(ctx, item).store
         client = identity_store(ctx, item)
         existing = {
-            g["GroupId"]: g
+            f"{store}/{g['GroupId']}": g
             for g in pages(client, "list_groups", "Groups", IdentityStoreId=store, **located(item))
         }
         by_name = {g["DisplayName"]: g for g in existing.values()}
         matches = group.match(existing, lambda node: by_name.get(node.desired["name"]))
-        return {address: _found(g) for address, g in matches.items()}
+        return {address: _found(store, g) for address, g in matches.items()}
 
     def create(self, ctx: Context, node: Node, desired: Mapping[str, Any]) -> Found:
         args: dict[str, Any] = {"DisplayName": desired["name"]}
         if desired["description"]:
             args["Description"] = desired["description"]
+        store = instance(ctx, node).store
         answer = call(
-            identity_store(ctx, node).create_group,
-            IdentityStoreId=instance(ctx, node).store,
-            **args,
-            **located(node),
+            identity_store(ctx, node).create_group, IdentityStoreId=store, **args, **located(node)
         )
-        return Found(id=answer["GroupId"], attrs=dict(desired))
+        return Found(id=f"{store}/{answer['GroupId']}", attrs=dict(desired))
 
     def update(
         self,
@@ -68,7 +73,7 @@ class SsoGroupKind(Kind):
         call(
             identity_store(ctx, node).update_group,
             IdentityStoreId=instance(ctx, node).store,
-            GroupId=found.id,
+            GroupId=group_id(found.id),
             Operations=[{"AttributePath": "description", "AttributeValue": desired["description"]}],
             **located(node),
         )
@@ -78,6 +83,6 @@ class SsoGroupKind(Kind):
         call(
             identity_store(ctx, record).delete_group,
             IdentityStoreId=instance(ctx, record).store,
-            GroupId=record.id,
+            GroupId=group_id(record.id),
             **located(record),
         )

@@ -122,6 +122,17 @@ def principal_name(ctx: Context, item: Node | ResourceRecord, kind: str, princip
     return ctx.cached(f"sso-principal:{item.account}:{kind}:{principal}", read)
 
 
+def delete_assignment(client: Any, **kwargs: Any) -> dict[str, Any] | None:
+    """DeleteAccountAssignment: its deletion status, or None when it is gone already."""
+    try:
+        answer = call(client.delete_account_assignment, **kwargs)
+    except AwsError as exc:
+        if exc.aws_code != "ResourceNotFoundException":
+            raise
+        return None
+    return dict(answer["AccountAssignmentDeletionStatus"])
+
+
 def wait_request(
     ctx: Context,
     item: Node | ResourceRecord,
