@@ -84,3 +84,21 @@ def test_assignments_name_what_exists(write_spec, valid, problems_of):
         f'{IDENTITY}:10: assignment of admin: unit "plat/sandbx" does not exist '
         '(did you mean "plat/sandbox"? units: core, plat, plat/sandbox)',
     ]
+
+
+def test_aws_limits_apply_to_permission_sets(write_spec, valid, problems_of):
+    text = """\
+        identity_center:
+          permission_sets:
+            Admin:
+              managed_policies: [AdministratorAccess, AdministratorAccess]
+              tags: {"aws:team": platform}
+        """
+    problems = problems_of(write_spec(_with(valid, text)))
+    assert problems == [
+        f"{IDENTITY}:4: identity_center.permission_sets.Admin.managed_policies[1]: "
+        f'"AdministratorAccess" is listed twice (first at {IDENTITY}:4); list each once',
+        f'{IDENTITY}:5: identity_center.permission_sets.Admin: tag key "aws:team": the prefix '
+        '"aws:" is reserved for AWS (AWS tagging rules, '
+        "docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html)",
+    ]
