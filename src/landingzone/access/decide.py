@@ -105,23 +105,8 @@ def _web_identity(
     decision = _denied(f"the OIDC provider for {actor.host} lists no client ID (audience)")
     for audience in audiences or (DEFAULT_AUDIENCE.get(actor.host, ""),):
         claims = {f"{actor.host}:sub": (actor.subject,), f"{actor.host}:aud": (audience,)}
-        decision = evaluate(
-            Request(
-                principal=Principal.parse(f"arn:aws:iam::{owner}:oidc-provider/{actor.host}"),
-                action=action,
-                resource=resource,
-                context=Context(
-                    {
-                        **_resource_context(model, owner),
-                        **{k.lower(): v for k, v in {**claims, **context}.items()},
-                    }
-                ),
-                resource_account=owner,
-                resource_policy=policy,
-                resource_control_policies=model.rcps_of(owner),
-                management_account=model.management_id,
-            )
-        )
+        provider = f"arn:aws:iam::{owner}:oidc-provider/{actor.host}"
+        decision = _federated(model, provider, action, resource, owner, policy, claims, context)
         if decision.allowed:
             return decision
     return decision
@@ -149,16 +134,36 @@ def _saml(
             f"{actor.description} is assigned no permission set whose role is {resource}, so "
             "IAM Identity Center issues no SAML assertion for it"
         )
-    decision = evaluate(
+    claims = {"saml:aud": (sso.SAML_AUDIENCE,)}
+    provider = sso.saml_provider_arn(owner)
+    decision = _federated(model, provider, action, resource, owner, policy, claims, context)
+    if not decision.allowed:
+        return decision
+    who = actor.description.removesuffix(" of IAM Identity Center")
+    return replace(decision, explanation=f"{who} via {role.implied}: {decision.explanation}")
+
+
+def _federated(
+    model: AccessModel,
+    provider: str,
+    action: str,
+    resource: str,
+    owner: str,
+    policy: Policy | None,
+    claims: Mapping[str, Values],
+    context: Mapping[str, Values],
+) -> Decision:
+    """STS's request for a federated identity: the provider in the role's account as the
+    principal, the token's or assertion's claims as context keys."""
+    return evaluate(
         Request(
-            principal=Principal.parse(sso.saml_provider_arn(owner)),
+            principal=Principal.parse(provider),
             action=action,
             resource=resource,
             context=Context(
                 {
                     **_resource_context(model, owner),
-                    "saml:aud": (sso.SAML_AUDIENCE,),
-                    **{k.lower(): v for k, v in context.items()},
+                    **{k.lower(): v for k, v in {**claims, **context}.items()},
                 }
             ),
             resource_account=owner,
@@ -167,10 +172,6 @@ def _saml(
             management_account=model.management_id,
         )
     )
-    if not decision.allowed:
-        return decision
-    who = actor.description.removesuffix(" of IAM Identity Center")
-    return replace(decision, explanation=f"{who} via {role.implied}: {decision.explanation}")
 
 
 def _denied(text: str) -> Decision:

@@ -38,10 +38,10 @@ from landingzone.resources.base import (
 )
 from landingzone.resources.org_snapshot import tree
 from landingzone.resources.sso_instance import (
-    delete_assignment,
     instance,
     permission_sets,
     principal_name,
+    remove_assignment,
     sso_admin,
     wait_request,
 )
@@ -358,12 +358,10 @@ class PermissionSetKind(Kind):
             ctx,
             node,
             f"provisioning permission set {node.desired['name']}",
-            lambda: call(
-                client.describe_permission_set_provisioning_status,
-                InstanceArn=instance_arn,
-                ProvisionPermissionSetRequestId=started["RequestId"],
-                **located(node),
-            )["PermissionSetProvisioningStatus"],
+            client.describe_permission_set_provisioning_status,
+            "PermissionSetProvisioningStatus",
+            InstanceArn=instance_arn,
+            ProvisionPermissionSetRequestId=started["RequestId"],
         )
 
     def _remove_unmanaged(
@@ -398,31 +396,16 @@ class PermissionSetKind(Kind):
                 )
                 if label in wanted:
                     continue
-                deleted = delete_assignment(
-                    client,
+                remove_assignment(
+                    ctx,
+                    node,
+                    f"removing {label} from {desired['name']}",
                     InstanceArn=instance_arn,
                     TargetId=account_id,
-                    TargetType="AWS_ACCOUNT",
                     PermissionSetArn=found.id,
                     PrincipalType=held["PrincipalType"],
                     PrincipalId=held["PrincipalId"],
-                    **located(node),
                 )
-                if deleted is None:
-                    continue  # its sso_assignment node removed it meanwhile
-                request = deleted["RequestId"]
-
-                def status(request: str = request) -> dict[str, Any]:
-                    return dict(
-                        call(
-                            client.describe_account_assignment_deletion_status,
-                            InstanceArn=instance_arn,
-                            AccountAssignmentDeletionRequestId=request,
-                            **located(node),
-                        )["AccountAssignmentDeletionStatus"]
-                    )
-
-                wait_request(ctx, node, f"removing {label} from {desired['name']}", status)
 
     def delete(self, ctx: Context, record: ResourceRecord) -> None:
         call(

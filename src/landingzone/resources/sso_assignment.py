@@ -21,11 +21,11 @@ from landingzone.nodes import Change, Found, Node, ResourceRecord, address
 from landingzone.resources.base import Kind, ReadGroup, located, register
 from landingzone.resources.sso_group import group_id
 from landingzone.resources.sso_instance import (
-    delete_assignment,
     instance,
     permission_sets,
     principal_id,
     principal_name,
+    remove_assignment,
     sso_admin,
     wait_request,
 )
@@ -131,12 +131,10 @@ class SsoAssignmentKind(Kind):
             node,
             f"assigning {desired['permission_set']} to {kind.lower()} {desired['principal']} "
             f"in {desired['target']}",
-            lambda: call(
-                client.describe_account_assignment_creation_status,
-                InstanceArn=inst,
-                AccountAssignmentCreationRequestId=started["RequestId"],
-                **located(node),
-            )["AccountAssignmentCreationStatus"],
+            client.describe_account_assignment_creation_status,
+            "AccountAssignmentCreationStatus",
+            InstanceArn=inst,
+            AccountAssignmentCreationRequestId=started["RequestId"],
         )
         return Found(
             id=assignment_id(principal, kind, account_id, set_arn, inst),
@@ -156,27 +154,13 @@ class SsoAssignmentKind(Kind):
 
     def delete(self, ctx: Context, record: ResourceRecord) -> None:
         principal, kind, account_id, _, set_arn, inst = record.id.split(",")
-        client = sso_admin(ctx, record)
-        started = delete_assignment(
-            client,
-            InstanceArn=inst,
-            TargetId=account_id,
-            TargetType="AWS_ACCOUNT",
-            PermissionSetArn=set_arn,
-            PrincipalType=kind,
-            PrincipalId=principal,
-            **located(record),
-        )
-        if started is None:
-            return  # gone already (its permission set's repair removed it)
-        wait_request(
+        remove_assignment(
             ctx,
             record,
             f"removing assignment {record.address}",
-            lambda: call(
-                client.describe_account_assignment_deletion_status,
-                InstanceArn=inst,
-                AccountAssignmentDeletionRequestId=started["RequestId"],
-                **located(record),
-            )["AccountAssignmentDeletionStatus"],
+            InstanceArn=inst,
+            TargetId=account_id,
+            PermissionSetArn=set_arn,
+            PrincipalType=kind,
+            PrincipalId=principal,
         )

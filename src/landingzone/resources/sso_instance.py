@@ -122,28 +122,49 @@ def principal_name(ctx: Context, item: Node | ResourceRecord, kind: str, princip
     return ctx.cached(f"sso-principal:{item.account}:{kind}:{principal}", read)
 
 
-def delete_assignment(client: Any, **kwargs: Any) -> dict[str, Any] | None:
-    """DeleteAccountAssignment: its deletion status, or None when it is gone already."""
+def remove_assignment(
+    ctx: Context, item: Node | ResourceRecord, what: str, **assignment: str
+) -> None:
+    """DeleteAccountAssignment (InstanceArn, TargetId, PermissionSetArn, PrincipalType,
+    PrincipalId), then wait for it; an assignment gone already is no error (an
+    `sso_assignment` delete and its set's repair may both remove one)."""
+    client = sso_admin(ctx, item)
     try:
-        answer = call(client.delete_account_assignment, **kwargs)
+        started = call(
+            client.delete_account_assignment,
+            TargetType="AWS_ACCOUNT",
+            **assignment,
+            **located(item),
+        )["AccountAssignmentDeletionStatus"]
     except AwsError as exc:
         if exc.aws_code != "ResourceNotFoundException":
             raise
-        return None
-    return dict(answer["AccountAssignmentDeletionStatus"])
+        return
+    wait_request(
+        ctx,
+        item,
+        what,
+        client.describe_account_assignment_deletion_status,
+        "AccountAssignmentDeletionStatus",
+        InstanceArn=assignment["InstanceArn"],
+        AccountAssignmentDeletionRequestId=started["RequestId"],
+    )
 
 
 def wait_request(
     ctx: Context,
     item: Node | ResourceRecord,
     what: str,
-    describe: Callable[[], dict[str, Any]],
+    describe: Callable[..., Any],
+    status_key: str,
+    **ask: str,
 ) -> None:
-    """Poll an asynchronous request until it is done; FAILED is an AwsError with its reason."""
+    """Poll an asynchronous request's Describe...Status (`describe`, answering under
+    `status_key`) until it is done; FAILED is an AwsError with its reason."""
     status: dict[str, Any] = {}
 
     def done() -> bool:
-        status.update(describe())
+        status.update(call(describe, **ask, **located(item))[status_key])
         return status.get("Status") != "IN_PROGRESS"
 
     wait_for(ctx, what, done, resource=item.address)
