@@ -38,6 +38,7 @@ from landingzone.resources.base import (
 )
 from landingzone.resources.org_snapshot import tree
 from landingzone.resources.sso_instance import (
+    holders,
     instance,
     permission_sets,
     principal_name,
@@ -203,16 +204,9 @@ class PermissionSetKind(Kind):
     ) -> list[str]:
         """Who holds the set, in the accounts it is provisioned to, by name."""
         names = account_names(ctx, node.desired["assignments"] if node else [])
-        client = sso_admin(ctx, item)
         held = []
         for account_id in accounts:
-            for found in pages(
-                client,
-                "list_account_assignments",
-                "AccountAssignments",
-                AccountId=account_id,
-                **ask,
-            ):
+            for found in holders(ctx, item, account_id, ask["PermissionSetArn"]):
                 principal = principal_name(ctx, item, found["PrincipalType"], found["PrincipalId"])
                 label = assignment_label(
                     names.get(account_id, account_id), found["PrincipalType"], principal
@@ -381,15 +375,7 @@ class PermissionSetKind(Kind):
         )
         names = account_names(ctx, wanted)
         for account_id in list(accounts):
-            for held in pages(
-                client,
-                "list_account_assignments",
-                "AccountAssignments",
-                InstanceArn=instance_arn,
-                AccountId=account_id,
-                PermissionSetArn=found.id,
-                **located(node),
-            ):
+            for held in holders(ctx, node, account_id, found.id, fresh=True):
                 principal = principal_name(ctx, node, held["PrincipalType"], held["PrincipalId"])
                 label = assignment_label(
                     names.get(account_id, account_id), held["PrincipalType"], principal

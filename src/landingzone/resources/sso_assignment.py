@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from landingzone.aws.calls import call, pages
+from landingzone.aws.calls import call
 from landingzone.aws.context import Context
 from landingzone.nodes import Change, Found, Node, ResourceRecord, address
 from landingzone.resources.base import Kind, ReadGroup, located, register
 from landingzone.resources.sso_group import group_id
 from landingzone.resources.sso_instance import (
+    holders,
     instance,
     permission_sets,
     principal_id,
@@ -48,22 +49,6 @@ class SsoAssignmentKind(Kind):
         item = group.nodes[0] if group.nodes else group.orphans[0]
         sets = {name: s["PermissionSetArn"] for name, s in permission_sets(ctx, item).items()}
         result: dict[str, Found] = {}
-        held: dict[tuple[str, str], list[dict[str, Any]]] = {}
-
-        def holders(account_id: str, set_arn: str) -> list[dict[str, Any]]:
-            if (account_id, set_arn) not in held:
-                held[account_id, set_arn] = list(
-                    pages(
-                        sso_admin(ctx, item),
-                        "list_account_assignments",
-                        "AccountAssignments",
-                        InstanceArn=instance(ctx, item).arn,
-                        AccountId=account_id,
-                        PermissionSetArn=set_arn,
-                        **located(item),
-                    )
-                )
-            return held[account_id, set_arn]
 
         for node in group.nodes:
             desired = node.desired
@@ -71,7 +56,7 @@ class SsoAssignmentKind(Kind):
             account_id = ctx.account_id(desired["target"])
             if set_arn is None or account_id is None:
                 continue
-            for found in holders(account_id, set_arn):
+            for found in holders(ctx, item, account_id, set_arn):
                 name = principal_name(ctx, item, found["PrincipalType"], found["PrincipalId"])
                 if (
                     found["PrincipalType"] == desired["principal_type"]
@@ -80,7 +65,7 @@ class SsoAssignmentKind(Kind):
                     result[node.address] = self._found(ctx, item, found, dict(desired), set_arn)
         for record in group.orphans:
             principal, kind, account_id, _, set_arn, _ = record.id.split(",")
-            for found in holders(account_id, set_arn):
+            for found in holders(ctx, item, account_id, set_arn):
                 if (found["PrincipalId"], found["PrincipalType"]) == (principal, kind):
                     result[record.address] = self._found(ctx, item, found, record.attrs, set_arn)
         return result

@@ -78,6 +78,30 @@ def permission_sets(ctx: Context, item: Node | ResourceRecord) -> dict[str, dict
     return ctx.cached(f"sso-permission-sets:{item.account}:{item.region}", read)
 
 
+def holders(
+    ctx: Context, item: Node | ResourceRecord, account_id: str, set_arn: str, *, fresh: bool = False
+) -> list[dict[str, Any]]:
+    """Who holds a permission set in an account (ListAccountAssignments), read once per run
+    for the plan's reads (`fresh`: read again, for a change)."""
+
+    def read() -> list[dict[str, Any]]:
+        return list(
+            pages(
+                sso_admin(ctx, item),
+                "list_account_assignments",
+                "AccountAssignments",
+                InstanceArn=instance(ctx, item).arn,
+                AccountId=account_id,
+                PermissionSetArn=set_arn,
+                **located(item),
+            )
+        )
+
+    if fresh:
+        return read()
+    return ctx.cached(f"sso-holders:{item.account}:{account_id}:{set_arn}", read)
+
+
 def principal_id(ctx: Context, node: Node, kind: str, name: str, known: str | None) -> str:
     """The identity-store ID of a group (`known`: lz's own) or user, looked up by name."""
     if known:
