@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import botocore
+
 IDENTITY = "catalog/identity.yaml"
 
 
@@ -61,6 +63,7 @@ def test_assignments_name_what_exists(write_spec, valid, problems_of):
     text = """\
         identity_center:
           account: identity
+          region: us-east-9
           groups:
             admins: {}
           permission_sets:
@@ -74,14 +77,17 @@ def test_assignments_name_what_exists(write_spec, valid, problems_of):
     assert problems == [
         f'{IDENTITY}:2: identity_center.account: account "identity" does not exist '
         '(accounts: dev, shared; or "management")',
-        f'{IDENTITY}:8: assignment of admin: group "admin" is not in identity_center.groups '
+        f'{IDENTITY}:3: identity_center.region: "us-east-9" is not a region of partition aws '
+        '(did you mean "us-east-2"?); lz knows the regions botocore '
+        f"{botocore.__version__} lists: a region newer than it needs a newer botocore",
+        f'{IDENTITY}:9: assignment of admin: group "admin" is not in identity_center.groups '
         '(did you mean "admins"? groups: admins); declare it, or add it with external: true '
         "if your identity provider creates it",
-        f'{IDENTITY}:9: assignment of admin: permission set "Admn" is not in '
+        f'{IDENTITY}:10: assignment of admin: permission set "Admn" is not in '
         'identity_center.permission_sets (did you mean "Admin"? permission sets: Admin)',
-        f'{IDENTITY}:10: assignment of admin: account "prod" does not exist '
+        f'{IDENTITY}:11: assignment of admin: account "prod" does not exist '
         '(accounts: dev, shared; or "management")',
-        f'{IDENTITY}:10: assignment of admin: unit "plat/sandbx" does not exist '
+        f'{IDENTITY}:11: assignment of admin: unit "plat/sandbx" does not exist '
         '(did you mean "plat/sandbox"? units: core, plat, plat/sandbox)',
     ]
 

@@ -26,6 +26,7 @@ from landingzone.resources.base import minified
 from landingzone.spec import iam_rules as rules
 from landingzone.spec.iam_schema import Targets
 from landingzone.spec.identity_center import IdentityCenter, PermissionSet
+from landingzone.spec.limits import partition_of, region_problem
 from landingzone.spec.provenance import Provenance
 from landingzone.spec.schema import Spec
 from landingzone.spec.tree import TreePath
@@ -72,6 +73,12 @@ class _Checker:
                 f'identity_center.account: account "{admin}" does not exist ({found}; '
                 'or "management")',
             )
+        region = self.section.region
+        if region is not None:
+            partition = partition_of(self.spec.organization.home_region)
+            problem = region_problem(region, partition)
+            if problem:
+                self.report(("region",), f"identity_center.region: {problem}")
         security = self.spec.security
         if security is not None and security.account != admin:
             delegated = {s for s in security.delegated_services if s in ("sso", SSO)}
