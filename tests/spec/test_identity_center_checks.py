@@ -108,3 +108,26 @@ def test_aws_limits_apply_to_permission_sets(write_spec, valid, problems_of):
         '"aws:" is reserved for AWS (AWS tagging rules, '
         "docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html)",
     ]
+
+
+def test_an_inline_policy_comes_from_a_json_file(write_spec, valid, load_ok, problems_of):
+    text = """\
+        identity_center:
+          permission_sets:
+            Developer:
+              inline_policy_file: ../policies/developer.json
+        """
+    document = '{"Version": "2012-10-17",\n "Statement": [{"Effect": "Deny", "Action": "s3:*"}]}'
+    files = {**_with(valid, text), "policies/developer.json": document}
+    problems = problems_of(write_spec(files))
+    assert problems == [
+        'policies/developer.json:1: permission set "Developer": inline_policy (statement #0): '
+        "a statement needs Resource or NotResource"
+    ]
+    fixed = document.replace('"s3:*"', '"s3:*", "Resource": "*"')
+    spec = load_ok(write_spec({**files, "policies/developer.json": fixed})).spec
+    assert spec.identity_center is not None
+    inline = spec.identity_center.permission_sets["Developer"].inline_policy
+    assert inline is not None and inline["Statement"] == [
+        {"Effect": "Deny", "Action": "s3:*", "Resource": "*"}
+    ]

@@ -50,6 +50,8 @@ class PermissionSet(StrictModel):
     managed_policies: list[str] = Field(default_factory=list)  # ARNs or AWS managed names
     customer_managed_policies: list[PolicyReference] = Field(default_factory=list)
     inline_policy: dict[str, object] | None = None  # an IAM identity policy document
+    # Or the document in a JSON file, relative to the YAML file (read into `inline_policy`).
+    inline_policy_file: str | None = None
     permissions_boundary: Boundary | None = None
     session_duration: str = DEFAULT_SESSION  # ISO 8601, PT1H to PT12H
     relay_state: str | None = None  # the console URL a session starts at
