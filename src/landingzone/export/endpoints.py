@@ -37,6 +37,7 @@ PROVIDER_SERVICES = (
     "fms",
     "guardduty",
     "iam",
+    "identitystore",
     "inspector2",
     "kms",
     "macie2",
