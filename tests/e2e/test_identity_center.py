@@ -192,3 +192,22 @@ def test_removing_an_assignment_removes_only_what_lz_created(
     accounts = {name: a["Id"] for name, a in aws.accounts().items()}
     assert _reserved(aws, accounts["stage"]) == []
     assert [r.split("_")[1] for r in _reserved(aws, accounts["dev"])] == ["Admin"]
+
+
+def test_a_failed_provisioning_is_an_error_naming_its_reason(
+    lz: Any, tmp_path: Path, emulator: Emulator
+) -> None:
+    missing = IDENTITY.replace(
+        "      managed_policies: [AdministratorAccess]\n",
+        "      managed_policies: [AdministratorAccess]\n"
+        "      customer_managed_policies: [{name: team-extras}]\n",
+    )
+    directory = _spec(tmp_path, missing)
+    result = lz("apply", directory, *APPLY)
+    assert result.code == 1
+    assert "sso_assignment:dev/Admin/group:platform-admins: RequestFailed: assigning Admin" in (
+        result.err
+    )
+    assert "Policy team-extras does not exist in account" in result.err
+    assert "(account identity, region us-east-1" in result.err
+    assert "Traceback" not in result.err
