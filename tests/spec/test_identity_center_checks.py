@@ -131,3 +131,17 @@ def test_an_inline_policy_comes_from_a_json_file(write_spec, valid, load_ok, pro
     assert inline is not None and inline["Statement"] == [
         {"Effect": "Deny", "Action": "s3:*", "Resource": "*"}
     ]
+
+
+def test_one_delegated_administrator_for_identity_center(write_spec, valid, problems_of):
+    text = """\
+        security:
+          account: shared
+          delegated_services: [sso]
+        identity_center:
+          account: dev
+        """
+    assert problems_of(write_spec(_with(valid, text))) == [
+        f'{IDENTITY}:5: identity_center.account is "dev" but security.delegated_services '
+        'delegates Identity Center to "shared": AWS has one delegated administrator per service'
+    ]

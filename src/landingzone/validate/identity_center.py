@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from landingzone.access.delegated_services import service_principal
 from landingzone.access.errors import PolicyError
 from landingzone.access.managed_policies import (
     aws_managed_document,
@@ -80,15 +81,16 @@ class _Checker:
             if problem:
                 self.report(("region",), f"identity_center.region: {problem}")
         security = self.spec.security
-        if security is not None and security.account != admin:
-            delegated = {s for s in security.delegated_services if s in ("sso", SSO)}
-            if delegated:
-                self.report(
-                    ("account",),
-                    f'identity_center.account is "{admin}" but security.delegated_services '
-                    f'delegates Identity Center to "{security.account}": AWS has one '
-                    "delegated administrator per service",
-                )
+        delegated = security is not None and SSO in {
+            service_principal(name) for name in security.delegated_services
+        }
+        if security is not None and delegated and security.account != admin:
+            self.report(
+                ("account",),
+                f'identity_center.account is "{admin}" but security.delegated_services '
+                f'delegates Identity Center to "{security.account}": AWS has one '
+                "delegated administrator per service",
+            )
 
     def permission_set(self, name: str, entry: PermissionSet) -> None:
         path: TreePath = ("permission_sets", name)
