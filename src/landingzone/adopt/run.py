@@ -1,0 +1,153 @@
+"""The sequence of `lz import`: read, lay out, check OUT_DIR, write, record in state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from landingzone.adopt.layout import DEFAULT_ACCESS_ROLE, Layout, Options, lay_out, slug
+from landingzone.adopt.output import PRODUCT, diff_lines, foreign_files, preview, write
+from landingzone.adopt.read import read_organization
+from landingzone.adopt.report import NOT_YET, REPORT_FILE, Note, render_report
+from landingzone.adopt.state import StateWritten, adopt_into_state
+from landingzone.aws.context import Context, Settings
+from landingzone.aws.session import Sessions, choose_credentials
+from landingzone.errors import LzError
+from landingzone.export.writer import WriteReport, written_by
+from landingzone.nodes import MANAGEMENT
+
+LAYERS = ("org", "baselines", "roles", "ci", "network")
+# What each optional layer will hold, for the report while it is not imported.
+_LATER = {
+    "baselines": "account baseline settings (password policy, EBS encryption, S3 public access "
+    "block, CloudTrail, Config, GuardDuty, budgets) as profiles",
+    "roles": "IAM roles that look like cross-account roles",
+    "ci": "OIDC providers and the CI roles that trust them",
+    "network": "VPCs, peerings, transit gateways and private hosted zones",
+}
+NAME_LENGTH = 30  # `{name}-landingzone-state` stays within S3's 63 characters
+
+
+@dataclass
+class ImportResult:
+    """What one `lz import` did."""
+
+    out: Path
+    layout: Layout
+    files: WriteReport
+    written: bool  # False: differences found and not written (no --force)
+    diff: list[str] = field(default_factory=list)
+    state: StateWritten | None = None
+    read_calls: int = 0
+
+    def to_json(self) -> dict[str, object]:
+        """The summary for `--json`."""
+        return {
+            "out": str(self.out),
+            "written": self.written,
+            "counts": self.layout.counts,
+            "files": self.files.to_json(),
+            "outside": [
+                {"section": n.section, "what": n.what, "why": n.why}
+                for n in sorted(set(self.layout.notes))
+            ],
+            "state": None
+            if self.state is None
+            else {
+                "location": self.state.location,
+                "adopted": self.state.adopted,
+                "forgotten": self.state.forgotten,
+                "created": self.state.created,
+            },
+            "api_calls": {
+                "read": self.read_calls,
+                "state": self.state.api_calls if self.state else 0,
+            },
+        }
+
+
+def run_import(
+    out: Path,
+    *,
+    name: str | None,
+    home_region: str,
+    profile: str | None,
+    endpoint_url: str | None,
+    include: Iterable[str] = ("org",),
+    state_account: str = MANAGEMENT,
+    state_key: str | None = None,
+    access_role: str = DEFAULT_ACCESS_ROLE,
+    force: bool = False,
+    with_state: bool = True,
+) -> ImportResult:
+    """Import the organization the credentials manage into `out` (see `lz import --help`)."""
+    layers = set(include) | {"org"}
+    unknown = sorted(layers - set(LAYERS))
+    if unknown:
+        raise LzError(
+            f"--include: unknown layer {', '.join(unknown)} (layers: {', '.join(LAYERS)})"
+        )
+    foreign = foreign_files(out)
+    if foreign and not force:
+        listed = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
+        raise LzError(
+            f"{out} holds files lz import did not write ({listed}): another spec, or one edited "
+            "since. Import into a new directory, or pass --force to write lz's files beside them "
+            "(lz never removes a file it did not write)"
+        )
+
+    sessions = Sessions(
+        credentials=choose_credentials(profile, None),
+        home_region=home_region,
+        access_role=access_role,
+        endpoint_url=endpoint_url,
+    )
+    identity = sessions.identity()
+    ctx = Context(
+        sessions=sessions,
+        settings=Settings(org=name or "import", home_region=home_region, access_role=access_role),
+    )
+    live = read_organization(ctx)
+    snap = live.snap
+    if snap.management_account_id != identity["Account"]:
+        raise LzError(
+            f"these credentials belong to account {identity['Account']}, a member of "
+            f"organization {snap.org_id}; lz import reads the organization from its management "
+            f"account ({snap.management_account_id})"
+        )
+    management = snap.accounts.get(identity["Account"])
+    org_name = name or slug(management.name if management else "organization")[:NAME_LENGTH]
+    options = Options(
+        name=org_name,
+        home_region=home_region,
+        profile=profile,
+        state_account=state_account,
+        state_key=state_key,
+        access_role=access_role,
+    )
+    layout = lay_out(live, options)
+    layout.notes.extend(
+        Note(NOT_YET, layer, f"{_LATER[layer]}: lz import does not read them yet")
+        for layer in LAYERS
+        if layer != "org"
+    )
+    header = {
+        "organization": f"{snap.org_id} (lz name: {org_name})",
+        "management account": str(snap.management_account_id),
+        "home region": home_region,
+        "layers asked for": ", ".join(sorted(layers)),
+    }
+    files = {**layout.files, REPORT_FILE: render_report(header, layout.counts, layout.notes)}
+    result = ImportResult(out, layout, preview(out, files), written=False, read_calls=0)
+    result.read_calls = sessions.counter.total
+    earlier = bool(written_by(out, PRODUCT))
+    changed = result.files.created or result.files.changed or result.files.removed
+    if earlier and changed and not force:
+        result.diff = diff_lines(out, files, result.files)
+        return result
+    result.files = write(out, files)
+    result.written = True
+    if with_state:
+        result.state = adopt_into_state(out, profile=profile, endpoint_url=endpoint_url)
+    return result
