@@ -77,9 +77,7 @@ def test_an_edit_of_the_written_yaml_plans_exactly_that_change(lz, imported: Pat
     accounts.write_text(text.replace("tags: {Environment: dev}", "tags: {Environment: test}", 1))
     planned = lz("plan", imported, "--json")
     operations = planned.json()["operations"]
-    assert [(op["action"], op["address"]) for op in operations] == [
-        ("update", "account:team-01")
-    ]
+    assert [(op["action"], op["address"]) for op in operations] == [("update", "account:team-01")]
     assert [c["attr"] for c in operations[0]["changes"]] == ["tags"]
 
 
