@@ -10,7 +10,8 @@ import pytest
 
 from landingzone.emulator import Emulator
 from tests.aws import Aws
-from tests.engine.test_org_lifecycle import DENY_LEAVE, base_spec, lz  # noqa: F401
+from tests.engine.test_org_lifecycle import DENY_LEAVE, base_spec
+from tests.engine.test_org_lifecycle import lz as lz  # the fixture
 
 pytestmark = pytest.mark.e2e
 
