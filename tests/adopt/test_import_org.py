@@ -6,6 +6,7 @@ and an edit of the written YAML plans exactly that edit.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from tests.aws import Aws
 
 pytestmark = pytest.mark.e2e
 
+ALL = "roles,ci,network,baselines"
 READS = ("Get", "List", "Describe", "Head")
 LOCK_CALLS = {"PutItem", "DeleteItem", "UpdateItem", "GetItem"}  # lz's own lock, not the org
 
@@ -35,7 +37,7 @@ def writes(emulator: Emulator) -> list[str]:
 def imported(lz, emulator: Emulator, tmp_path: Path) -> Path:
     build(Aws(emulator))
     out = tmp_path / "imported"
-    result = lz("import", out, "--name", "handmade")
+    result = lz("import", out, "--name", "handmade", "--include", ALL)
     assert result.code == 0, result.err
     return out
 
@@ -71,6 +73,16 @@ def test_the_spec_holds_the_organization_as_it_is(imported: Path):
     assert "ManagedBy" not in root + core  # lz's own tags are not the spec's
 
 
+def test_the_report_names_what_other_tools_own_and_what_is_not_imported_yet(imported: Path):
+    report = (imported / "import-report.md").read_text()
+    owned = report.split("## Owned by another tool")[1].split("##")[0]
+    assert "role /AWSControlTowerExecution in account team-01" in owned
+    later = report.split("## Not imported yet")[1]
+    assert "role /github-deploy in account team-01" in later and "a CI role trusting" in later
+    assert "OIDC provider token.actions.githubusercontent.com" in later
+    assert "(10.20.0.0/16) in account team-01" in later
+
+
 def test_an_edit_of_the_written_yaml_plans_exactly_that_change(lz, imported: Path):
     accounts = imported / "catalog/accounts/workloads.yaml"
     text = accounts.read_text()
@@ -89,7 +101,7 @@ def test_detaching_an_external_policy_in_the_spec_changes_nothing(lz, imported: 
 
 def test_import_again_on_an_unchanged_organization_touches_no_file(lz, imported: Path):
     before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in imported.rglob("*") if p.is_file()}
-    again = lz("import", imported, "--name", "handmade")
+    again = lz("import", imported, "--name", "handmade", "--include", ALL)
     assert again.code == 0, again.err
     assert "unchanged (no file touched)" in again.err
     after = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in imported.rglob("*") if p.is_file()}
@@ -104,12 +116,12 @@ def test_import_again_on_a_changed_organization_says_what_it_would_change(
     org.create_organizational_unit(ParentId=root_id, Name="Suspended")
     before = (imported / "landingzone.yaml").read_text()
 
-    again = lz("import", imported, "--name", "handmade")
+    again = lz("import", imported, "--name", "handmade", "--include", ALL)
     assert again.code == 2
     assert "+  Suspended: {}" in again.err
     assert (imported / "landingzone.yaml").read_text() == before
 
-    forced = lz("import", imported, "--name", "handmade", "--force")
+    forced = lz("import", imported, "--name", "handmade", "--include", ALL, "--force")
     assert forced.code == 0, forced.err
     assert "state " in forced.err and "1 recorded" in forced.err
     assert lz("plan", imported, "--detailed-exitcode").code == 0
@@ -153,4 +165,37 @@ def test_a_policy_aws_refuses_to_show_is_reported_and_the_rest_written(
     assert "AccessDeniedException" in unreadable[0]["why"]
     assert result.json()["counts"]["policies"] == 3
     assert "AccessDeniedException" in (out / "import-report.md").read_text()
+    assert lz("plan", out, "--detailed-exitcode").code == 0
+
+
+def test_an_account_lz_cannot_enter_is_reported_and_the_rest_imported(
+    lz, emulator: Emulator, tmp_path: Path
+):
+    aws = Aws(emulator)
+    made = build(aws, accounts=3)
+    locked_out = made.accounts["team-01"]
+    someone_else = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    aws.client("iam", locked_out).update_assume_role_policy(
+        RoleName="OrganizationAccountAccessRole", PolicyDocument=json.dumps(someone_else)
+    )
+    out = tmp_path / "partial"
+    result = lz("import", out, "--name", "handmade", "--include", ALL)
+    assert result.code == 0, result.err
+    report = (out / "import-report.md").read_text()
+    unreadable = report.split("## Could not be read")[1].split("##")[0]
+    assert (
+        f"account team-01 ({locked_out}): entering it as OrganizationAccountAccessRole"
+        in unreadable
+    )
+    assert "AccessDenied" in unreadable and "Skipped: its IAM roles" in unreadable
+    assert "team-01:" in (out / "catalog/accounts/workloads.yaml").read_text()  # still adopted
     assert lz("plan", out, "--detailed-exitcode").code == 0

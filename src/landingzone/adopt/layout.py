@@ -72,7 +72,7 @@ def lay_out(live: LiveOrg, options: Options) -> Layout:
     out = Layout()
     snap = live.snap
     policies = _policies(live, out)
-    keys = _account_keys(live)
+    keys = account_keys(live)
 
     def attached(target_id: str) -> list[str]:
         names = {snap.policies[p].name for p in snap.attached.get(target_id, ())}
@@ -231,7 +231,7 @@ def _policies(live: LiveOrg, out: Layout) -> dict[str, tuple[OrgPolicy, str]]:
     return chosen
 
 
-def _account_keys(live: LiveOrg) -> dict[str, str]:
+def account_keys(live: LiveOrg) -> dict[str, str]:
     """Every member account's key in the spec (its name made a slug), by account ID."""
     snap = live.snap
     taken = {MANAGEMENT}

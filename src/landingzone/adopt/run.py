@@ -6,7 +6,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from landingzone.adopt.layout import DEFAULT_ACCESS_ROLE, Layout, Options, lay_out, slug
+from landingzone.adopt.layout import (
+    DEFAULT_ACCESS_ROLE,
+    Layout,
+    Options,
+    account_keys,
+    lay_out,
+    slug,
+)
+from landingzone.adopt.members import read_accounts
 from landingzone.adopt.output import PRODUCT, diff_lines, foreign_files, preview, write
 from landingzone.adopt.read import read_organization
 from landingzone.adopt.report import NOT_YET, REPORT_FILE, Note, render_report
@@ -127,11 +135,28 @@ def run_import(
         access_role=access_role,
     )
     layout = lay_out(live, options)
-    layout.notes.extend(
-        Note(NOT_YET, layer, f"{_LATER[layer]}: lz import does not read them yet")
+    active = [
+        (key, account_id)
+        for account_id, key in account_keys(live).items()
+        if snap.accounts[account_id].status == "ACTIVE"
+    ]
+    layout.notes += read_accounts(
+        sessions, [("management", identity["Account"]), *active], layers, home_region, access_role
+    )
+    layout.notes += [
+        Note(
+            NOT_YET,
+            f"the {layer} layer",
+            f"{_LATER[layer]}: "
+            + (
+                "read; what was found is listed in this report, not yet written into the spec"
+                if layer in layers
+                else f"not read (`--include {layer}` lists what exists)"
+            ),
+        )
         for layer in LAYERS
         if layer != "org"
-    )
+    ]
     header = {
         "organization": f"{snap.org_id} (lz name: {org_name})",
         "management account": str(snap.management_account_id),

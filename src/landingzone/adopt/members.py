@@ -1,0 +1,280 @@
+"""What `lz import --include` reads inside the accounts, and what it says about it.
+
+Every active account (the management account too) is read side by side, one
+AssumeRole of the access role each (`aws.session`), the calls of one account
+together (`resources.parallel`). What another tool owns (Control Tower,
+StackSets) is named as theirs; the rest of these layers is named as not
+imported yet, with enough detail to write it by hand. An account lz cannot
+enter, or a read AWS refuses, is named with the AWS error code and what was
+skipped; the other accounts are still read.
+
+Calls per account: roles or ci: ListRoles (+ ListOpenIDConnectProviders for
+ci); network: DescribeVpcs, DescribeVpcPeeringConnections,
+DescribeTransitGateways, ListHostedZones; baselines: DescribeTrails,
+DescribeConfigurationRecorders. Always, once: ListStackSets in the management account.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from landingzone.adopt.owners import STACKSETS, owner_of, why
+from landingzone.adopt.report import NOT_YET, OWNED, UNREADABLE, Note
+from landingzone.aws.calls import call, pages
+from landingzone.aws.session import Sessions
+from landingzone.errors import AwsError
+from landingzone.resources.parallel import caught, in_parallel
+
+# Accounts read at once (AWS throttles per account and service, so accounts go side by side).
+ACCOUNTS_IN_FLIGHT = 16
+SERVICE_LINKED_PATH = "/aws-service-role/"
+
+
+class Account:
+    """One account as the readers see it: its spec key, ID and clients."""
+
+    def __init__(self, sessions: Sessions, key: str, account_id: str, region: str):
+        self.key = key
+        self.id = account_id
+        self.region = region
+        self._sessions = sessions
+        self._management = account_id == sessions.management_account_id
+
+    @property
+    def label(self) -> str:
+        """`account dev (111111111111)`."""
+        return f"account {self.key} ({self.id})"
+
+    def client(self, service: str) -> Any:
+        """A client in this account (the access role assumed once)."""
+        return self._sessions.client(service, None if self._management else self.id, self.region)
+
+    def call(self, service: str, method: str, **kwargs: Any) -> Any:
+        """One read, errors naming this account and region."""
+        fn = getattr(self.client(service), method)
+        return call(
+            fn, account=self.id, region=self.region, resource=f"{service}:{method}", **kwargs
+        )
+
+    def list(self, service: str, method: str, key: str, **kwargs: Any) -> list[Any]:
+        """Every item of a paginated read, errors naming this account and region."""
+        return list(
+            pages(
+                self.client(service),
+                method,
+                key,
+                account=self.id,
+                region=self.region,
+                resource=f"{service}:{method}",
+                **kwargs,
+            )
+        )
+
+
+Reader = Callable[[Account, set[str], str], list[Note]]
+Layer = tuple[set[str], str, Reader]  # the layers that ask for it, what it reads, the reader
+
+
+def read_accounts(
+    sessions: Sessions,
+    accounts: Iterable[tuple[str, str]],
+    layers: set[str],
+    region: str,
+    access_role: str,
+) -> list[Note]:
+    """Notes about every account's layers (`accounts`: key and ID of each)."""
+    readers = [entry for entry in _READERS if entry[0] & layers]
+    if not readers:
+        return []
+    members = [Account(sessions, key, account_id, region) for key, account_id in accounts]
+    tasks = [functools.partial(_read_one, m, readers, layers, access_role) for m in members]
+    notes = [n for found in in_parallel(tasks, limit=ACCOUNTS_IN_FLIGHT) for n in found]
+    return notes + _stack_sets(
+        Account(sessions, "management", sessions.management_account_id, region)
+    )
+
+
+def _read_one(account: Account, readers: list[Layer], layers: set[str], role: str) -> list[Note]:
+    entered = caught(lambda: account.client("sts"))()
+    if isinstance(entered, AwsError):
+        skipped = "; ".join(what for _, what, _ in readers)
+        return [_unreadable(account, f"entering it as {role}", entered, skipped)]
+    notes: list[Note] = []
+    for _, what, reader in readers:
+        answer = caught(functools.partial(reader, account, layers, role))()
+        if isinstance(answer, AwsError):
+            notes.append(_unreadable(account, f"reading {what}", answer, what))
+        else:
+            notes.extend(answer)
+    return notes
+
+
+def _unreadable(account: Account, what: str, error: AwsError, skipped: str) -> Note:
+    code = error.aws_code or "error"
+    return Note(UNREADABLE, f"{account.label}: {what}", f"{code}: {error}. Skipped: {skipped}")
+
+
+def _roles(account: Account, layers: set[str], access_role: str) -> list[Note]:
+    """Roles owned by other tools, CI roles and OIDC providers, cross-account roles."""
+    notes: list[Note] = []
+    providers = (
+        account.call("iam", "list_open_id_connect_providers")["OpenIDConnectProviderList"]
+        if "ci" in layers
+        else []
+    )
+    for arn in (p["Arn"] for p in providers):
+        notes.append(
+            Note(
+                NOT_YET,
+                f"OIDC provider {arn.split('/', 1)[-1]} in {account.label}",
+                "write it under `ci.providers`",
+            )
+        )
+    for role in account.list("iam", "list_roles", "Roles"):
+        name, path = role["RoleName"], role.get("Path", "/")
+        if path.startswith(SERVICE_LINKED_PATH) or name == access_role:
+            continue
+        where = f"role {path}{name} in {account.label}".replace("role //", "role /")
+        owner = owner_of(name)
+        if owner:
+            notes.append(Note(OWNED, where, why(owner)))
+            continue
+        federated, accounts = _trusted(role.get("AssumeRolePolicyDocument") or {})
+        if federated and "ci" in layers:
+            notes.append(
+                Note(
+                    NOT_YET,
+                    where,
+                    f"a CI role trusting {', '.join(federated)}: write it under `ci.roles`",
+                )
+            )
+        elif accounts - {account.id} and "roles" in layers:
+            notes.append(
+                Note(
+                    NOT_YET,
+                    where,
+                    f"a cross-account role trusting {', '.join(sorted(accounts - {account.id}))}: "
+                    "write it under `roles`",
+                )
+            )
+    return notes
+
+
+def _trusted(document: Any) -> tuple[list[str], set[str]]:
+    """Federated principals, and the accounts of AWS principals, a trust policy allows."""
+    federated: list[str] = []
+    accounts: set[str] = set()
+    statements = document.get("Statement", []) if isinstance(document, dict) else []
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if statement.get("Effect") != "Allow":
+            continue
+        principal = statement.get("Principal", {})
+        if not isinstance(principal, dict):
+            continue
+        for value in _as_list(principal.get("Federated", [])):
+            federated.append(str(value).split("/", 1)[-1])
+        for value in _as_list(principal.get("AWS", [])):
+            text = str(value)
+            accounts.add(text.split(":")[4] if text.startswith("arn:") else text)
+    return sorted(set(federated)), accounts
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _network(account: Account, layers: set[str], access_role: str) -> list[Note]:
+    """Non-default VPCs, active peerings, own transit gateways, private hosted zones."""
+    notes: list[Note] = []
+    for vpc in account.list("ec2", "describe_vpcs", "Vpcs"):
+        if vpc.get("IsDefault"):
+            continue
+        tags = {t["Key"]: t["Value"] for t in vpc.get("Tags", [])}
+        where = f"VPC {vpc['VpcId']} ({vpc['CidrBlock']}) in {account.label}, {account.region}"
+        owner = owner_of(tags.get("Name", ""), tags)
+        notes.append(
+            Note(OWNED, where, why(owner))
+            if owner
+            else Note(NOT_YET, where, "write it under `networks`")
+        )
+    for peering in account.list("ec2", "describe_vpc_peering_connections", "VpcPeeringConnections"):
+        if peering.get("Status", {}).get("Code") == "active":
+            notes.append(
+                Note(
+                    NOT_YET,
+                    f"VPC peering {peering['VpcPeeringConnectionId']} in {account.label}",
+                    "write it under `peerings`",
+                )
+            )
+    for gateway in account.list("ec2", "describe_transit_gateways", "TransitGateways"):
+        if gateway.get("OwnerId") == account.id:
+            notes.append(
+                Note(
+                    NOT_YET,
+                    f"transit gateway {gateway['TransitGatewayId']} in {account.label}",
+                    "write it under `transit_gateways`",
+                )
+            )
+    for zone in account.list("route53", "list_hosted_zones", "HostedZones"):
+        if zone.get("Config", {}).get("PrivateZone"):
+            notes.append(
+                Note(
+                    NOT_YET,
+                    f"private hosted zone {zone['Name']} in {account.label}",
+                    "write it under `dns`",
+                )
+            )
+    return notes
+
+
+def _baselines(account: Account, layers: set[str], access_role: str) -> list[Note]:
+    """Trails and Config recorders: Control Tower's, and the rest as not imported yet."""
+    notes: list[Note] = []
+    trails = account.call("cloudtrail", "describe_trails", includeShadowTrails=False)["trailList"]
+    for trail in trails:
+        where = f"trail {trail['Name']} in {account.label}"
+        owner = owner_of(trail["Name"])
+        notes.append(
+            Note(OWNED, where, why(owner))
+            if owner
+            else Note(
+                NOT_YET,
+                where,
+                "baseline settings are not imported yet: set `cloudtrail` in a profile",
+            )
+        )
+    recorders = account.call("config", "describe_configuration_recorders")["ConfigurationRecorders"]
+    for recorder in recorders:
+        where = f"Config recorder {recorder['name']} in {account.label}, {account.region}"
+        owner = owner_of(recorder["name"])
+        notes.append(
+            Note(OWNED, where, why(owner))
+            if owner
+            else Note(
+                NOT_YET, where, "baseline settings are not imported yet: set `config` in a profile"
+            )
+        )
+    return notes
+
+
+def _stack_sets(management: Account) -> list[Note]:
+    """Stack sets of the management account: theirs, never lz's."""
+    found = caught(
+        lambda: management.list("cloudformation", "list_stack_sets", "Summaries", Status="ACTIVE")
+    )()
+    if isinstance(found, AwsError):
+        return [_unreadable(management, "its stack sets", found, "stack sets")]
+    notes = []
+    for stack_set in found:
+        name = stack_set["StackSetName"]
+        notes.append(Note(OWNED, f"stack set {name}", why(owner_of(name) or STACKSETS)))
+    return notes
+
+
+_READERS: list[Layer] = [
+    ({"roles", "ci"}, "its IAM roles and OIDC providers", _roles),
+    ({"network"}, "its VPCs, peerings, transit gateways and private hosted zones", _network),
+    ({"baselines"}, "its CloudTrail trails and Config recorders", _baselines),
+]
