@@ -17,6 +17,7 @@ GUARDRAIL = "aws-guardrails-AbCdEf"
 DENY_LEAVE = "deny-leave"
 REGIONS = "Region allow-list"
 TAG_POLICY = "cost-center"
+STACK_SET = "AWSControlTowerBP-BASELINE-ROLES"
 
 
 def _scp(sid: str, action: str) -> str:
@@ -116,6 +117,12 @@ def build(aws: Aws, accounts: int = 20) -> Handmade:
         RoleName="github-deploy", AssumeRolePolicyDocument=_trust({"Federated": provider})
     )
     aws.client("ec2", member).create_vpc(CidrBlock="10.20.0.0/16")
+    aws.client("cloudformation").create_stack_set(
+        StackSetName=STACK_SET,
+        TemplateBody=json.dumps(
+            {"Resources": {"Wait": {"Type": "AWS::CloudFormation::WaitConditionHandle"}}}
+        ),
+    )
     return made
 
 

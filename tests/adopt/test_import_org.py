@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from landingzone.emulator import Emulator
-from tests.adopt.handmade import GUARDRAIL, build
+from tests.adopt.handmade import GUARDRAIL, STACK_SET, build
 from tests.aws import Aws
 
 pytestmark = pytest.mark.e2e
@@ -77,6 +77,7 @@ def test_the_report_names_what_other_tools_own_and_what_is_not_imported_yet(impo
     report = (imported / "import-report.md").read_text()
     owned = report.split("## Owned by another tool")[1].split("##")[0]
     assert "role /AWSControlTowerExecution in account team-01" in owned
+    assert f"stack set {STACK_SET}**: Control Tower owns it" in owned
     later = report.split("## Not imported yet")[1]
     assert "role /github-deploy in account team-01" in later and "a CI role trusting" in later
     assert "OIDC provider token.actions.githubusercontent.com" in later

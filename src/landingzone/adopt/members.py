@@ -85,15 +85,14 @@ def read_accounts(
     access_role: str,
 ) -> list[Note]:
     """Notes about every account's layers (`accounts`: key and ID of each)."""
+    management = Account(sessions, "management", sessions.management_account_id, region)
+    notes = _stack_sets(management)
     readers = [entry for entry in _READERS if entry[0] & layers]
-    if not readers:
-        return []
-    members = [Account(sessions, key, account_id, region) for key, account_id in accounts]
-    tasks = [functools.partial(_read_one, m, readers, layers, access_role) for m in members]
-    notes = [n for found in in_parallel(tasks, limit=ACCOUNTS_IN_FLIGHT) for n in found]
-    return notes + _stack_sets(
-        Account(sessions, "management", sessions.management_account_id, region)
-    )
+    if readers:
+        members = [Account(sessions, key, account_id, region) for key, account_id in accounts]
+        tasks = [functools.partial(_read_one, m, readers, layers, access_role) for m in members]
+        notes += [n for found in in_parallel(tasks, limit=ACCOUNTS_IN_FLIGHT) for n in found]
+    return notes
 
 
 def _read_one(account: Account, readers: list[Layer], layers: set[str], role: str) -> list[Note]:

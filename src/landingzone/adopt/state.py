@@ -46,10 +46,11 @@ def adopt_into_state(out: Path, *, profile: str | None, endpoint_url: str | None
         where=loaded.provenance.where,
     )
     where = f"s3://{ws.store.location.bucket}/{ws.store.location.key}"
-    plan = workflow.make_plan(ws)
-    _only_adoptions(plan, ws.state_addresses, where)
-    if not plan.operations:
-        return StateWritten(0, 0, [], where, ws.counter.total)
+    if ws.store.remote:  # an import again: most often there is nothing to record, and no lock
+        plan = workflow.make_plan(ws)
+        _only_adoptions(plan, ws.state_addresses, where)
+        if not plan.operations:
+            return StateWritten(0, 0, [], where, ws.counter.total)
     with workflow.locked(ws, f"import {out}"):
         plan = workflow.make_plan(ws)
         _only_adoptions(plan, ws.state_addresses, where)
