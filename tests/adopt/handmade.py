@@ -18,6 +18,7 @@ DENY_LEAVE = "deny-leave"
 REGIONS = "Region allow-list"
 TAG_POLICY = "cost-center"
 STACK_SET = "AWSControlTowerBP-BASELINE-ROLES"
+WIDE_OPEN = "wide-open"
 
 
 def _scp(sid: str, action: str) -> str:
@@ -117,6 +118,44 @@ def build(aws: Aws, accounts: int = 20) -> Handmade:
         RoleName="github-deploy", AssumeRolePolicyDocument=_trust({"Federated": provider})
     )
     aws.client("ec2", member).create_vpc(CidrBlock="10.20.0.0/16")
+    # The same auditor role in a few accounts (one entry deployed to all of them), and a
+    # role whose inline policy lz refuses (s3:* on *).
+    management_root = f"arn:aws:iam::{aws.emulator.management_account_id}:root"
+    for name in list(made.accounts)[1:4]:
+        auditor = aws.client("iam", made.accounts[name])
+        auditor.create_role(
+            RoleName="auditor",
+            Description="Read-only, from the management account with MFA",
+            AssumeRolePolicyDocument=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"AWS": management_root},
+                            "Action": "sts:AssumeRole",
+                            "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+                        }
+                    ],
+                }
+            ),
+            MaxSessionDuration=7200,
+            Tags=[{"Key": "Team", "Value": "security"}],
+        )
+        auditor.attach_role_policy(
+            RoleName="auditor", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess"
+        )
+    iam.create_role(RoleName=WIDE_OPEN, AssumeRolePolicyDocument=_trust({"AWS": management_root}))
+    iam.put_role_policy(
+        RoleName=WIDE_OPEN,
+        PolicyName="everything",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
+            }
+        ),
+    )
     aws.client("cloudformation").create_stack_set(
         StackSetName=STACK_SET,
         TemplateBody=json.dumps(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from landingzone.emulator import Emulator
-from tests.adopt.handmade import GUARDRAIL, STACK_SET, build
+from tests.adopt.handmade import GUARDRAIL, STACK_SET, WIDE_OPEN, build
 from tests.aws import Aws
 
 pytestmark = pytest.mark.e2e
@@ -82,6 +82,18 @@ def test_the_report_names_what_other_tools_own_and_what_is_not_imported_yet(impo
     assert "role /github-deploy in account team-01" in later and "a CI role trusting" in later
     assert "OIDC provider token.actions.githubusercontent.com" in later
     assert "(10.20.0.0/16) in account team-01" in later
+
+
+def test_cross_account_roles_are_written_once_for_every_account_that_has_them(
+    imported: Path,
+):
+    roles = (imported / "catalog/roles.yaml").read_text()
+    assert "  auditor:\n    deploy_to:\n      accounts:\n        - team-01\n" in roles
+    assert "Bool:\n            aws:MultiFactorAuthPresent: 'true'" in roles
+    assert "max_session_duration: 7200" in roles
+    assert WIDE_OPEN not in roles
+    report = (imported / "import-report.md").read_text()
+    assert f"**role {WIDE_OPEN} (catalog/roles.yaml)**: lz refuses it:" in report
 
 
 def test_an_edit_of_the_written_yaml_plans_exactly_that_change(lz, imported: Path):

@@ -3,6 +3,7 @@
     landingzone.yaml            organization, units (the OU tree), state
     catalog/accounts/UNIT.yaml  accounts, one file per top-level unit (root.yaml: under the root)
     catalog/policies.yaml       every Organizations policy, by name, with its type
+    catalog/roles.yaml          cross-account roles (`--include roles`)
     policies/NAME.json          each policy's document, as AWS holds it
     import-report.md            what stays outside, and why (adopt/report.py)
 
@@ -33,6 +34,7 @@ from landingzone.nodes import CREATED_BY_KEY, MANAGED_BY_KEY, MANAGEMENT
 from landingzone.resources.org_snapshot import OrgPolicy
 
 DEFAULT_ACCESS_ROLE = "OrganizationAccountAccessRole"
+ROLES_FILE = "catalog/roles.yaml"
 _LZ_TAGS = {MANAGED_BY_KEY, CREATED_BY_KEY}
 
 
@@ -67,8 +69,11 @@ def spec_tags(tags: Mapping[str, str]) -> dict[str, str]:
     return {k: v for k, v in sorted(tags.items()) if k not in _LZ_TAGS and not k.startswith("aws:")}
 
 
-def lay_out(live: LiveOrg, options: Options) -> Layout:
-    """The spec directory for what was read (see the module docstring)."""
+def lay_out(
+    live: LiveOrg, options: Options, roles: dict[str, dict[str, Any]] | None = None
+) -> Layout:
+    """The spec directory for what was read (see the module docstring); `roles` is the
+    `roles` section (`adopt/roles.py`), written to catalog/roles.yaml."""
     out = Layout()
     snap = live.snap
     policies = _policies(live, out)
@@ -144,6 +149,12 @@ def lay_out(live: LiveOrg, options: Options) -> Layout:
 
     accounts_files = sorted(by_file)
     imports = [f for f in ("catalog/policies.yaml",) if policies] + accounts_files
+    if roles:
+        imports.append(ROLES_FILE)
+        out.files[ROLES_FILE] = _yaml(
+            {"roles": roles},
+            "# Cross-account roles, as they exist (`lz import --include roles`).\n",
+        )
     root: dict[str, Any] = {}
     if imports:
         root["import"] = imports
@@ -188,6 +199,7 @@ def lay_out(live: LiveOrg, options: Options) -> Layout:
         "accounts": len(keys),
         "policies": len(policies),
         "external": sum(1 for name in policies if owner_of(name)),
+        "roles": len(roles or {}),
     }
     return out
 

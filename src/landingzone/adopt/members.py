@@ -8,8 +8,8 @@ imported yet, with enough detail to write it by hand. An account lz cannot
 enter, or a read AWS refuses, is named with the AWS error code and what was
 skipped; the other accounts are still read.
 
-Calls per account: roles or ci: ListRoles (+ ListOpenIDConnectProviders for
-ci); network: DescribeVpcs, DescribeVpcPeeringConnections,
+Calls per account: roles or ci: ListRoles and GetAccountAuthorizationDetails
+(+ ListOpenIDConnectProviders for ci); network: DescribeVpcs, DescribeVpcPeeringConnections,
 DescribeTransitGateways, ListHostedZones; baselines: DescribeTrails,
 DescribeConfigurationRecorders. Always, once: ListStackSets in the management account.
 """
@@ -17,11 +17,15 @@ DescribeConfigurationRecorders. Always, once: ListStackSets in the management ac
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+import json
+import urllib.parse
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from landingzone.adopt.layout import spec_tags
 from landingzone.adopt.owners import STACKSETS, owner_of, why
 from landingzone.adopt.report import NOT_YET, OWNED, UNREADABLE, Note
+from landingzone.adopt.roles import DEFAULT_MAX_SESSION, LiveRole, as_list, is_cross_account
 from landingzone.aws.calls import call, pages
 from landingzone.aws.session import Sessions
 from landingzone.errors import AwsError
@@ -73,7 +77,8 @@ class Account:
         )
 
 
-Reader = Callable[[Account, set[str], str], list[Note]]
+Found = Note | LiveRole  # what a reader finds: a line of the report, or a role to write
+Reader = Callable[[Account, set[str], str], list[Found]]
 Layer = tuple[set[str], str, Reader]  # the layers that ask for it, what it reads, the reader
 
 
@@ -83,24 +88,27 @@ def read_accounts(
     layers: set[str],
     region: str,
     access_role: str,
-) -> list[Note]:
-    """Notes about every account's layers (`accounts`: key and ID of each)."""
+) -> tuple[list[Note], list[LiveRole]]:
+    """Notes about every account's layers, and the roles to write (`accounts`: key and ID)."""
     management = Account(sessions, "management", sessions.management_account_id, region)
-    notes = _stack_sets(management)
+    notes: list[Found] = list(_stack_sets(management))
     readers = [entry for entry in _READERS if entry[0] & layers]
     if readers:
         members = [Account(sessions, key, account_id, region) for key, account_id in accounts]
         tasks = [functools.partial(_read_one, m, readers, layers, access_role) for m in members]
         notes += [n for found in in_parallel(tasks, limit=ACCOUNTS_IN_FLIGHT) for n in found]
-    return notes
+    return (
+        [n for n in notes if isinstance(n, Note)],
+        [r for r in notes if isinstance(r, LiveRole)],
+    )
 
 
-def _read_one(account: Account, readers: list[Layer], layers: set[str], role: str) -> list[Note]:
+def _read_one(account: Account, readers: list[Layer], layers: set[str], role: str) -> list[Found]:
     entered = caught(lambda: account.client("sts"))()
     if isinstance(entered, AwsError):
         skipped = "; ".join(what for _, what, _ in readers)
         return [_unreadable(account, f"entering it as {role}", entered, skipped)]
-    notes: list[Note] = []
+    notes: list[Found] = []
     for _, what, reader in readers:
         answer = caught(functools.partial(reader, account, layers, role))()
         if isinstance(answer, AwsError):
@@ -115,78 +123,87 @@ def _unreadable(account: Account, what: str, error: AwsError, skipped: str) -> N
     return Note(UNREADABLE, f"{account.label}: {what}", f"{code}: {error}. Skipped: {skipped}")
 
 
-def _roles(account: Account, layers: set[str], access_role: str) -> list[Note]:
+def _roles(account: Account, layers: set[str], access_role: str) -> list[Found]:
     """Roles owned by other tools, CI roles and OIDC providers, cross-account roles."""
-    notes: list[Note] = []
-    providers = (
-        account.call("iam", "list_open_id_connect_providers")["OpenIDConnectProviderList"]
-        if "ci" in layers
-        else []
+    found: list[Found] = []
+    if "ci" in layers:
+        providers = account.call("iam", "list_open_id_connect_providers")
+        for arn in sorted(p["Arn"] for p in providers["OpenIDConnectProviderList"]):
+            found.append(
+                Note(
+                    NOT_YET,
+                    f"OIDC provider {arn.split('/', 1)[-1]} in {account.label}",
+                    "write it under `ci.providers`",
+                )
+            )
+    listed = {r["RoleName"]: r for r in account.list("iam", "list_roles", "Roles")}
+    details = account.list(
+        "iam", "get_account_authorization_details", "RoleDetailList", Filter=["Role"]
     )
-    for arn in (p["Arn"] for p in providers):
-        notes.append(
-            Note(
-                NOT_YET,
-                f"OIDC provider {arn.split('/', 1)[-1]} in {account.label}",
-                "write it under `ci.providers`",
-            )
-        )
-    for role in account.list("iam", "list_roles", "Roles"):
-        name, path = role["RoleName"], role.get("Path", "/")
-        if path.startswith(SERVICE_LINKED_PATH) or name == access_role:
+    for detail in sorted(details, key=lambda d: d["RoleName"]):
+        role = _live_role(account, detail, listed.get(detail["RoleName"], {}))
+        if role.path.startswith(SERVICE_LINKED_PATH) or role.name == access_role:
             continue
-        where = f"role {path}{name} in {account.label}".replace("role //", "role /")
-        owner = owner_of(name)
+        owner = owner_of(role.name, role.tags)
+        federated = _federated(role.trust)
         if owner:
-            notes.append(Note(OWNED, where, why(owner)))
-            continue
-        federated, accounts = _trusted(role.get("AssumeRolePolicyDocument") or {})
-        if federated and "ci" in layers:
-            notes.append(
-                Note(
-                    NOT_YET,
-                    where,
-                    f"a CI role trusting {', '.join(federated)}: write it under `ci.roles`",
+            found.append(Note(OWNED, role.label, why(owner)))
+        elif federated:
+            if "ci" in layers:
+                found.append(
+                    Note(
+                        NOT_YET,
+                        role.label,
+                        f"a CI role trusting {', '.join(federated)}: write it under `ci`",
+                    )
                 )
-            )
-        elif accounts - {account.id} and "roles" in layers:
-            notes.append(
-                Note(
-                    NOT_YET,
-                    where,
-                    f"a cross-account role trusting {', '.join(sorted(accounts - {account.id}))}: "
-                    "write it under `roles`",
-                )
-            )
-    return notes
+        elif "roles" in layers and is_cross_account(role):
+            found.append(role)
+    return found
 
 
-def _trusted(document: Any) -> tuple[list[str], set[str]]:
-    """Federated principals, and the accounts of AWS principals, a trust policy allows."""
-    federated: list[str] = []
-    accounts: set[str] = set()
-    statements = document.get("Statement", []) if isinstance(document, dict) else []
+def _live_role(account: Account, detail: Mapping[str, Any], listed: Mapping[str, Any]) -> LiveRole:
+    boundary = detail.get("PermissionsBoundary") or {}
+    return LiveRole(
+        account=account.key,
+        account_id=account.id,
+        name=detail["RoleName"],
+        path=detail.get("Path", "/"),
+        description=listed.get("Description") or "",
+        trust=_document(detail.get("AssumeRolePolicyDocument")),
+        managed_policies=tuple(p["PolicyArn"] for p in detail.get("AttachedManagedPolicies", [])),
+        inline_policies={
+            p["PolicyName"]: _document(p["PolicyDocument"])
+            for p in detail.get("RolePolicyList", [])
+        },
+        permissions_boundary=boundary.get("PermissionsBoundaryArn"),
+        max_session_duration=int(listed.get("MaxSessionDuration") or DEFAULT_MAX_SESSION),
+        tags=spec_tags({t["Key"]: t["Value"] for t in detail.get("Tags", [])}),
+    )
+
+
+def _document(value: Any) -> dict[str, Any]:
+    """A policy document IAM returned (decoded by botocore, or still URL-encoded JSON)."""
+    if isinstance(value, str):
+        value = json.loads(urllib.parse.unquote(value))
+    return dict(value or {})
+
+
+def _federated(document: Mapping[str, Any]) -> list[str]:
+    """The federated principals (OIDC providers) a trust policy allows."""
+    found: set[str] = set()
+    statements = document.get("Statement", [])
     for statement in statements if isinstance(statements, list) else [statements]:
-        if statement.get("Effect") != "Allow":
-            continue
-        principal = statement.get("Principal", {})
-        if not isinstance(principal, dict):
-            continue
-        for value in _as_list(principal.get("Federated", [])):
-            federated.append(str(value).split("/", 1)[-1])
-        for value in _as_list(principal.get("AWS", [])):
-            text = str(value)
-            accounts.add(text.split(":")[4] if text.startswith("arn:") else text)
-    return sorted(set(federated)), accounts
+        principal = statement.get("Principal") if statement.get("Effect") == "Allow" else None
+        if isinstance(principal, dict):
+            for value in as_list(principal.get("Federated", [])):
+                found.add(str(value).split("/", 1)[-1])
+    return sorted(found)
 
 
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def _network(account: Account, layers: set[str], access_role: str) -> list[Note]:
+def _network(account: Account, layers: set[str], access_role: str) -> list[Found]:
     """Non-default VPCs, active peerings, own transit gateways, private hosted zones."""
-    notes: list[Note] = []
+    notes: list[Found] = []
     for vpc in account.list("ec2", "describe_vpcs", "Vpcs"):
         if vpc.get("IsDefault"):
             continue
@@ -228,9 +245,9 @@ def _network(account: Account, layers: set[str], access_role: str) -> list[Note]
     return notes
 
 
-def _baselines(account: Account, layers: set[str], access_role: str) -> list[Note]:
+def _baselines(account: Account, layers: set[str], access_role: str) -> list[Found]:
     """Trails and Config recorders: Control Tower's, and the rest as not imported yet."""
-    notes: list[Note] = []
+    notes: list[Found] = []
     trails = account.call("cloudtrail", "describe_trails", includeShadowTrails=False)["trailList"]
     for trail in trails:
         where = f"trail {trail['Name']} in {account.label}"

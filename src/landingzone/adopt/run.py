@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from landingzone.adopt.layout import (
     DEFAULT_ACCESS_ROLE,
+    ROLES_FILE,
     Layout,
     Options,
     account_keys,
@@ -16,25 +20,29 @@ from landingzone.adopt.layout import (
 )
 from landingzone.adopt.members import read_accounts
 from landingzone.adopt.output import PRODUCT, diff_lines, foreign_files, preview, write
-from landingzone.adopt.read import read_organization
-from landingzone.adopt.report import NOT_YET, REPORT_FILE, Note, render_report
+from landingzone.adopt.read import LiveOrg, read_organization
+from landingzone.adopt.report import NOT_EXPRESSIBLE, NOT_YET, REPORT_FILE, Note, render_report
+from landingzone.adopt.roles import role_entries
 from landingzone.adopt.state import StateWritten, adopt_into_state
 from landingzone.aws.context import Context, Settings
 from landingzone.aws.session import Sessions, choose_credentials
-from landingzone.errors import LzError
+from landingzone.errors import LzError, SpecInvalid
 from landingzone.export.writer import WriteReport, written_by
 from landingzone.nodes import MANAGEMENT
+from landingzone.validate import load_spec
 
 LAYERS = ("org", "baselines", "roles", "ci", "network")
 # What each optional layer will hold, for the report while it is not imported.
 _LATER = {
     "baselines": "account baseline settings (password policy, EBS encryption, S3 public access "
     "block, CloudTrail, Config, GuardDuty, budgets) as profiles",
-    "roles": "IAM roles that look like cross-account roles",
+    "roles": "cross-account IAM roles (written to catalog/roles.yaml)",
     "ci": "OIDC providers and the CI roles that trust them",
     "network": "VPCs, peerings, transit gateways and private hosted zones",
 }
 NAME_LENGTH = 30  # `{name}-landingzone-state` stays within S3's 63 characters
+MAX_VALIDATIONS = 3  # refused roles dropped, then the rest validated again
+_ROLE_KEY = re.compile(r"^  (\S.*):\s*$")  # a role's key in catalog/roles.yaml
 
 
 @dataclass
@@ -134,15 +142,16 @@ def run_import(
         state_key=state_key,
         access_role=access_role,
     )
-    layout = lay_out(live, options)
+    keys = {**account_keys(live), identity["Account"]: MANAGEMENT}
     active = [
         (key, account_id)
-        for account_id, key in account_keys(live).items()
+        for account_id, key in keys.items()
         if snap.accounts[account_id].status == "ACTIVE"
     ]
-    layout.notes += read_accounts(
-        sessions, [("management", identity["Account"]), *active], layers, home_region, access_role
-    )
+    notes, live_roles = read_accounts(sessions, active, layers, home_region, access_role)
+    roles, refused = role_entries(live_roles, keys)
+    layout = _accepted_layout(live, options, roles, refused)
+    layout.notes += notes + refused
     layout.notes += [
         Note(
             NOT_YET,
@@ -155,7 +164,7 @@ def run_import(
             ),
         )
         for layer in LAYERS
-        if layer != "org"
+        if layer != "org" and not (layer == "roles" and layer in layers)  # roles are written
     ]
     header = {
         "organization": f"{snap.org_id} (lz name: {org_name})",
@@ -176,3 +185,49 @@ def run_import(
     if with_state:
         result.state = adopt_into_state(out, profile=profile, endpoint_url=endpoint_url)
     return result
+
+
+def _accepted_layout(
+    live: LiveOrg, options: Options, roles: dict[str, dict[str, Any]], notes: list[Note]
+) -> Layout:
+    """The layout, without the roles whose shape lz refuses (`lz validate`'s IAM rules:
+    a role trusted by "*", an inline policy changing anything anywhere); those are
+    named in `notes` with the rule."""
+    for _ in range(MAX_VALIDATIONS):
+        layout = lay_out(live, options, roles)
+        refused = _refused_roles(layout.files) if roles else {}
+        if not refused:
+            return layout
+        for key, message in sorted(refused.items()):
+            notes.append(
+                Note(NOT_EXPRESSIBLE, f"role {key} ({ROLES_FILE})", f"lz refuses it: {message}")
+            )
+            roles.pop(key, None)
+    return lay_out(live, options, {})
+
+
+def _refused_roles(files: dict[str, str]) -> dict[str, str]:
+    """Roles of catalog/roles.yaml that `lz validate` refuses, with its first message."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for relative, text in files.items():
+            path = Path(tmp) / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        try:
+            load_spec(Path(tmp))
+        except SpecInvalid as exc:
+            starts = [
+                (number, match.group(1).strip("'\""))
+                for number, line in enumerate(files[ROLES_FILE].splitlines(), 1)
+                if (match := _ROLE_KEY.match(line))
+            ]
+            refused: dict[str, str] = {}
+            for problem in exc.problems:
+                where = problem.location
+                if where is None or where.file != ROLES_FILE:
+                    continue
+                key = next((k for n, k in reversed(starts) if n <= where.line), None)
+                if key is not None:
+                    refused.setdefault(key, problem.message)
+            return refused
+    return {}
