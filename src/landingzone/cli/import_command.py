@@ -39,8 +39,9 @@ def import_command(
         str,
         typer.Option(
             "--include",
-            help="Layers to import, comma-separated: org (always), baselines, roles, ci, network. "
-            "What is not imported is listed in import-report.md.",
+            help="Layers to read, comma-separated: org (always), roles (cross-account roles, "
+            "written to catalog/roles.yaml), ci, network, baselines (listed in "
+            "import-report.md, not written yet).",
         ),
     ] = "org",
     state_account: Annotated[
@@ -90,7 +91,8 @@ def import_command(
     the only writes to AWS), so the first `lz plan OUT` shows no changes.
 
     What another tool owns (Control Tower's `aws-guardrails-*` SCPs, StackSets)
-    is written with `external: true`: lz reads it, never changes or deletes it.
+    is written with `external: true`: lz reads it, never changes or deletes it;
+    its roles, trails and stack sets are named in the report.
     A part AWS refuses to show is named in the report with the account and
     error code; the rest is still written.
 
@@ -100,6 +102,8 @@ def import_command(
     Examples:
 
       lz import infra/landingzone --profile management --region eu-west-1
+
+      lz import infra/landingzone --profile management --include roles,ci,network
 
       lz plan infra/landingzone --detailed-exitcode     # 0: nothing to change
 
