@@ -156,6 +156,24 @@ def build(aws: Aws, accounts: int = 20) -> Handmade:
             }
         ),
     )
+    # Baseline settings: the Workloads accounts share a password policy and EBS encryption;
+    # Log Archive blocks public access (but not ACLs on existing buckets).
+    for index, account_id in enumerate(made.accounts.values()):
+        if leaves[index % len(leaves)].startswith("Workloads"):
+            aws.client("iam", account_id).update_account_password_policy(
+                MinimumPasswordLength=14, RequireSymbols=True
+            )
+            aws.client("ec2", account_id).enable_ebs_encryption_by_default()
+    log_archive = made.accounts["Log Archive"]
+    aws.client("s3control", log_archive).put_public_access_block(
+        AccountId=log_archive,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": False,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
     aws.client("cloudformation").create_stack_set(
         StackSetName=STACK_SET,
         TemplateBody=json.dumps(

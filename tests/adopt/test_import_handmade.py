@@ -118,3 +118,22 @@ def test_import_again_on_an_unchanged_organization_touches_no_file(lz_as_is, han
     assert "unchanged (no file touched)" in again.err
     after = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in imported.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_shared_baseline_settings_become_profiles_assigned_where_they_are_shared(
+    handmade_import: Path,
+):
+    profiles = (handmade_import / "catalog/baselines.yaml").read_text()
+    assert (
+        "    imported-1:\n      ebs_encryption: {}\n      password_policy:\n"
+        "        minimum_length: 14\n        require_symbols: true\n"
+    ) in profiles
+    assert (
+        "    imported-2:\n      s3_public_access_block:\n        ignore_public_acls: false\n"
+        in (profiles)
+    )
+    root = (handmade_import / "landingzone.yaml").read_text()
+    assert "  Workloads:\n    policies: [cost-center]\n    baseline: imported-1\n" in root
+    core = (handmade_import / "catalog/accounts/core.yaml").read_text()
+    assert "name: Log Archive" in core and "baseline: imported-2" in core
+    assert core.count("baseline:") == 1  # the other Core accounts have no settings

@@ -4,6 +4,7 @@
     catalog/accounts/UNIT.yaml  accounts, one file per top-level unit (root.yaml: under the root)
     catalog/policies.yaml       every Organizations policy, by name, with its type
     catalog/roles.yaml          cross-account roles (`--include roles`)
+    catalog/baselines.yaml      baseline profiles (`--include baselines`)
     policies/NAME.json          each policy's document, as AWS holds it
     import-report.md            what stays outside, and why (adopt/report.py)
 
@@ -27,6 +28,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from landingzone.access.org_policy_types import BY_AWS_TYPE
+from landingzone.adopt.baselines import Assigned
 from landingzone.adopt.owners import owner_of, why
 from landingzone.adopt.read import LiveOrg
 from landingzone.adopt.report import NOT_EXPRESSIBLE, OWNED, UNREADABLE, Note
@@ -35,6 +37,7 @@ from landingzone.resources.org_snapshot import OrgPolicy
 
 DEFAULT_ACCESS_ROLE = "OrganizationAccountAccessRole"
 ROLES_FILE = "catalog/roles.yaml"
+BASELINES_FILE = "catalog/baselines.yaml"
 _LZ_TAGS = {MANAGED_BY_KEY, CREATED_BY_KEY}
 
 
@@ -70,11 +73,16 @@ def spec_tags(tags: Mapping[str, str]) -> dict[str, str]:
 
 
 def lay_out(
-    live: LiveOrg, options: Options, roles: dict[str, dict[str, Any]] | None = None
+    live: LiveOrg,
+    options: Options,
+    roles: dict[str, dict[str, Any]] | None = None,
+    baselines: Assigned | None = None,
 ) -> Layout:
     """The spec directory for what was read (see the module docstring); `roles` is the
-    `roles` section (`adopt/roles.py`), written to catalog/roles.yaml."""
+    `roles` section (`adopt/roles.py`), written to catalog/roles.yaml; `baselines` the
+    profiles and their assignment (`adopt/baselines.py`), to catalog/baselines.yaml."""
     out = Layout()
+    assigned = baselines or Assigned()
     snap = live.snap
     policies = _policies(live, out)
     keys = account_keys(live)
@@ -97,6 +105,8 @@ def lay_out(
         organization["access_role"] = options.access_role
     if snap.root_id and attached(snap.root_id):
         organization["policies"] = _flow(attached(snap.root_id))
+    if assigned.organization:
+        organization["baseline"] = assigned.organization
     if snap.feature_set != "ALL":
         out.notes.append(
             Note(
@@ -114,6 +124,8 @@ def lay_out(
             entry["policies"] = _flow(attached(unit.id))
         if own_tags(unit.id):
             entry["tags"] = _flow_map(own_tags(unit.id))
+        if unit.path in assigned.units:
+            entry["baseline"] = assigned.units[unit.path]
         if "/" in unit.name:
             out.notes.append(
                 Note(NOT_EXPRESSIBLE, f"unit {unit.path}", 'its name holds "/", a path separator')
@@ -135,6 +147,8 @@ def lay_out(
             entry["tags"] = _flow_map(own_tags(account.id))
         if attached(account.id):
             entry["policies"] = _flow(attached(account.id))
+        if key in assigned.accounts:
+            entry["baseline"] = assigned.accounts[key]
         if account.status != "ACTIVE":
             out.notes.append(
                 Note(
@@ -149,6 +163,13 @@ def lay_out(
 
     accounts_files = sorted(by_file)
     imports = [f for f in ("catalog/policies.yaml",) if policies] + accounts_files
+    if assigned.profiles:
+        imports.append(BASELINES_FILE)
+        out.files[BASELINES_FILE] = _yaml(
+            {"baselines": {"profiles": assigned.profiles}},
+            "# Baseline settings found in the accounts, one profile per distinct set\n"
+            "# (`lz import --include baselines`); who has which is in the units and accounts.\n",
+        )
     if roles:
         imports.append(ROLES_FILE)
         out.files[ROLES_FILE] = _yaml(
@@ -200,6 +221,7 @@ def lay_out(
         "policies": len(policies),
         "external": sum(1 for name in policies if owner_of(name)),
         "roles": len(roles or {}),
+        "baseline profiles": len(assigned.profiles),
     }
     return out
 

@@ -10,7 +10,8 @@ skipped; the other accounts are still read.
 
 Calls per account: roles or ci: ListRoles and GetAccountAuthorizationDetails
 (+ ListOpenIDConnectProviders for ci); network: DescribeVpcs, DescribeVpcPeeringConnections,
-DescribeTransitGateways, ListHostedZones; baselines: DescribeTrails,
+DescribeTransitGateways, ListHostedZones; baselines: GetAccountPasswordPolicy,
+GetEbsEncryptionByDefault, GetPublicAccessBlock, DescribeTrails,
 DescribeConfigurationRecorders. Always, once: ListStackSets in the management account.
 """
 
@@ -22,6 +23,7 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from landingzone.adopt.baselines import LiveSettings, password_policy, public_access_block
 from landingzone.adopt.layout import spec_tags
 from landingzone.adopt.owners import STACKSETS, owner_of, why
 from landingzone.adopt.report import NOT_YET, OWNED, UNREADABLE, Note
@@ -29,6 +31,7 @@ from landingzone.adopt.roles import DEFAULT_MAX_SESSION, LiveRole, as_list, is_c
 from landingzone.aws.calls import call, pages
 from landingzone.aws.session import Sessions
 from landingzone.errors import AwsError
+from landingzone.nodes import MANAGEMENT
 from landingzone.resources.parallel import caught, in_parallel
 
 # Accounts read at once (AWS throttles per account and service, so accounts go side by side).
@@ -77,7 +80,8 @@ class Account:
         )
 
 
-Found = Note | LiveRole  # what a reader finds: a line of the report, or a role to write
+# What a reader finds: a line of the report, a role or an account's settings to write.
+Found = Note | LiveRole | LiveSettings
 Reader = Callable[[Account, set[str], str], list[Found]]
 Layer = tuple[set[str], str, Reader]  # the layers that ask for it, what it reads, the reader
 
@@ -88,8 +92,9 @@ def read_accounts(
     layers: set[str],
     region: str,
     access_role: str,
-) -> tuple[list[Note], list[LiveRole]]:
-    """Notes about every account's layers, and the roles to write (`accounts`: key and ID)."""
+) -> tuple[list[Note], list[LiveRole], list[LiveSettings]]:
+    """Notes about every account's layers, and the roles and settings to write
+    (`accounts`: key and ID of each)."""
     management = Account(sessions, "management", sessions.management_account_id, region)
     notes: list[Found] = list(_stack_sets(management))
     readers = [entry for entry in _READERS if entry[0] & layers]
@@ -100,6 +105,7 @@ def read_accounts(
     return (
         [n for n in notes if isinstance(n, Note)],
         [r for r in notes if isinstance(r, LiveRole)],
+        [b for b in notes if isinstance(b, LiveSettings)],
     )
 
 
@@ -246,33 +252,63 @@ def _network(account: Account, layers: set[str], access_role: str) -> list[Found
 
 
 def _baselines(account: Account, layers: set[str], access_role: str) -> list[Found]:
-    """Trails and Config recorders: Control Tower's, and the rest as not imported yet."""
-    notes: list[Found] = []
+    """Password policy, EBS encryption, Block Public Access (as settings); trails and Config
+    recorders: Control Tower's, and the rest as not imported yet."""
+    found: list[Found] = []
+    if account.key != MANAGEMENT:  # baselines are of member accounts
+        found.append(LiveSettings(account.key, _settings(account)))
     trails = account.call("cloudtrail", "describe_trails", includeShadowTrails=False)["trailList"]
     for trail in trails:
         where = f"trail {trail['Name']} in {account.label}"
         owner = owner_of(trail["Name"])
-        notes.append(
+        found.append(
             Note(OWNED, where, why(owner))
             if owner
-            else Note(
-                NOT_YET,
-                where,
-                "baseline settings are not imported yet: set `cloudtrail` in a profile",
-            )
+            else Note(NOT_YET, where, "trails are not imported yet: set `cloudtrail` in a profile")
         )
-    recorders = account.call("config", "describe_configuration_recorders")["ConfigurationRecorders"]
-    for recorder in recorders:
+    recorders = account.call("config", "describe_configuration_recorders")
+    for recorder in recorders["ConfigurationRecorders"]:
         where = f"Config recorder {recorder['name']} in {account.label}, {account.region}"
         owner = owner_of(recorder["name"])
-        notes.append(
+        found.append(
             Note(OWNED, where, why(owner))
             if owner
-            else Note(
-                NOT_YET, where, "baseline settings are not imported yet: set `config` in a profile"
-            )
+            else Note(NOT_YET, where, "recorders are not imported yet: set `config` in a profile")
         )
-    return notes
+    return found
+
+
+def _settings(account: Account) -> dict[str, Any]:
+    """The account's password policy, EBS encryption and Block Public Access, as set."""
+    settings: dict[str, Any] = {}
+    policy = _unless(
+        "NoSuchEntity", lambda: account.call("iam", "get_account_password_policy")["PasswordPolicy"]
+    )
+    written = password_policy(policy)
+    if written is not None:
+        settings["password_policy"] = written
+    if account.call("ec2", "get_ebs_encryption_by_default")["EbsEncryptionByDefault"]:
+        settings["ebs_encryption"] = {}
+    block = _unless(
+        "NoSuchPublicAccessBlockConfiguration",
+        lambda: account.call("s3control", "get_public_access_block", AccountId=account.id)[
+            "PublicAccessBlockConfiguration"
+        ],
+    )
+    blocked = public_access_block(block)
+    if blocked is not None:
+        settings["s3_public_access_block"] = blocked
+    return settings
+
+
+def _unless(code: str, read: Callable[[], Any]) -> Any:
+    """`read`'s answer, or None when AWS answers `code` (nothing set)."""
+    try:
+        return read()
+    except AwsError as exc:
+        if exc.aws_code == code:
+            return None
+        raise
 
 
 def _stack_sets(management: Account) -> list[Note]:
@@ -292,5 +328,5 @@ def _stack_sets(management: Account) -> list[Note]:
 _READERS: list[Layer] = [
     ({"roles", "ci"}, "its IAM roles and OIDC providers", _roles),
     ({"network"}, "its VPCs, peerings, transit gateways and private hosted zones", _network),
-    ({"baselines"}, "its CloudTrail trails and Config recorders", _baselines),
+    ({"baselines"}, "its baseline settings, trails and Config recorders", _baselines),
 ]

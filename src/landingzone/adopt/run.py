@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from landingzone.adopt.baselines import Assigned, assign
 from landingzone.adopt.layout import (
     DEFAULT_ACCESS_ROLE,
     ROLES_FILE,
@@ -34,8 +35,8 @@ from landingzone.validate import load_spec
 LAYERS = ("org", "baselines", "roles", "ci", "network")
 # What each optional layer will hold, for the report while it is not imported.
 _LATER = {
-    "baselines": "account baseline settings (password policy, EBS encryption, S3 public access "
-    "block, CloudTrail, Config, GuardDuty, budgets) as profiles",
+    "baselines": "baseline settings beyond the password policy, EBS encryption and S3 Block "
+    "Public Access (written as profiles): account alias, GuardDuty, Config, CloudTrail, budgets",
     "roles": "cross-account IAM roles (written to catalog/roles.yaml)",
     "ci": "OIDC providers and the CI roles that trust them",
     "network": "VPCs, peerings, transit gateways and private hosted zones",
@@ -148,9 +149,15 @@ def run_import(
         for account_id, key in keys.items()
         if snap.accounts[account_id].status == "ACTIVE"
     ]
-    notes, live_roles = read_accounts(sessions, active, layers, home_region, access_role)
+    notes, live_roles, settings = read_accounts(sessions, active, layers, home_region, access_role)
     roles, refused = role_entries(live_roles, keys)
-    layout = _accepted_layout(live, options, roles, refused)
+    units = {
+        key: snap.path_of(snap.accounts[account_id].parent_id)
+        for account_id, key in keys.items()
+        if key != MANAGEMENT
+    }
+    baselines = assign(settings, units) if "baselines" in layers else None
+    layout = _accepted_layout(live, options, roles, refused, baselines)
     layout.notes += notes + refused
     layout.notes += [
         Note(
@@ -188,13 +195,17 @@ def run_import(
 
 
 def _accepted_layout(
-    live: LiveOrg, options: Options, roles: dict[str, dict[str, Any]], notes: list[Note]
+    live: LiveOrg,
+    options: Options,
+    roles: dict[str, dict[str, Any]],
+    notes: list[Note],
+    baselines: Assigned | None,
 ) -> Layout:
     """The layout, without the roles whose shape lz refuses (`lz validate`'s IAM rules:
     a role trusted by "*", an inline policy changing anything anywhere); those are
     named in `notes` with the rule."""
     for _ in range(MAX_VALIDATIONS):
-        layout = lay_out(live, options, roles)
+        layout = lay_out(live, options, roles, baselines)
         refused = _refused_roles(layout.files) if roles else {}
         if not refused:
             return layout
@@ -203,7 +214,7 @@ def _accepted_layout(
                 Note(NOT_EXPRESSIBLE, f"role {key} ({ROLES_FILE})", f"lz refuses it: {message}")
             )
             roles.pop(key, None)
-    return lay_out(live, options, {})
+    return lay_out(live, options, {}, baselines)
 
 
 def _refused_roles(files: dict[str, str]) -> dict[str, str]:
