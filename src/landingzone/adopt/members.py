@@ -258,24 +258,30 @@ def _baselines(account: Account, layers: set[str], access_role: str) -> list[Fou
     if account.key != MANAGEMENT:  # baselines are of member accounts
         found.append(LiveSettings(account.key, _settings(account)))
     trails = account.call("cloudtrail", "describe_trails", includeShadowTrails=False)["trailList"]
-    for trail in trails:
-        where = f"trail {trail['Name']} in {account.label}"
-        owner = owner_of(trail["Name"])
-        found.append(
-            Note(OWNED, where, why(owner))
-            if owner
-            else Note(NOT_YET, where, "trails are not imported yet: set `cloudtrail` in a profile")
+    found += [
+        _theirs_or_later(
+            trail["Name"], f"trail {trail['Name']} in {account.label}", "set `cloudtrail`"
         )
+        for trail in trails
+    ]
     recorders = account.call("config", "describe_configuration_recorders")
-    for recorder in recorders["ConfigurationRecorders"]:
-        where = f"Config recorder {recorder['name']} in {account.label}, {account.region}"
-        owner = owner_of(recorder["name"])
-        found.append(
-            Note(OWNED, where, why(owner))
-            if owner
-            else Note(NOT_YET, where, "recorders are not imported yet: set `config` in a profile")
+    found += [
+        _theirs_or_later(
+            recorder["name"],
+            f"Config recorder {recorder['name']} in {account.label}, {account.region}",
+            "set `config`",
         )
+        for recorder in recorders["ConfigurationRecorders"]
+    ]
     return found
+
+
+def _theirs_or_later(name: str, where: str, hint: str) -> Note:
+    """Another tool's (by its name), or not imported yet (`hint`: what to write by hand)."""
+    owner = owner_of(name)
+    if owner:
+        return Note(OWNED, where, why(owner))
+    return Note(NOT_YET, where, f"not imported yet: {hint} in a baseline profile")
 
 
 def _settings(account: Account) -> dict[str, Any]:
