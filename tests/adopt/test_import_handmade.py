@@ -137,3 +137,13 @@ def test_shared_baseline_settings_become_profiles_assigned_where_they_are_shared
     core = (handmade_import / "catalog/accounts/core.yaml").read_text()
     assert "name: Log Archive" in core and "baseline: imported-2" in core
     assert core.count("baseline:") == 1  # the other Core accounts have no settings
+
+
+def test_the_terraform_export_of_an_import_leaves_control_tower_alone(
+    lz_as_is, handmade_import: Path, tmp_path: Path
+):
+    exported = lz_as_is("export", "terraform", tmp_path / "tf", handmade_import)
+    assert exported.code == 0, exported.err
+    written = "".join(f.read_text() for f in (tmp_path / "tf").rglob("*.tf"))
+    assert "deny-leave" in written  # lz's policies are exported
+    assert GUARDRAIL not in written  # Control Tower's guardrail is not
