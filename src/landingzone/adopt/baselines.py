@@ -5,8 +5,7 @@ by default in the home region, and the account's S3 Block Public Access. Each
 distinct set of settings becomes a profile (`imported-1`, `imported-2`, ...,
 the most common first); it is assigned to the organization when every account
 has it, else to each unit whose accounts all share it, and to single accounts
-otherwise (`baseline: none` where a unit's profile does not fit one of its
-accounts). Only what is set is written: a setting left at AWS's default
+otherwise. Only what is set is written: a setting left at AWS's default
 (no password policy, no Block Public Access configuration, EBS encryption
 off) is not in any profile, so lz leaves it alone.
 """
@@ -24,7 +23,6 @@ from landingzone.resources.s3_account import BLOCK_FIELDS
 from landingzone.spec.units import parents
 
 PROFILE_PREFIX = "imported-"
-NO_BASELINE = "none"
 
 
 @dataclass(frozen=True)
@@ -89,9 +87,11 @@ def assign(found: list[LiveSettings], unit_of: Mapping[str, str]) -> Assigned:
         if shared is not None and shared != _inherited(result, unit):
             result.units[unit] = shared
     for account, unit in sorted(unit_of.items()):
-        inherited = _inherited(result, unit, including=True)
-        if inherited != wanted[account]:
-            result.accounts[account] = wanted[account] or NO_BASELINE
+        # A unit has a profile only when all its accounts share it, so an account
+        # without settings never inherits one: only accounts with settings are named.
+        profile = wanted[account]
+        if profile is not None and profile != _inherited(result, unit, including=True):
+            result.accounts[account] = profile
     return result
 
 

@@ -194,24 +194,7 @@ def lay_out(
     for path in accounts_files:
         out.files[path] = _yaml({"accounts": by_file[path]}, "# Accounts, by unit.\n")
     if policies:
-        catalog: dict[str, Any] = {}
-        for name, (policy, file_name) in sorted(policies.items()):
-            spec_type = BY_AWS_TYPE[policy.type].key
-            entry = {} if spec_type == "service_control" else {"type": spec_type}
-            if policy.description:
-                entry["description"] = policy.description
-            entry["file"] = f"../policies/{file_name}"
-            if owner_of(name):
-                entry["external"] = True
-            catalog[name] = entry
-            out.files[f"policies/{file_name}"] = (
-                json.dumps(policy.document, indent=2, ensure_ascii=False) + "\n"
-            )
-        out.files["catalog/policies.yaml"] = _yaml(
-            {"policies": catalog},
-            "# Every Organizations policy, by name; `type` is service_control unless it says\n"
-            "# otherwise. `external: true`: owned by another tool, never changed by lz.\n",
-        )
+        out.files.update(_policy_files(policies))
     out.notes.extend(
         Note(UNREADABLE, skipped.what, skipped.line.split(": ", 1)[-1]) for skipped in live.skipped
     )
@@ -224,6 +207,30 @@ def lay_out(
         "baseline profiles": len(assigned.profiles),
     }
     return out
+
+
+def _policy_files(policies: Mapping[str, tuple[OrgPolicy, str]]) -> dict[str, str]:
+    """catalog/policies.yaml and one JSON document per policy under policies/."""
+    files: dict[str, str] = {}
+    catalog: dict[str, Any] = {}
+    for name, (policy, file_name) in sorted(policies.items()):
+        spec_type = BY_AWS_TYPE[policy.type].key
+        entry: dict[str, Any] = {} if spec_type == "service_control" else {"type": spec_type}
+        if policy.description:
+            entry["description"] = policy.description
+        entry["file"] = f"../policies/{file_name}"
+        if owner_of(name):
+            entry["external"] = True
+        catalog[name] = entry
+        files[f"policies/{file_name}"] = (
+            json.dumps(policy.document, indent=2, ensure_ascii=False) + "\n"
+        )
+    files["catalog/policies.yaml"] = _yaml(
+        {"policies": catalog},
+        "# Every Organizations policy, by name; `type` is service_control unless it says\n"
+        "# otherwise. `external: true`: owned by another tool, never changed by lz.\n",
+    )
+    return files
 
 
 def _policies(live: LiveOrg, out: Layout) -> dict[str, tuple[OrgPolicy, str]]:
