@@ -12,7 +12,8 @@ Rules this module keeps:
   S3 Control). Nothing else differs between AWS and the emulator.
 - Member accounts are reached by assuming `organization.access_role` from the
   management account; credentials are cached per account and refreshed
-  before they expire.
+  before they expire. One botocore client per service and region serves every
+  account: each call is signed with its account's credentials (`AccountClient`).
 - Throttling is normal: botocore's standard retry mode plus a handler for the
   codes it does not retry (ConcurrentModificationException, ...), with
   exponential backoff and full jitter.
@@ -27,12 +28,13 @@ import random
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
-import botocore.session
 from botocore.config import Config
 from botocore.credentials import RefreshableCredentials
 from botocore.exceptions import (
@@ -158,7 +160,7 @@ class Sessions:
         access_role: str,
         endpoint_url: str | None = None,
         counter: CallCounter | None = None,
-        max_pool_connections: int = 32,
+        max_pool_connections: int = 128,
     ):
         self.credentials = credentials
         self.home_region = home_region
@@ -171,6 +173,9 @@ class Sessions:
             max_pool_connections=max_pool_connections,
             connect_timeout=10,
             read_timeout=60,
+            # One client serves every account (see `client`): no endpoint chosen by
+            # the credentials' account ID (DynamoDB's account-based endpoints).
+            account_id_endpoint_mode="disabled",
         )
         self._lock = threading.RLock()
         try:
@@ -180,9 +185,9 @@ class Sessions:
                 f"{credentials.description}: no such profile in your AWS config "
                 "(~/.aws/config, ~/.aws/credentials)"
             ) from exc
-        self._sessions: dict[str, boto3.Session] = {}
+        self._member_credentials: dict[str, RefreshableCredentials] = {}
         self._assuming: dict[str, threading.Lock] = {}
-        self._clients: dict[tuple[str, str, str], Any] = {}
+        self._clients: dict[tuple[str, str], Any] = {}
         self._identity: dict[str, str] | None = None
 
     # -- identity ---------------------------------------------------------------
@@ -197,7 +202,7 @@ class Sessions:
                 endpoint_url=self._endpoint_flag,
                 config=self._config.merge(retries),
             )
-            sts.meta.events.register("before-send", self._counting_hook("management", "sts"))
+            sts.meta.events.register("before-send", self._counting_hook("sts", "management"))
             try:
                 ident = sts.get_caller_identity()
             except NoCredentialsError as exc:
@@ -236,61 +241,68 @@ class Sessions:
     # -- clients ----------------------------------------------------------------
 
     def client(self, service: str, account_id: str | None, region: str | None = None) -> Any:
-        """A cached client for `service` in `account_id` (None: management) and region."""
+        """A client for `service` in `account_id` (None: management) and region.
+
+        Every account's client of one service and region shares one botocore
+        client (building one costs ~10 ms of CPU, and a baselined organization
+        needs hundreds); the account's own credentials sign each of its calls,
+        and each call is counted for its account."""
         region = region or self.home_region
         if account_id is None and service != "sts":
             account_id = self.management_account_id
-        key = (account_id or "management", service, region)
-        with self._lock:
-            client = self._clients.get(key)
-        if client is not None:
-            return client
-        session = self._session_for(account_id)  # may assume a role: not under the lock
+        credentials = self._credentials_for(account_id)  # may assume a role
+        binding = _Binding(account_id or "management", credentials)
+        return AccountClient(self._shared_client(service, region), binding)
+
+    def _shared_client(self, service: str, region: str) -> Any:
+        """The one botocore client of `service` in `region`, made on first use."""
+        key = (service, region)
         with self._lock:  # boto3 sessions are not thread-safe: make clients one at a time
             client = self._clients.get(key)
             if client is None:
-                client = session.client(
+                client = self._management.client(
                     service,
                     region_name=region,
                     endpoint_url=self._endpoint_flag,
                     config=self._config,
                 )
-                label = account_id or "management"
-                client.meta.events.register_first(
-                    f"needs-retry.{_service_id(client)}", _retry_handler
-                )
-                client.meta.events.register("before-send", self._counting_hook(label, service))
+                events = client.meta.events
+                events.register_first(f"needs-retry.{_service_id(client)}", _retry_handler)
+                events.register("before-call", _sign_as_bound_account)
+                events.register("before-send", self._counting_hook(service))
                 self._clients[key] = client
             return client
 
-    def _counting_hook(self, account: str, service: str) -> Callable[..., None]:
+    def _counting_hook(self, service: str, account: str | None = None) -> Callable[..., None]:
         def hook(event_name: str = "", **_: Any) -> None:
             # event_name is "before-send.<service-id>.<Operation>"
-            self.counter.add(account, service, event_name.rsplit(".", 1)[-1])
+            label = account or _required_binding().label
+            self.counter.add(label, service, event_name.rsplit(".", 1)[-1])
 
         return hook
 
-    def _session_for(self, account_id: str | None) -> boto3.Session:
-        """The management session, or one by assume-role; accounts are assumed in parallel."""
+    def _credentials_for(self, account_id: str | None) -> Any:
+        """None for the management account (its session's own credentials), else a
+        member account's credentials by assume-role; accounts are assumed in parallel."""
         if account_id is None or (
             self._identity is not None and account_id == self._identity["Account"]
         ):
-            return self._management
+            return None
         with self._lock:
-            session = self._sessions.get(account_id)
+            credentials = self._member_credentials.get(account_id)
             account_lock = self._assuming.setdefault(account_id, threading.Lock())
-        if session is not None:
-            return session
+        if credentials is not None:
+            return credentials
         with account_lock:  # one AssumeRole per account, others in flight meanwhile
             with self._lock:
-                session = self._sessions.get(account_id)
-            if session is None:
-                session = self._assume(account_id)
+                credentials = self._member_credentials.get(account_id)
+            if credentials is None:
+                credentials = self._assume(account_id)
                 with self._lock:
-                    self._sessions[account_id] = session
-        return session
+                    self._member_credentials[account_id] = credentials
+        return credentials
 
-    def _assume(self, account_id: str) -> boto3.Session:
+    def _assume(self, account_id: str) -> RefreshableCredentials:
         role_arn = f"arn:aws:iam::{account_id}:role/{self.access_role}"
         sts = self.client("sts", None)
 
@@ -308,17 +320,118 @@ class Sessions:
                 "expiry_time": creds["Expiration"].isoformat(),
             }
 
-        credentials = RefreshableCredentials.create_from_metadata(
+        return RefreshableCredentials.create_from_metadata(
             metadata=refresh(), refresh_using=refresh, method="sts-assume-role"
         )
-        core = botocore.session.get_session()
-        core._credentials = credentials  # the documented way to inject refreshable creds
-        # One loader for every account: service models are parsed once per run, not
-        # once per account (parsing dominated reading 100 accounts).
-        core.register_component(
-            "data_loader", self._management._session.get_component("data_loader")
-        )
-        return boto3.Session(botocore_session=core)
+
+
+@dataclass(frozen=True)
+class _Binding:
+    """Whose call this is: the account label it is counted under, and the
+    credentials that sign it (None: the management session's own)."""
+
+    label: str
+    credentials: Any
+
+
+_bound: ContextVar[_Binding | None] = ContextVar("landingzone_account", default=None)
+
+
+@contextmanager
+def _acting_as(binding: _Binding) -> Iterator[None]:
+    token = _bound.set(binding)
+    try:
+        yield
+    finally:
+        _bound.reset(token)
+
+
+def _required_binding() -> _Binding:
+    binding = _bound.get()
+    if binding is None:  # a shared client called directly: refuse rather than guess
+        raise RuntimeError("an AWS client was called outside AccountClient")
+    return binding
+
+
+def _sign_as_bound_account(context: dict[str, Any], **_: Any) -> None:
+    """`before-call` hook: sign the request with the bound account's credentials.
+
+    botocore signs with `context["signing"]["request_credentials"]` when a
+    request carries them (botocore/signers.py, RequestSigner.sign)."""
+    credentials = _required_binding().credentials
+    if credentials is not None:
+        context.setdefault("signing", {})["request_credentials"] = credentials
+
+
+class AccountClient:
+    """One account's view of a shared botocore client.
+
+    Operations, paginators and waiters run with this account's credentials and
+    are counted for it; anything else (`meta`, `exceptions`, `can_paginate`) is
+    the shared client's."""
+
+    def __init__(self, client: Any, binding: _Binding) -> None:
+        self._client = client
+        self._binding = binding
+
+    @property
+    def meta(self) -> Any:
+        """The shared client's metadata (service model, region, events)."""
+        return self._client.meta
+
+    @property
+    def exceptions(self) -> Any:
+        """The service's modelled exception classes."""
+        return self._client.exceptions
+
+    def can_paginate(self, operation: str) -> bool:
+        """Whether `operation` has a paginator."""
+        return bool(self._client.can_paginate(operation))
+
+    def get_paginator(self, operation: str) -> _BoundPaginator:
+        """A paginator whose pages are fetched as this account."""
+        return _BoundPaginator(self._client.get_paginator(operation), self._binding)
+
+    def get_waiter(self, name: str) -> _BoundWaiter:
+        """A waiter that polls as this account."""
+        return _BoundWaiter(self._client.get_waiter(name), self._binding)
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._client, name)
+        if not callable(method):
+            return method
+
+        def call_as_account(*args: Any, **kwargs: Any) -> Any:
+            with _acting_as(self._binding):
+                return method(*args, **kwargs)
+
+        call_as_account.__name__ = name
+        return call_as_account
+
+
+class _BoundPaginator:
+    def __init__(self, paginator: Any, binding: _Binding) -> None:
+        self._paginator = paginator
+        self._binding = binding
+
+    def paginate(self, **kwargs: Any) -> Iterator[Any]:
+        pages = iter(self._paginator.paginate(**kwargs))
+        while True:
+            with _acting_as(self._binding):  # each page is one call, made by next()
+                page = next(pages, None)
+            if page is None:
+                return
+            yield page
+
+
+class _BoundWaiter:
+    def __init__(self, waiter: Any, binding: _Binding) -> None:
+        self._waiter = waiter
+        self._binding = binding
+
+    def wait(self, **kwargs: Any) -> None:
+        with _acting_as(self._binding):
+            self._waiter.wait(**kwargs)
 
 
 def _service_id(client: Any) -> str:

@@ -2,8 +2,10 @@
 
 - An operation starts when everything it depends on has succeeded; one that
   fails makes its dependents skip, and unrelated work goes on.
-- Concurrency is bounded twice: a fixed pool of workers, and a limit per AWS
-  service (`Context.limit`), so 100 accounts never mean 100 threads.
+- Concurrency is bounded twice: a fixed pool of workers, and a limit per
+  account and AWS service (`Context.limit`: AWS throttles per account and
+  service), so 100 accounts never mean 100 threads, and work in one account
+  never waits for another account's turn with the same service.
 - Work is handed to the pool only as workers free up, so nothing is queued
   that a stop could not take back.
 - Every change is journaled to state as soon as AWS accepts it. A replaced
@@ -30,7 +32,7 @@ from landingzone.errors import AwsError, LzError
 from landingzone.nodes import Found, Node, ResourceRecord
 from landingzone.resources.base import kind
 
-DEFAULT_CONCURRENCY = 16
+DEFAULT_CONCURRENCY = 32  # operations in flight; at AWS latency a change is mostly waiting
 STOP_POLL_SECONDS = 0.1  # how soon the scheduler notices a stop while operations run
 
 
@@ -193,7 +195,7 @@ class Executor:
 
     def _execute(self, op: Operation) -> float:
         k = kind(op.kind)
-        with self.ctx.limit(k.service):
+        with self.ctx.limit(k.service, op.account):
             if self._stop.is_set():
                 raise _NotStarted(op.address)
             started = time.monotonic()

@@ -44,7 +44,7 @@ ACCOUNT_REF = re.compile(r"\{account_id(?::([A-Za-z0-9_.@+-]+))?\}")
 # is its round trips one after another, so member accounts are read side by side.
 # `Context.limit` bounds each account and service on its own (AWS throttles per
 # account and service); botocore's retries back off when AWS throttles anyway.
-READ_CONCURRENCY = 32
+READ_CONCURRENCY = 128
 
 
 @dataclass

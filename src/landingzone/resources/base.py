@@ -15,6 +15,7 @@ a kind.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import pkgutil
@@ -201,8 +202,9 @@ def is_bootstrap(kind_name: str) -> bool:
     return kind(kind_name).bootstrap
 
 
+@functools.cache
 def load_kinds() -> None:
-    """Import every module of this package so its kinds register (imports are cached).
+    """Import every module of this package so its kinds register (once per process).
 
     A new kind is a new module here with an `@register` class: nothing else
     lists it.
