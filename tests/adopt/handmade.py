@@ -19,6 +19,7 @@ REGIONS = "Region allow-list"
 TAG_POLICY = "cost-center"
 STACK_SET = "AWSControlTowerBP-BASELINE-ROLES"
 WIDE_OPEN = "wide-open"
+DEPLOY = "app-deploy"  # a CI role as lz would write it: imported into ci.deploy_roles
 
 
 def _scp(sid: str, action: str) -> str:
@@ -116,7 +117,30 @@ def build(aws: Aws, accounts: int = 20) -> Handmade:
     )["OpenIDConnectProviderArn"]
     iam.create_role(
         RoleName="github-deploy", AssumeRolePolicyDocument=_trust({"Federated": provider})
+    )  # trusted by every repository: lz refuses that shape, so it stays in the report
+    github = "token.actions.githubusercontent.com"
+    iam.create_role(
+        RoleName=DEPLOY,
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Federated": provider},
+                        "Action": "sts:AssumeRoleWithWebIdentity",
+                        "Condition": {
+                            "StringEquals": {
+                                f"{github}:aud": "sts.amazonaws.com",
+                                f"{github}:sub": "repo:acme/app:ref:refs/heads/main",
+                            }
+                        },
+                    }
+                ],
+            }
+        ),
     )
+    iam.attach_role_policy(RoleName=DEPLOY, PolicyArn="arn:aws:iam::aws:policy/PowerUserAccess")
     aws.client("ec2", member).create_vpc(CidrBlock="10.20.0.0/16")
     # The same auditor role in a few accounts (one entry deployed to all of them), and a
     # role whose inline policy lz refuses (s3:* on *).

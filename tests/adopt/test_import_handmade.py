@@ -11,7 +11,7 @@ import pytest
 
 from landingzone.emulator import Emulator
 from tests.adopt.conftest import ALL_LAYERS
-from tests.adopt.handmade import GUARDRAIL, STACK_SET, WIDE_OPEN
+from tests.adopt.handmade import DEPLOY, GUARDRAIL, STACK_SET, WIDE_OPEN
 
 pytestmark = pytest.mark.e2e
 
@@ -77,9 +77,9 @@ def test_the_report_names_what_other_tools_own_and_what_is_not_imported_yet(hand
     assert "role /AWSControlTowerExecution in account team-01" in owned
     assert f"stack set {STACK_SET}**: Control Tower owns it" in owned
     later = report.split("## Not imported yet")[1]
-    assert "role /github-deploy in account team-01" in later and "a CI role trusting" in later
-    assert "OIDC provider token.actions.githubusercontent.com" in later
     assert "(10.20.0.0/16) in account team-01" in later
+    odd = report.split("## Not expressible in the spec")[1].split("##")[0]
+    assert "role /github-deploy in account team-01" in odd and "not the shape lz writes" in odd
 
 
 def test_cross_account_roles_are_written_once_for_every_account_that_has_them(
@@ -118,6 +118,14 @@ def test_import_again_on_an_unchanged_organization_touches_no_file(lz_as_is, han
     assert "unchanged (no file touched)" in again.err
     after = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in imported.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_a_ci_role_and_its_provider_are_written_as_lz_would_write_them(handmade_import: Path):
+    ci = (handmade_import / "catalog/ci.yaml").read_text()
+    assert "  providers:\n    github:\n      type: github\n" in ci
+    assert "6938fd4d98bab03faadb97b34396831e3780aea1" in ci
+    assert f"    {DEPLOY}:\n" in ci and "- repo:acme/app:ref:refs/heads/main" in ci
+    assert "github-deploy" not in ci  # trusted by every repository: refused, reported
 
 
 def test_shared_baseline_settings_become_profiles_assigned_where_they_are_shared(

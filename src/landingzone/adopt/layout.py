@@ -5,6 +5,7 @@
     catalog/policies.yaml       every Organizations policy, by name, with its type
     catalog/roles.yaml          cross-account roles (`--include roles`)
     catalog/baselines.yaml      baseline profiles (`--include baselines`)
+    catalog/ci.yaml             OIDC providers and CI deploy roles (`--include ci`)
     policies/NAME.json          each policy's document, as AWS holds it
     import-report.md            what stays outside, and why (adopt/report.py)
 
@@ -38,6 +39,7 @@ from landingzone.resources.org_snapshot import OrgPolicy
 DEFAULT_ACCESS_ROLE = "OrganizationAccountAccessRole"
 ROLES_FILE = "catalog/roles.yaml"
 BASELINES_FILE = "catalog/baselines.yaml"
+CI_FILE = "catalog/ci.yaml"
 _LZ_TAGS = {MANAGED_BY_KEY, CREATED_BY_KEY}
 
 
@@ -77,6 +79,7 @@ def lay_out(
     options: Options,
     roles: dict[str, dict[str, Any]] | None = None,
     baselines: Assigned | None = None,
+    ci: dict[str, Any] | None = None,
 ) -> Layout:
     """The spec directory for what was read (see the module docstring); `roles` is the
     `roles` section (`adopt/roles.py`), written to catalog/roles.yaml; `baselines` the
@@ -170,6 +173,12 @@ def lay_out(
             "# Baseline settings found in the accounts, one profile per distinct set\n"
             "# (`lz import --include baselines`); who has which is in the units and accounts.\n",
         )
+    if ci:
+        imports.append(CI_FILE)
+        out.files[CI_FILE] = _yaml(
+            {"ci": ci},
+            "# OIDC providers and the CI roles that trust them (`lz import --include ci`).\n",
+        )
     if roles:
         imports.append(ROLES_FILE)
         out.files[ROLES_FILE] = _yaml(
@@ -205,6 +214,7 @@ def lay_out(
         "external": sum(1 for name in policies if owner_of(name)),
         "roles": len(roles or {}),
         "baseline profiles": len(assigned.profiles),
+        "deploy roles": len((ci or {}).get("deploy_roles", {})),
     }
     return out
 

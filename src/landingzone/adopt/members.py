@@ -9,8 +9,9 @@ enter, or a read AWS refuses, is named with the AWS error code and what was
 skipped; the other accounts are still read.
 
 Calls per account: roles or ci: ListRoles and GetAccountAuthorizationDetails
-(+ ListOpenIDConnectProviders for ci); network: DescribeVpcs, DescribeVpcPeeringConnections,
-DescribeTransitGateways, ListHostedZones; baselines: GetAccountPasswordPolicy,
+(for ci also ListOpenIDConnectProviders and GetOpenIDConnectProvider each);
+network: DescribeVpcs, DescribeVpcPeeringConnections, DescribeTransitGateways,
+ListHostedZones; baselines: GetAccountPasswordPolicy,
 GetEbsEncryptionByDefault, GetPublicAccessBlock, DescribeTrails,
 DescribeConfigurationRecorders. Always, once: ListStackSets in the management account.
 """
@@ -21,9 +22,11 @@ import functools
 import json
 import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from landingzone.adopt.baselines import LiveSettings, password_policy, public_access_block
+from landingzone.adopt.ci import LiveProvider
 from landingzone.adopt.layout import spec_tags
 from landingzone.adopt.owners import STACKSETS, owner_of, why
 from landingzone.adopt.report import NOT_YET, OWNED, UNREADABLE, Note
@@ -81,7 +84,27 @@ class Account:
 
 
 # What a reader finds: a line of the report, a role or an account's settings to write.
-Found = Note | LiveRole | LiveSettings
+@dataclass(frozen=True)
+class CiRole:
+    """A role that trusts an OIDC provider: a candidate for `ci.deploy_roles`."""
+
+    role: LiveRole
+
+
+Found = Note | LiveRole | LiveSettings | CiRole | LiveProvider
+
+
+@dataclass
+class Findings:
+    """What the readers found in the accounts, by what it becomes."""
+
+    notes: list[Note] = field(default_factory=list)
+    roles: list[LiveRole] = field(default_factory=list)  # cross-account roles
+    settings: list[LiveSettings] = field(default_factory=list)
+    ci_roles: list[LiveRole] = field(default_factory=list)
+    providers: list[LiveProvider] = field(default_factory=list)
+
+
 Reader = Callable[[Account, set[str], str], list[Found]]
 Layer = tuple[set[str], str, Reader]  # the layers that ask for it, what it reads, the reader
 
@@ -92,9 +115,9 @@ def read_accounts(
     layers: set[str],
     region: str,
     access_role: str,
-) -> tuple[list[Note], list[LiveRole], list[LiveSettings]]:
-    """Notes about every account's layers, and the roles and settings to write
-    (`accounts`: key and ID of each)."""
+) -> Findings:
+    """Notes about every account's layers, and the roles, providers and settings to
+    write (`accounts`: key and ID of each)."""
     management = Account(sessions, "management", sessions.management_account_id, region)
     notes: list[Found] = list(_stack_sets(management))
     readers = [entry for entry in _READERS if entry[0] & layers]
@@ -102,11 +125,19 @@ def read_accounts(
         members = [Account(sessions, key, account_id, region) for key, account_id in accounts]
         tasks = [functools.partial(_read_one, m, readers, layers, access_role) for m in members]
         notes += [n for found in in_parallel(tasks, limit=ACCOUNTS_IN_FLIGHT) for n in found]
-    return (
-        [n for n in notes if isinstance(n, Note)],
-        [r for r in notes if isinstance(r, LiveRole)],
-        [b for b in notes if isinstance(b, LiveSettings)],
-    )
+    findings = Findings()
+    for item in notes:
+        if isinstance(item, Note):
+            findings.notes.append(item)
+        elif isinstance(item, LiveRole):
+            findings.roles.append(item)
+        elif isinstance(item, LiveSettings):
+            findings.settings.append(item)
+        elif isinstance(item, CiRole):
+            findings.ci_roles.append(item.role)
+        else:
+            findings.providers.append(item)
+    return findings
 
 
 def _read_one(account: Account, readers: list[Layer], layers: set[str], role: str) -> list[Found]:
@@ -135,13 +166,7 @@ def _roles(account: Account, layers: set[str], access_role: str) -> list[Found]:
     if "ci" in layers:
         providers = account.call("iam", "list_open_id_connect_providers")
         for arn in sorted(p["Arn"] for p in providers["OpenIDConnectProviderList"]):
-            found.append(
-                Note(
-                    NOT_YET,
-                    f"OIDC provider {arn.split('/', 1)[-1]} in {account.label}",
-                    "write it under `ci.providers`",
-                )
-            )
+            found.append(_provider(account, arn))
     listed = {r["RoleName"]: r for r in account.list("iam", "list_roles", "Roles")}
     details = account.list(
         "iam", "get_account_authorization_details", "RoleDetailList", Filter=["Role"]
@@ -156,16 +181,23 @@ def _roles(account: Account, layers: set[str], access_role: str) -> list[Found]:
             found.append(Note(OWNED, role.label, why(owner)))
         elif federated:
             if "ci" in layers:
-                found.append(
-                    Note(
-                        NOT_YET,
-                        role.label,
-                        f"a CI role trusting {', '.join(federated)}: write it under `ci`",
-                    )
-                )
+                found.append(CiRole(role))
         elif "roles" in layers and is_cross_account(role):
             found.append(role)
     return found
+
+
+def _provider(account: Account, arn: str) -> LiveProvider:
+    got = account.call("iam", "get_open_id_connect_provider", OpenIDConnectProviderArn=arn)
+    return LiveProvider(
+        account=account.key,
+        account_id=account.id,
+        arn=arn,
+        host=str(got["Url"]).removeprefix("https://").rstrip("/"),
+        client_ids=tuple(got.get("ClientIDList", [])),
+        thumbprints=tuple(got.get("ThumbprintList", [])),
+        tags=spec_tags({t["Key"]: t["Value"] for t in got.get("Tags", [])}),
+    )
 
 
 def _live_role(account: Account, detail: Mapping[str, Any], listed: Mapping[str, Any]) -> LiveRole:

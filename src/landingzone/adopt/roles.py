@@ -50,32 +50,38 @@ def role_entries(
 ) -> tuple[dict[str, dict[str, Any]], list[Note]]:
     """The `roles` section for `roles` (`keys`: account ID -> key), and what was left out."""
     notes: list[Note] = []
-    grouped: dict[str, tuple[dict[str, Any], list[str]]] = {}
+    entries: list[tuple[str, dict[str, Any]]] = []
     for role in sorted(roles, key=lambda r: (r.name, r.account)):
         entry, problem = _entry(role, keys)
         if entry is None:
             notes.append(Note(NOT_EXPRESSIBLE, role.label, problem))
-            continue
-        identity = json.dumps(entry, sort_keys=True)
-        grouped.setdefault(identity, (entry, []))[1].append(role.account)
+        else:
+            entries.append((role.account, entry))
+    return deployed(entries), notes
+
+
+def deployed(entries: list[tuple[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """Entries (account, entry with `name`) as a section: the same entry in several
+    accounts is one, deployed to all of them; keyed by name (plus the first account's
+    key when one name is set up differently in different accounts)."""
+    grouped: dict[str, tuple[dict[str, Any], list[str]]] = {}
+    for account, entry in entries:
+        grouped.setdefault(json.dumps(entry, sort_keys=True), (entry, []))[1].append(account)
     sections: dict[str, dict[str, Any]] = {}
     names = [entry["name"] for entry, _ in grouped.values()]
     for entry, accounts in sorted(grouped.values(), key=lambda g: (g[0]["name"], g[1])):
         key = entry["name"]
-        if names.count(key) > 1:  # the same name, set up differently in different accounts
+        if names.count(key) > 1:
             key = f"{key}-{accounts[0]}"
         written = {"name": entry["name"]} if key != entry["name"] else {}
         written["deploy_to"] = {"accounts": sorted(accounts)}
         written.update({k: v for k, v in entry.items() if k != "name"})
         sections[key] = written
-    return sections, notes
+    return sections
 
 
 def _entry(role: LiveRole, keys: Mapping[str, str]) -> tuple[dict[str, Any] | None, str]:
     """The role's spec entry (without `deploy_to`), or None and why not."""
-    lz_made = sorted(n for n in role.inline_policies if n.startswith(_LZ_PREFIX))
-    if lz_made:
-        return None, f"inline policy {lz_made[0]}: names starting with lz- are lz's own"
     trust: list[dict[str, Any]] = []
     statements = role.trust.get("Statement", [])
     for statement in statements if isinstance(statements, list) else [statements]:
@@ -83,12 +89,21 @@ def _entry(role: LiveRole, keys: Mapping[str, str]) -> tuple[dict[str, Any] | No
         if entry is None:
             return None, problem
         trust.append(entry)
+    return settings_entry(role, trust=trust)
+
+
+def settings_entry(role: LiveRole, **first: Any) -> tuple[dict[str, Any] | None, str]:
+    """What every role lz deploys has (name, path, description, policies, session, tags),
+    with `first` after the name; None and why not for a role with lz's own inline policy."""
+    lz_made = sorted(n for n in role.inline_policies if n.startswith(_LZ_PREFIX))
+    if lz_made:
+        return None, f"inline policy {lz_made[0]}: names starting with lz- are lz's own"
     written: dict[str, Any] = {"name": role.name}
     if role.path != "/":
         written["path"] = role.path
     if role.description:
         written["description"] = role.description
-    written["trust"] = trust
+    written.update(first)
     if role.managed_policies:
         written["managed_policies"] = sorted(role.managed_policies)
     if role.inline_policies:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from landingzone.adopt.baselines import Assigned, assign
+from landingzone.adopt.ci import ci_section
 from landingzone.adopt.layout import (
     DEFAULT_ACCESS_ROLE,
     ROLES_FILE,
@@ -33,12 +34,13 @@ from landingzone.nodes import MANAGEMENT
 from landingzone.validate import load_spec
 
 LAYERS = ("org", "baselines", "roles", "ci", "network")
+WRITTEN = {"roles", "ci"}  # layers written into the spec as a whole (the rest: in part, or listed)
 # What each optional layer will hold, for the report while it is not imported.
 _LATER = {
     "baselines": "baseline settings beyond the password policy, EBS encryption and S3 Block "
     "Public Access (written as profiles): account alias, GuardDuty, Config, CloudTrail, budgets",
     "roles": "cross-account IAM roles (written to catalog/roles.yaml)",
-    "ci": "OIDC providers and the CI roles that trust them",
+    "ci": "OIDC providers and CI deploy roles (written to catalog/ci.yaml)",
     "network": "VPCs, peerings, transit gateways and private hosted zones",
 }
 NAME_LENGTH = 30  # `{name}-landingzone-state` stays within S3's 63 characters
@@ -149,16 +151,17 @@ def run_import(
         for account_id, key in keys.items()
         if snap.accounts[account_id].status == "ACTIVE"
     ]
-    notes, live_roles, settings = read_accounts(sessions, active, layers, home_region, access_role)
-    roles, refused = role_entries(live_roles, keys)
+    found = read_accounts(sessions, active, layers, home_region, access_role)
+    roles, refused = role_entries(found.roles, keys)
+    ci, ci_notes = ci_section(found.ci_roles, found.providers)
     units = {
         key: snap.path_of(snap.accounts[account_id].parent_id)
         for account_id, key in keys.items()
         if key != MANAGEMENT
     }
-    baselines = assign(settings, units) if "baselines" in layers else None
-    layout = _accepted_layout(live, options, roles, refused, baselines)
-    layout.notes += notes + refused
+    baselines = assign(found.settings, units) if "baselines" in layers else None
+    layout = _accepted_layout(live, options, roles, refused, baselines, ci)
+    layout.notes += found.notes + refused + ci_notes
     layout.notes += [
         Note(
             NOT_YET,
@@ -171,7 +174,7 @@ def run_import(
             ),
         )
         for layer in LAYERS
-        if layer != "org" and not (layer == "roles" and layer in layers)  # roles are written
+        if layer != "org" and not (layer in WRITTEN and layer in layers)
     ]
     header = {
         "organization": f"{snap.org_id} (lz name: {org_name})",
@@ -200,12 +203,13 @@ def _accepted_layout(
     roles: dict[str, dict[str, Any]],
     notes: list[Note],
     baselines: Assigned | None,
+    ci: dict[str, Any],
 ) -> Layout:
     """The layout, without the roles whose shape lz refuses (`lz validate`'s IAM rules:
     a role trusted by "*", an inline policy changing anything anywhere); those are
     named in `notes` with the rule."""
     for _ in range(MAX_VALIDATIONS):
-        layout = lay_out(live, options, roles, baselines)
+        layout = lay_out(live, options, roles, baselines, ci)
         refused = _refused_roles(layout.files) if roles else {}
         if not refused:
             return layout
@@ -214,7 +218,7 @@ def _accepted_layout(
                 Note(NOT_EXPRESSIBLE, f"role {key} ({ROLES_FILE})", f"lz refuses it: {message}")
             )
             roles.pop(key, None)
-    return lay_out(live, options, {}, baselines)
+    return lay_out(live, options, {}, baselines, {})
 
 
 def _refused_roles(files: dict[str, str]) -> dict[str, str]:

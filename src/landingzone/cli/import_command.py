@@ -39,9 +39,10 @@ def import_command(
         str,
         typer.Option(
             "--include",
-            help="Layers to read, comma-separated: org (always), roles (cross-account roles, "
-            "written to catalog/roles.yaml), ci, network, baselines (listed in "
-            "import-report.md, not written yet).",
+            help="Layers to read, comma-separated: org (always); roles (cross-account roles: "
+            "catalog/roles.yaml); ci (OIDC providers, deploy roles: catalog/ci.yaml); "
+            "baselines (password policy, EBS encryption, Block Public Access as profiles; "
+            "trails and recorders listed); network (listed in import-report.md).",
         ),
     ] = "org",
     state_account: Annotated[
