@@ -121,23 +121,15 @@ def build(aws: Aws, accounts: int = 20) -> Handmade:
     github = "token.actions.githubusercontent.com"
     iam.create_role(
         RoleName=DEPLOY,
-        AssumeRolePolicyDocument=json.dumps(
+        AssumeRolePolicyDocument=_trust(
+            {"Federated": provider},
             {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Federated": provider},
-                        "Action": "sts:AssumeRoleWithWebIdentity",
-                        "Condition": {
-                            "StringEquals": {
-                                f"{github}:aud": "sts.amazonaws.com",
-                                f"{github}:sub": "repo:acme/app:ref:refs/heads/main",
-                            }
-                        },
-                    }
-                ],
-            }
+                "StringEquals": {
+                    f"{github}:aud": "sts.amazonaws.com",
+                    f"{github}:sub": "repo:acme/app:ref:refs/heads/main",
+                }
+            },
+            action="sts:AssumeRoleWithWebIdentity",
         ),
     )
     iam.attach_role_policy(RoleName=DEPLOY, PolicyArn="arn:aws:iam::aws:policy/PowerUserAccess")
@@ -150,18 +142,8 @@ def build(aws: Aws, accounts: int = 20) -> Handmade:
         auditor.create_role(
             RoleName="auditor",
             Description="Read-only, from the management account with MFA",
-            AssumeRolePolicyDocument=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"AWS": management_root},
-                            "Action": "sts:AssumeRole",
-                            "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
-                        }
-                    ],
-                }
+            AssumeRolePolicyDocument=_trust(
+                {"AWS": management_root}, {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
             ),
             MaxSessionDuration=7200,
             Tags=[{"Key": "Team", "Value": "security"}],
@@ -207,10 +189,13 @@ def build(aws: Aws, accounts: int = 20) -> Handmade:
     return made
 
 
-def _trust(principal: dict[str, str]) -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}],
-        }
-    )
+def _trust(
+    principal: dict[str, str],
+    condition: dict[str, dict[str, str]] | None = None,
+    action: str = "sts:AssumeRole",
+) -> str:
+    """A trust policy of one statement, as written in the console."""
+    statement: dict[str, object] = {"Effect": "Allow", "Principal": principal, "Action": action}
+    if condition:
+        statement["Condition"] = condition
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
