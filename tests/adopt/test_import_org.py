@@ -116,3 +116,23 @@ def test_an_account_lz_cannot_enter_is_reported_and_the_rest_imported(
     assert "AccessDenied" in unreadable and "Skipped: its IAM roles" in unreadable
     assert "team-01:" in (out / "catalog/accounts/workloads.yaml").read_text()  # still adopted
     assert lz("plan", out, "--detailed-exitcode").code == 0
+
+
+def test_with_no_state_only_the_files_are_written_and_the_first_apply_adopts(
+    lz, emulator: Emulator, tmp_path: Path
+):
+    build(Aws(emulator), accounts=2)
+    emulator.clear_request_counts()
+    out = tmp_path / "files-only"
+    result = lz("import", out, "--name", "handmade", "--no-state")
+    assert result.code == 0, result.err
+    written = [c for c in emulator.request_counts() if c["operation"].startswith(("Create", "Put"))]
+    assert written == []  # nothing in AWS: no state bucket, no lock table
+    planned = lz("plan", out, "--json").json()
+    actions = {op["action"] for op in planned["operations"]}
+    assert actions == {"adopt", "create"}
+    assert {op["kind"] for op in planned["operations"] if op["action"] == "create"} == {
+        "state_bucket",
+        "lock_table",
+    }
+    assert all(not op["changes"] for op in planned["operations"] if op["action"] == "adopt")
