@@ -20,6 +20,7 @@ from landingzone.errors import EXIT_CHECKS_FAILED
 from landingzone.ui import emit_json, err, mode
 
 if TYPE_CHECKING:
+    from landingzone.access.assume import Hop
     from landingzone.access.lint import Finding
     from landingzone.access.model import AccessModel
     from landingzone.access.queries import Answer
@@ -180,9 +181,19 @@ def who_can_command(
     _header(model)
     err.print(f"{len(answers)} principal(s) can {escape(action)} on {escape(resource)}:")
     for answer in answers:
-        route = " -> ".join(hop.role for hop in answer.path) or "directly"
+        route = " -> ".join(_hop_label(model, hop) for hop in answer.path) or "directly"
         err.print(f"  {escape(answer.actor.key)}  [dim]{escape(answer.actor.description)}[/]")
         err.print(f"      via {escape(route)}")
+
+
+def _hop_label(model: AccessModel, hop: Hop) -> str:
+    """A hop's role; a permission set's role as `permission set X in ACCOUNT (role:...)`."""
+    from landingzone.access.sso import ASSUME_SAML  # lazy: keeps the CLI's start-up fast
+
+    role = model.roles.get(hop.role)
+    if role is not None and role.implied and hop.action == ASSUME_SAML:
+        return f"{role.implied.split(',')[0]} ({hop.role})"
+    return hop.role
 
 
 def _show_result(result: CheckResult) -> None:

@@ -28,6 +28,7 @@ from landingzone.emulator import (
     s3_compat,
     s3_policy_compat,
     securityhub_compat,
+    sso_compat,
     sts_compat,
 )
 
@@ -55,6 +56,7 @@ def install() -> None:
     config_compat.install()
     config_org_compat.install()  # extends config_compat's backend
     securityhub_compat.install()
+    sso_compat.install()
 
 
 def after_reset() -> None:
