@@ -5,8 +5,11 @@
 The organization of `org_scale.py --baselines` (GuardDuty and Config in
 every account; no per-account trail) with a `security` section:
 `acct000` administers GuardDuty (auto-enable, every other account a member,
-findings alerts) and the organization's Config aggregator, and one
-organization trail records every account into the log archive (`shared`).
+findings alerts), Security Hub (every other account a member, two standards
+in every account, a finding aggregator), the organization's IAM Access
+Analyzer and Config aggregator, and one organization trail records every
+account into the log archive (`shared`). The management account has its
+own baseline with the organization's budget.
 Applies it to a fresh emulator, then runs a no-change plan; prints and
 writes the measurements (benchmarks/results/security_scale_N.json).
 """
@@ -28,8 +31,20 @@ from org_scale import RESULTS, apply_and_replan, machine, make_spec
 SECURITY: dict[str, Any] = {
     "account": "acct000",
     "guardduty": {"auto_enable": "ALL", "alerts": {"emails": ["secops@bench.example"]}},
+    "securityhub": {
+        "standards": ["aws-foundational-security-best-practices", "cis-aws-foundations-benchmark"]
+    },
+    "access_analyzer": {},
     "config_aggregator": {},
     "organization_trail": {},
+}
+MANAGEMENT: dict[str, Any] = {
+    "profile": "management",
+    "overrides": {"budgets": {"organization": {"limit_usd": 100000}}},
+}
+MANAGEMENT_PROFILE: dict[str, Any] = {
+    "s3_public_access_block": {},
+    "budgets": {"organization": {"alerts": [{"percent": 80, "emails": ["fin@bench.example"]}]}},
 }
 
 
@@ -38,6 +53,8 @@ def security_spec(accounts: int) -> dict[str, Any]:
     spec = copy.deepcopy(make_spec(accounts, 20, 10, baselines=True))
     del spec["baselines"]["profiles"]["standard"]["cloudtrail"]
     spec["security"] = SECURITY
+    spec["baselines"]["profiles"]["management"] = MANAGEMENT_PROFILE
+    spec["baselines"]["management"] = MANAGEMENT
     return spec
 
 
@@ -47,7 +64,7 @@ def run(accounts: int) -> dict[str, Any]:
     return {
         "benchmark": "security_scale",
         **machine(),
-        "size": {"accounts": accounts + 1, "security": SECURITY},
+        "size": {"accounts": accounts + 1, "security": SECURITY, "management": MANAGEMENT},
         "apply": apply_phase,
         "no_change_plan": plan_phase,
     }

@@ -35,6 +35,8 @@ class Node:
     source: Location | None = None  # where the spec declares it
     protected: bool = False  # changes need an explicit approval
     moved_from: tuple[str, ...] = ()  # earlier addresses (a rename or move, not a new resource)
+    # Owned by another tool (Control Tower, StackSets): read, never created, changed or deleted.
+    external: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """Serializable form (saved plans carry their nodes)."""
@@ -49,6 +51,7 @@ class Node:
             "source": str(self.source) if self.source else None,
             "protected": self.protected,
             "moved_from": list(self.moved_from),
+            "external": self.external,
         }
 
     @classmethod
@@ -69,6 +72,7 @@ class Node:
             source=source,
             protected=bool(data.get("protected")),
             moved_from=tuple(data.get("moved_from", ())),
+            external=bool(data.get("external")),
         )
 
 

@@ -349,3 +349,30 @@ def test_a_default_ebs_key_may_be_named_per_region(write_spec, baseline_files, l
     assert (
         load_ok(write_spec(files)).spec.baselines.profiles["standard"].ebs_encryption.kms_key == key
     )
+
+
+def test_the_management_baseline_names_a_profile_and_its_overrides_are_checked(
+    write_spec, baseline_files, problems_of
+):
+    files = {
+        **baseline_files,
+        "management.yaml": (
+            "baselines:\n"
+            "  management:\n"
+            "    profile: standrd\n"
+            "    overrides:\n"
+            "      budgets: {organization: {alerts: [{percent: 80, emails: [finance]}]}}\n"
+        ),
+    }
+    files = _edit(
+        files,
+        "landingzone.yaml",
+        "import: [baselines.yaml]",
+        "import: [baselines.yaml, management.yaml]",
+    )
+    problems = _problems(write_spec, problems_of, files)
+    assert problems[0] == (
+        'management.yaml:3: the management account: baseline profile "standrd" does not exist '
+        '(did you mean "standard"? profiles: sandbox, standard; or "none" for no baseline)'
+    )
+    assert any(p.startswith("management.yaml:5:") and '"finance"' in p for p in problems), problems

@@ -16,7 +16,7 @@ APPLY = ("--auto-approve", "--approve-protected")
 AGGREGATOR = f"{spec.ORG}-organization"
 
 
-def test_the_aggregator_sees_every_account_and_is_repaired_when_deleted(
+def test_the_aggregator_sees_every_account_and_is_repaired_when_deleted_or_retagged(
     lz: Any, tmp_path: Path, emulator: Emulator
 ):
     directory = spec.write(tmp_path / "lz")
@@ -60,4 +60,28 @@ def test_the_aggregator_sees_every_account_and_is_repaired_when_deleted(
     assert lz("apply", directory, *APPLY).code == 0
     names = config.describe_configuration_aggregators()["ConfigurationAggregators"]
     assert [a["ConfigurationAggregatorName"] for a in names] == [AGGREGATOR]
+    assert lz("plan", directory, "--detailed-exitcode").code == 0
+
+    # A tag changed by hand on the aggregator and on a member's Config rule: the
+    # plan shows both, apply puts them back with TagResource (a Put would not).
+    (aggregator,) = config.describe_configuration_aggregators()["ConfigurationAggregators"]
+    rules = aws.client("config", ids["dev"])
+    (rule,) = rules.describe_config_rules(ConfigRuleNames=["restricted-ssh"])["ConfigRules"]
+    hand = [{"Key": "ManagedBy", "Value": "someone"}]
+    config.tag_resource(ResourceArn=aggregator["ConfigurationAggregatorArn"], Tags=hand)
+    rules.tag_resource(ResourceArn=rule["ConfigRuleArn"], Tags=hand)
+    plan = lz("plan", directory, "--json")
+    changed = {
+        op["address"]: {c["attr"] for c in op["changes"]}
+        for op in plan.json()["operations"]
+        if op["action"] == "update"
+    }
+    assert changed == {address: {"tags"}, f"config_rule:dev/{spec.HOME}/restricted-ssh": {"tags"}}
+    assert lz("apply", directory, *APPLY).code == 0
+    for client, arn in (
+        (config, aggregator["ConfigurationAggregatorArn"]),
+        (rules, rule["ConfigRuleArn"]),
+    ):
+        tags = client.list_tags_for_resource(ResourceArn=arn)["Tags"]
+        assert {"Key": "ManagedBy", "Value": "landingzone"} in tags
     assert lz("plan", directory, "--detailed-exitcode").code == 0

@@ -33,7 +33,12 @@ def test_core_security_administers_the_organizations_security(lz: Any, example, 
 
     # It is the delegated administrator (asked as itself).
     org = aws.client("organizations", security)
-    for principal in ("guardduty.amazonaws.com", "config.amazonaws.com"):
+    for principal in (
+        "guardduty.amazonaws.com",
+        "securityhub.amazonaws.com",
+        "access-analyzer.amazonaws.com",
+        "config.amazonaws.com",
+    ):
         admins = org.list_delegated_administrators(ServicePrincipal=principal)
         assert [a["Id"] for a in admins["DelegatedAdministrators"]] == [security]
 
@@ -42,6 +47,30 @@ def test_core_security_administers_the_organizations_security(lz: Any, example, 
     detector = guardduty.list_detectors()["DetectorIds"][0]
     members = guardduty.list_members(DetectorId=detector)["Members"]
     assert {m["AccountId"] for m in members} == others
+
+    # It sees every other account as a Security Hub member, each with the two
+    # standards, and aggregates findings of every region in the home region.
+    hub = aws.client("securityhub", security)
+    assert {m["AccountId"] for m in hub.list_members()["Members"]} == others
+    for account_id in others:
+        enabled = aws.client("securityhub", account_id).get_enabled_standards()
+        assert {
+            s["StandardsArn"].rsplit("/v/", 1)[0].split("/")[-1]
+            for s in enabled["StandardsSubscriptions"]
+        } == {"aws-foundational-security-best-practices", "cis-aws-foundations-benchmark"}
+    (aggregator,) = hub.list_finding_aggregators()["FindingAggregators"]
+    linking = hub.get_finding_aggregator(FindingAggregatorArn=aggregator["FindingAggregatorArn"])
+    assert linking["RegionLinkingMode"] == "ALL_REGIONS"
+
+    # Its organization analyzer finds nothing lz made reachable from outside.
+    analyzer = aws.client("accessanalyzer", security).get_analyzer(
+        analyzerName=f"{ORG}-organization"
+    )["analyzer"]
+    assert analyzer["type"] == "ORGANIZATION"
+    findings = aws.client("accessanalyzer", security).list_findings_v2(analyzerArn=analyzer["arn"])[
+        "findings"
+    ]
+    assert findings == []
 
     # Its aggregator lists every account of the organization, and their Config rules.
     config = aws.client("config", security)
@@ -79,6 +108,11 @@ def test_core_security_administers_the_organizations_security(lz: Any, example, 
     listed = aws.client("s3", ids["core-audit"]).list_objects_v2(Bucket=bucket)["Contents"]
     written = {o["Key"].split("/")[2] for o in listed if o["Key"].startswith("AWSLogs/o-")}
     assert written == set(ids.values()) | {management}
+
+    # The management account's budget covers the whole organization (no cost filters).
+    budget = aws.client("budgets").describe_budget(AccountId=management, BudgetName="organization")
+    assert float(budget["Budget"]["BudgetLimit"]["Amount"]) == 10000
+    assert not budget["Budget"].get("CostFilters")
 
     replan = lz("plan", spec_dir, "--detailed-exitcode")
     assert replan.code == 0, replan.err

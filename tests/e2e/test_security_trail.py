@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from landingzone.access.simulate import simulate
 from landingzone.emulator import Emulator
 from tests.aws import Aws
 from tests.e2e import security_spec as spec
@@ -55,8 +56,40 @@ def test_one_organization_trail_records_every_account_into_the_log_archive(
         )["Policy"]
     )
     assert arn in json.dumps(key_policy)
-    # ... and the trail writes every account's logs there, under the organization's ID.
+    # ... and let the security account read the logs and decrypt them; another
+    # member, not (AWS's evaluation, by lz's simulator, of the policies as stored).
     org_id = aws.client("organizations").describe_organization()["Organization"]["Id"]
+    log = f"arn:aws:s3:::{bucket}/AWSLogs/{org_id}/{ids['dev']}/CloudTrail/x.json.gz"
+    admin = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+    }
+    for reader, expected in (("security", "allowed"), ("dev", "implicitly_denied")):
+        principal = f"arn:aws:iam::{ids[reader]}:role/OrganizationAccountAccessRole"
+        answers = simulate(
+            [
+                {
+                    "principal": principal,
+                    "action": "s3:GetObject",
+                    "resource": log,
+                    "resource_account": ids["logs"],
+                    "identity_policies": [admin],
+                    "resource_policy": policy,
+                },
+                {
+                    "principal": principal,
+                    "action": "kms:Decrypt",
+                    "resource": key["KeyMetadata"]["Arn"],
+                    "resource_account": ids["logs"],
+                    "context": {"kms:EncryptionContext:aws:cloudtrail:arn": arn},
+                    "identity_policies": [admin],
+                    "resource_policy": key_policy,
+                },
+            ]
+        )
+        assert [a["decision"] for a in answers] == [expected, expected], (reader, answers)
+
+    # ... and the trail writes every account's logs there, under the organization's ID.
     keys = [
         o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix=f"AWSLogs/{org_id}/")["Contents"]
     ]

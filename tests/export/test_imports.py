@@ -37,6 +37,7 @@ def expected_ids(aws: Aws, spec_dir: Path) -> Callable[..., str]:
     spec = load_spec(spec_dir).spec
     org = aws.client("organizations")
     accounts = {key: aws.accounts()[a.name or key]["Id"] for key, a in spec.accounts.items()}
+    accounts["management"] = aws.emulator.management_account_id  # its baseline's stacks
     policies = {
         p["Name"]: p["Id"] for p in org.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"]
     }

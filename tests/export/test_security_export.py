@@ -55,6 +55,10 @@ def test_the_security_section_exports_with_an_import_for_everything_applied(
     assert 'resource "aws_config_configuration_aggregator" "organization"' in main
     organization_main = (out / "modules/security_organization/main.tf").read_text()
     assert "is_organization_trail" in organization_main
+    # The log archive's policies name the organization trail and let the security account read.
+    archive = (out / f"live/logs-{spec.HOME}/baseline/terraform.tfvars").read_text()
+    assert trail in archive
+    assert 'log_readers = ["security"]' in " ".join(archive.split())
     # The other region: GuardDuty only (dev runs there).
     other = (out / f"live/security-{spec.OTHER}/security/imports.tf").read_text()
     assert 'aws_guardduty_member.this["dev"]' in other

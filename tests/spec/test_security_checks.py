@@ -175,3 +175,52 @@ def test_per_account_trails_past_the_policy_size_limits_point_at_the_organizatio
     assert "security.organization_trail" in bucket
     assert "the KMS key policy" in key
     assert "over AWS's limit of 32768" in key
+
+
+def test_security_hub_standards_are_those_aws_has(write_spec, valid, problems_of, load_ok):
+    good = """\
+        security:
+          account: shared
+          securityhub:
+            standards:
+              - aws-foundational-security-best-practices
+              - cis-aws-foundations-benchmark/v/1.4.0
+        """
+    assert load_ok(write_spec(_with(valid, good))).spec.security.securityhub.standards[1] == (
+        "cis-aws-foundations-benchmark/v/1.4.0"
+    )
+    text = """\
+        security:
+          account: shared
+          securityhub:
+            standards:
+              - cis-aws-foundations-benchmark
+              - cis-aws-foundation-benchmark
+              - cis-aws-foundations-benchmark/v/3.0.0
+              - cis-aws-foundations-benchmark/v/9.9.9
+        """
+    problems = problems_of(write_spec(_with(valid, text)))
+    assert len(problems) == 3
+    assert problems[0].startswith(
+        f'{SECURITY}:6: securityhub.standards: "cis-aws-foundation-benchmark" is not a Security '
+        'Hub standard (did you mean "cis-aws-foundations-benchmark"?)'
+    )
+    assert problems[1] == (
+        f'{SECURITY}:7: securityhub.standards: "cis-aws-foundations-benchmark/v/3.0.0" is '
+        "listed twice"
+    )
+    assert problems[2].startswith(f'{SECURITY}:8: securityhub.standards: "cis-aws-foundations')
+    assert "standards-reference.html" in problems[2]
+
+
+def test_access_analyzer_names_are_checked(write_spec, valid, problems_of):
+    text = """\
+        security:
+          account: shared
+          access_analyzer:
+            name: 9-organization
+        """
+    (problem,) = problems_of(write_spec(_with(valid, text)))
+    assert problem.startswith(
+        f'{SECURITY}:4: access_analyzer: name "9-organization" is not an analyzer name'
+    )

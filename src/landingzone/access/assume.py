@@ -1,7 +1,8 @@
 """The role-assumption graph: who can assume which role, decided by the evaluator.
 
 An edge `actor -> role` exists when the actor's `sts:AssumeRole` (OIDC
-subjects: `sts:AssumeRoleWithWebIdentity`) on the role is allowed: the trust
+subjects: `sts:AssumeRoleWithWebIdentity`; Identity Center groups and users:
+`sts:AssumeRoleWithSAML`) on the role is allowed: the trust
 policy as the resource policy, the caller's identity policies, boundaries and
 SCP chain. Only actors a trust statement can name are evaluated (by account,
 role, service, identity provider, or everyone), so the graph of an
@@ -27,6 +28,7 @@ from landingzone.access.model import (
     statement_subjects,
 )
 from landingzone.access.policy import Effect
+from landingzone.access.sso import ASSUME_SAML
 
 ASSUME_ROLE = "sts:AssumeRole"
 
@@ -43,6 +45,8 @@ class Hop:
 
 def assume_action(actor: Actor) -> str:
     """The STS action an actor uses to assume a role."""
+    if actor.kind is ActorKind.SSO:
+        return ASSUME_SAML
     return WEB_IDENTITY if actor.kind is ActorKind.OIDC else ASSUME_ROLE
 
 
@@ -61,6 +65,9 @@ class AssumeGraph:
             if actor.kind is ActorKind.OIDC:
                 assert actor.host is not None
                 index["host"][actor.host].append(actor)
+            elif actor.kind is ActorKind.SSO:
+                for arn in actor.sso_roles:
+                    index["saml"][arn].append(actor)
             elif actor.kind is ActorKind.SERVICE:
                 assert actor.principal is not None
                 index["service"][actor.principal.text].append(actor)
@@ -85,6 +92,8 @@ class AssumeGraph:
             groups += [index["role"].get("/".join(r), []) for r in names.roles]
             groups += [index["service"].get(s, []) for s in names.services]
             subjects = statement_subjects(role.trust_document, statement.index)
+            if any(":saml-provider/" in federated for federated in names.federated):
+                groups.append(index["saml"].get(role.arn, []))
             for federated in names.federated:
                 hosted = index["host"].get(host_of(federated), [])
                 wanted = subjects.get(host_of(federated))

@@ -10,7 +10,9 @@ provider in the role's account and the token's `sub` and `aud` claims.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
+from landingzone.access import sso
 from landingzone.access.context import Context, Values
 from landingzone.access.decision import Decision, Outcome
 from landingzone.access.evaluator import evaluate
@@ -48,6 +50,8 @@ def decide(
     owner, policy = resource_facts(model, resource)
     if actor.kind is ActorKind.OIDC:
         return _web_identity(model, actor, action, resource, owner, policy, context)
+    if actor.kind is ActorKind.SSO:
+        return _saml(model, actor, action, resource, owner, policy, context)
     assert actor.principal is not None
     resource_account = owner or actor.principal.account
     return evaluate(
@@ -101,26 +105,73 @@ def _web_identity(
     decision = _denied(f"the OIDC provider for {actor.host} lists no client ID (audience)")
     for audience in audiences or (DEFAULT_AUDIENCE.get(actor.host, ""),):
         claims = {f"{actor.host}:sub": (actor.subject,), f"{actor.host}:aud": (audience,)}
-        decision = evaluate(
-            Request(
-                principal=Principal.parse(f"arn:aws:iam::{owner}:oidc-provider/{actor.host}"),
-                action=action,
-                resource=resource,
-                context=Context(
-                    {
-                        **_resource_context(model, owner),
-                        **{k.lower(): v for k, v in {**claims, **context}.items()},
-                    }
-                ),
-                resource_account=owner,
-                resource_policy=policy,
-                resource_control_policies=model.rcps_of(owner),
-                management_account=model.management_id,
-            )
-        )
+        provider = f"arn:aws:iam::{owner}:oidc-provider/{actor.host}"
+        decision = _federated(model, provider, action, resource, owner, policy, claims, context)
         if decision.allowed:
             return decision
     return decision
+
+
+def _saml(
+    model: AccessModel,
+    actor: Actor,
+    action: str,
+    resource: str,
+    owner: str | None,
+    policy: Policy | None,
+    context: Mapping[str, Values],
+) -> Decision:
+    """An Identity Center group or user signs in to a permission set's role in an account."""
+    if action.lower() != sso.ASSUME_SAML.lower() or owner is None:
+        return _denied(
+            f"{actor.key} is an IAM Identity Center {actor.description.split()[0]}: it acts only "
+            f"by signing in to a permission set's role ({sso.ASSUME_SAML}), not by {action} on "
+            f"{resource}"
+        )
+    role = model.role_by_arn(resource)
+    if role is None or role.arn not in actor.sso_roles:
+        return _denied(
+            f"{actor.description} is assigned no permission set whose role is {resource}, so "
+            "IAM Identity Center issues no SAML assertion for it"
+        )
+    claims = {"saml:aud": (sso.SAML_AUDIENCE,)}
+    provider = sso.saml_provider_arn(owner)
+    decision = _federated(model, provider, action, resource, owner, policy, claims, context)
+    if not decision.allowed:
+        return decision
+    who = actor.description.removesuffix(" of IAM Identity Center")
+    return replace(decision, explanation=f"{who} via {role.implied}: {decision.explanation}")
+
+
+def _federated(
+    model: AccessModel,
+    provider: str,
+    action: str,
+    resource: str,
+    owner: str,
+    policy: Policy | None,
+    claims: Mapping[str, Values],
+    context: Mapping[str, Values],
+) -> Decision:
+    """STS's request for a federated identity: the provider in the role's account as the
+    principal, the token's or assertion's claims as context keys."""
+    return evaluate(
+        Request(
+            principal=Principal.parse(provider),
+            action=action,
+            resource=resource,
+            context=Context(
+                {
+                    **_resource_context(model, owner),
+                    **{k.lower(): v for k, v in {**claims, **context}.items()},
+                }
+            ),
+            resource_account=owner,
+            resource_policy=policy,
+            resource_control_policies=model.rcps_of(owner),
+            management_account=model.management_id,
+        )
+    )
 
 
 def _denied(text: str) -> Decision:

@@ -32,3 +32,8 @@ def is_aws_managed(arn: str) -> bool:
 def aws_managed_document(arn: str) -> dict[str, Any] | None:
     """The document of an AWS managed policy, or None if AWS has no such policy."""
     return _by_arn().get(arn)
+
+
+def aws_managed_names() -> list[str]:
+    """The names of every AWS managed policy lz knows (for "did you mean")."""
+    return sorted(arn.rsplit("/", 1)[-1] for arn in _by_arn())

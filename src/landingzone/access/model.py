@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from landingzone.access import sso
 from landingzone.access.context import Values
 from landingzone.access.globs import Glob
 from landingzone.access.ids import MANAGEMENT, AccountIds
@@ -71,6 +72,7 @@ class ActorKind(StrEnum):
     SERVICE = "service"
     OIDC = "oidc"
     EXTERNAL = "external"
+    SSO = "sso"  # a group or user of IAM Identity Center
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class Actor:
     host: str | None = None
     subject: str | None = None
     subject_class: SubjectClass | None = None
+    sso_roles: frozenset[str] = frozenset()  # SSO actors: the reserved roles (ARNs) assigned
 
 
 @dataclass(frozen=True)
@@ -367,6 +370,7 @@ class _ModelBuilder:
             (r.address, r.account, self.filled(r), None) for r in self.of_kind("iam_role")
         ]
         declared = {address for address, *_ in entries}
+        entries += self.reserved_roles(customer)
         for name in self.accounts:
             address = f"role:{name}/{self.access_role}"
             if address not in declared:
@@ -418,6 +422,77 @@ class _ModelBuilder:
                 },
             )
         return roles, documents
+
+    def reserved_roles(
+        self, customer: Mapping[str, Mapping[str, Any]]
+    ) -> list[tuple[str, str, dict[str, Any], str | None]]:
+        """The roles Identity Center provisions for each permission set where it is assigned,
+        and (as SSO actors) the groups and users that sign in to them (`access/sso.py`)."""
+        entries: list[tuple[str, str, dict[str, Any], str | None]] = []
+        holders: dict[str, set[str]] = {}
+        for record in self.of_kind("permission_set"):
+            attrs = record.attrs
+            placed: set[str] = set()
+            for label in attrs.get("assignments") or ():
+                where, kind, principal = sso.parse_label(str(label))
+                account = self.ids.name_of(where) if where.isdigit() else where
+                if account is None or self.ids.id_of(account) is None:
+                    self.warnings.append(
+                        f"{record.address}: assigned in account {where}, outside the model"
+                    )
+                    continue
+                account_id = self.account_id(account)
+                name = sso.reserved_role_name(attrs["name"], account)
+                arn = f"arn:aws:iam::{account_id}:role{sso.RESERVED_PATH}{name}"
+                holders.setdefault(sso.actor_key(kind, principal), set()).add(arn)
+                if account in placed:
+                    continue
+                placed.add(account)
+                entries.append(
+                    (
+                        f"role:{account}/{name}",
+                        account,
+                        self.reserved_attrs(attrs, name, account_id),
+                        f"permission set {attrs['name']} in {account}, provisioned by IAM "
+                        "Identity Center",
+                    )
+                )
+        for key, arns in sorted(holders.items()):
+            kind, _, principal = key.removeprefix("sso:").partition("/")
+            self.actors[key] = Actor(
+                key=key,
+                kind=ActorKind.SSO,
+                description=f"{kind} {principal} of IAM Identity Center",
+                principal=None,
+                sso_roles=frozenset(arns),
+            )
+        return entries
+
+    def reserved_attrs(
+        self, attrs: Mapping[str, Any], name: str, account_id: str
+    ) -> dict[str, Any]:
+        """A permission set's role in one account, in `iam_role` attributes."""
+        managed = list(attrs.get("managed_policies") or ())
+        managed += [
+            f"arn:aws:iam::{account_id}:policy{ref.get('path', '/')}{ref['name']}"
+            for ref in attrs.get("customer_managed_policies") or ()
+        ]
+        boundary = attrs.get("permissions_boundary") or {}
+        reference = boundary.get("customer_managed_policy")
+        boundary_arn = boundary.get("managed_policy") or (
+            f"arn:aws:iam::{account_id}:policy{reference.get('path', '/')}{reference['name']}"
+            if reference
+            else None
+        )
+        inline = attrs.get("inline_policy")
+        return {
+            "name": name,
+            "path": sso.RESERVED_PATH,
+            "trust": sso.trust_document(account_id),
+            "managed_policies": managed,
+            "inline_policies": {sso.INLINE_POLICY: inline} if inline else {},
+            "permissions_boundary": boundary_arn,
+        }
 
     def access_role_attrs(self) -> dict[str, Any]:
         return {

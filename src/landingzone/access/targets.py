@@ -1,6 +1,7 @@
 """What a query names, turned into the model's actors, actions and resources.
 
-- principals: `role:ACCOUNT/NAME`, `account:NAME` (globs allowed), ARNs of
+- principals: `role:ACCOUNT/NAME`, `account:NAME`, `sso:group/NAME` and
+  `sso:user/NAME` (IAM Identity Center; globs allowed), ARNs of
   roles and account roots, `service:NAME.amazonaws.com`, and OIDC subjects
   (`github:...`, `gitlab:...`, `oidc:HOST:SUB`, patterns allowed: expanded
   to one concrete subject per trust condition they overlap, plus one more);
@@ -40,8 +41,10 @@ def actors_for(model: AccessModel, text: str) -> list[Actor]:
         pattern = parse_subject(text)
         known = model.subject_patterns.get(pattern.host, [])
         return [oidc_actor(model, pattern.host, sub) for sub in members(pattern, known)]
-    if text.startswith(("role:", "account:")):
-        kind = ActorKind.ROLE if text.startswith("role:") else ActorKind.ACCOUNT
+    if text.startswith(("role:", "account:", "sso:")):
+        kind = {"role": ActorKind.ROLE, "account": ActorKind.ACCOUNT, "sso": ActorKind.SSO}[
+            text.split(":", 1)[0]
+        ]
         return _matching(text, [a for a in model.actors.values() if a.kind is kind])
     if text.startswith("service:") or text.endswith(".amazonaws.com"):
         service = text.removeprefix("service:")

@@ -24,6 +24,7 @@ def _register_commands() -> None:
         engine_commands,
         export_commands,
         graph_commands,
+        import_command,
         network_commands,
         sim_commands,
         spec_commands,

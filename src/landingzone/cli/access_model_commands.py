@@ -20,6 +20,7 @@ from landingzone.errors import EXIT_CHECKS_FAILED
 from landingzone.ui import emit_json, err, mode
 
 if TYPE_CHECKING:
+    from landingzone.access.assume import Hop
     from landingzone.access.lint import Finding
     from landingzone.access.model import AccessModel
     from landingzone.access.queries import Answer
@@ -180,9 +181,19 @@ def who_can_command(
     _header(model)
     err.print(f"{len(answers)} principal(s) can {escape(action)} on {escape(resource)}:")
     for answer in answers:
-        route = " -> ".join(hop.role for hop in answer.path) or "directly"
+        route = " -> ".join(_hop_label(model, hop) for hop in answer.path) or "directly"
         err.print(f"  {escape(answer.actor.key)}  [dim]{escape(answer.actor.description)}[/]")
         err.print(f"      via {escape(route)}")
+
+
+def _hop_label(model: AccessModel, hop: Hop) -> str:
+    """A hop's role; a permission set's role as `permission set X in ACCOUNT (role:...)`."""
+    from landingzone.access.sso import ASSUME_SAML  # lazy: keeps the CLI's start-up fast
+
+    role = model.roles.get(hop.role)
+    if role is not None and role.implied and hop.action == ASSUME_SAML:
+        return f"{role.implied.split(',')[0]} ({hop.role})"
+    return hop.role
 
 
 def _show_result(result: CheckResult) -> None:
@@ -214,8 +225,10 @@ def check_command(
 ) -> int:
     """Prove the spec's `checks:`; print a pass/fail table and lint findings.
 
-    Exit 0 when every check holds, 3 when one does not (its counter-example is
-    shown), 1 on errors. Example: `lz check examples/coalition`; for code
+    With --live and `security.access_analyzer`, every active IAM Access
+    Analyzer finding (a resource reachable from outside the organization) is
+    a failing check too. Exit 0 when every check holds, 3 when one does not
+    (its counter-example is shown), 1 on errors. Example: `lz check examples/coalition`; for code
     scanning: `lz check DIR --format sarif > lz.sarif`
     """
     from landingzone.access.lint import lint
@@ -227,16 +240,26 @@ def check_command(
 
         ws = open_spec(directory, profile, endpoint_url) if live else None
         return sarif_report(directory, ws, checks=True)
-    model, spec = _model(directory, live, profile, endpoint_url)
+    if live:
+        from landingzone.proofs.external_access import live_external_access
+        from landingzone.proofs.sources import live_model
+
+        ws = open_spec(directory, profile, endpoint_url)
+        model, spec = live_model(ws), ws.spec
+        external = live_external_access(ws)
+    else:
+        model, spec = _model(directory, live, profile, endpoint_url)
+        external = []
     results = run_checks(model, spec_checks(spec))
     findings = lint(model)
-    passed = all(result.passed for result in results)
+    passed = all(result.passed for result in results) and not external
     if as_json:
         emit_json(
             _document(
                 model,
                 passed=passed,
                 checks=[r.to_json() for r in results],
+                external_access=[f.to_json() for f in external],
                 lint=[f.to_json() for f in findings],
             )
         )
@@ -244,9 +267,16 @@ def check_command(
         _header(model)
         for result in results:
             _show_result(result)
+        for finding in external:
+            err.print(
+                f"[red]FAIL[/]  external access: {escape(finding.resource)} "
+                f"({finding.resource_type}, account {finding.owner}) is reachable from outside "
+                f"the organization  [dim](IAM Access Analyzer finding {finding.id}, "
+                f"{finding.region}; archive it there if intended)[/]"
+            )
         _show_findings(findings)
-        failed = sum(not r.passed for r in results)
-        err.print(f"{len(results) - failed} passed, {failed} failed")
+        failed = sum(not r.passed for r in results) + len(external)
+        err.print(f"{len(results) + len(external) - failed} passed, {failed} failed")
     return 0 if passed else EXIT_CHECKS_FAILED
 
 

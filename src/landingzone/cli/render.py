@@ -47,6 +47,16 @@ def show_plan(plan: Plan, header: str, *, counter: CallCounter, seconds: float) 
             err.print(f"        {escape(line)}", highlight=False)
     for warning in plan.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}")
+    if plan.external:
+        listed = ", ".join(plan.external[:MAX_LISTED])
+        more = (
+            f" and {len(plan.external) - MAX_LISTED} more"
+            if len(plan.external) > MAX_LISTED
+            else ""
+        )
+        err.print(
+            f"[dim]External (exist, owned by another tool, not managed): {escape(listed)}{more}[/]"
+        )
     summary = ", ".join(f"{n} to {action}" for action, n in plan.summary().items())
     err.print(
         f"\nPlan: {summary or 'nothing to do'}.  "

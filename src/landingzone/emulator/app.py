@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -24,12 +24,14 @@ from pydantic import ValidationError
 
 from landingzone.emulator.constants import CONTROL_PATH
 from landingzone.emulator.controls import CONTROLS
-from landingzone.emulator.wire import error_response, identify
+from landingzone.emulator.wire import AwsCall, error_response, identify
 
 RESET_PATH = "/moto-api/reset"
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+# A service moto lacks: (the call, the WSGI environ) -> status, headers, body.
+Service = Callable[[AwsCall, dict[str, Any]], tuple[int, dict[str, str], bytes]]
 
 
 class EmulatorApp:
@@ -40,9 +42,12 @@ class EmulatorApp:
         aws: WsgiApp,
         describe: Callable[[str], dict[str, Any]],
         after_reset: Callable[[], None],
+        services: Mapping[str, Service] | None = None,
     ):
-        """`describe(endpoint)` answers `GET /_lz/emulator`; `after_reset` runs after moto's."""
+        """`describe(endpoint)` answers `GET /_lz/emulator`; `after_reset` runs after moto's;
+        `services` answer, by botocore service name, the services moto lacks."""
         self._aws = aws
+        self._services = dict(services or {})
         self._describe = describe
         self._after_reset = after_reset
         # moto's backends are not thread-safe (lists and dicts mutated without locks)
@@ -72,6 +77,11 @@ class EmulatorApp:
                 message = fault.message or f"Injected by the emulator: {fault.error}"
                 status, headers, body = error_response(call, fault.error, message, fault.status)
                 return _respond(start_response, status, headers, body)
+        service = self._services.get(call.key.service) if call is not None else None
+        if call is not None and service is not None:
+            with self._serial:
+                status, headers, body = service(call, environ)
+            return _respond(start_response, status, headers, body)
         with self._serial:
             return [b"".join(self._aws(environ, start_response))]
 

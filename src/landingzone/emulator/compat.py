@@ -7,6 +7,7 @@ docs/emulator.md) and installs itself into moto with `install()`.
 from __future__ import annotations
 
 from landingzone.emulator import (
+    accessanalyzer_service,
     budgets_compat,
     cloudtrail_compat,
     cloudtrail_org_compat,
@@ -26,6 +27,8 @@ from landingzone.emulator import (
     routing_compat,
     s3_compat,
     s3_policy_compat,
+    securityhub_compat,
+    sso_compat,
     sts_compat,
 )
 
@@ -52,8 +55,11 @@ def install() -> None:
     cloudtrail_org_compat.install()  # extends cloudtrail_compat's backend
     config_compat.install()
     config_org_compat.install()  # extends config_compat's backend
+    securityhub_compat.install()
+    sso_compat.install()
 
 
 def after_reset() -> None:
     """Clear what moto's reset leaves behind."""
     organizations_compat.after_reset()
+    accessanalyzer_service.reset()

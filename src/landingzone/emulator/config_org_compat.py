@@ -161,10 +161,7 @@ class ConfigOrgBackend(ConfigCompatBackend):
                 "NoAvailableOrganizationException",
                 "Organization is not available. Make sure the account is in an organization.",
             )
-        delegated = any(
-            admin.account.id == self.account_id and SERVICE in admin.services
-            for admin in view.backend.admins
-        )
+        delegated = view.delegates(self.account_id, SERVICE)
         if not view.trusts(SERVICE) or (
             self.account_id != view.management_account_id and not delegated
         ):

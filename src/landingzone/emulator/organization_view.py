@@ -55,6 +55,23 @@ class OrganizationView:
             parents |= below
         return {account.id for account in self.backend.accounts if account.parent_id in parents}
 
+    def account_ids(self) -> set[str]:
+        """Every account of the organization, the management account included."""
+        return {account.id for account in self.backend.accounts} | {self.management_account_id}
+
+    @property
+    def organization_id(self) -> str:
+        """The organization's ID (o-...)."""
+        assert self.backend.org is not None
+        return str(self.backend.org.id)
+
+    def delegates(self, account_id: str, service_principal: str) -> bool:
+        """Whether the account is a registered delegated administrator of the service."""
+        return any(
+            admin.account.id == account_id and service_principal in admin.services
+            for admin in self.backend.admins
+        )
+
     def trusts(self, service_principal: str) -> bool:
         """Whether trusted access is enabled for a service (EnableAWSServiceAccess)."""
         return any(s["ServicePrincipal"] == service_principal for s in self.backend.services)

@@ -76,11 +76,22 @@ def identify(environ: dict[str, Any]) -> AwsCall | None:
     return AwsCall(key, content_type, operation)
 
 
+# Signing names that are not botocore's service name.
+_SERVICE_NAMES = {"access-analyzer": "accessanalyzer"}
+
+
 def _service(signing_name: str, path: str) -> str:
-    """botocore's service name: the signing name, except for S3 Control, which signs as s3."""
+    """botocore's service name: the signing name, except for S3 Control, which signs as
+    s3, and services whose signing name differs (IAM Access Analyzer)."""
     if signing_name == "s3" and path.startswith(S3_CONTROL_PATH):
         return "s3control"
-    return signing_name
+    return _SERVICE_NAMES.get(signing_name, signing_name)
+
+
+def request_region(environ: dict[str, Any]) -> str | None:
+    """The region a SigV4-signed request was signed for."""
+    match = _CREDENTIAL.search(environ.get("HTTP_AUTHORIZATION", ""))
+    return match["region"] if match else None
 
 
 def _operation(service: str, environ: dict[str, Any]) -> OperationModel | None:

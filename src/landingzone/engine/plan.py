@@ -17,13 +17,18 @@ Actions a plan can hold:
              dropped from state, left in AWS
     leave    (accounts) it left the spec: moved to the removed-accounts unit
     close    (accounts) it left the spec with close_on_removal: true
+
+A node marked `external` (owned by another tool: Control Tower, StackSets)
+is read and never acted on: it exists, not managed (`Plan.external`). A state
+record at its address is forgotten; one that does not exist is a warning,
+never a create.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -94,6 +99,7 @@ class Plan:
     state_serial: int
     state_lineage: str
     warnings: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)  # exist, owned by another tool
 
     def summary(self) -> dict[str, int]:
         """Count of operations per action."""
@@ -122,6 +128,7 @@ def make_plan(
         state_serial=state.serial,
         state_lineage=state.lineage,
         warnings=[*warnings, *notes, *ctx.warnings],
+        external=sorted(n.address for n in nodes if n.external and n.address in found),
     )
 
 
@@ -269,6 +276,8 @@ def _node_operations(
             protected=node.protected,
         )
 
+    if node.external:
+        return _external(op, found, record)
     if found is None:
         return [op("create", note="deleted outside lz: recreating" if record else "")], ""
     changes = k.diff(desired, found, record)
@@ -285,6 +294,15 @@ def _node_operations(
     if changes or (found.record_address and found.record_address != node.address):
         return [op("update", changes)], warning
     return [], warning
+
+
+def _external(
+    op: Callable[..., Operation], found: Found | None, record: ResourceRecord | None
+) -> tuple[list[Operation], str]:
+    """An external node: nothing to do, but let go of a record and say when it is missing."""
+    operations = [op("forget", note="external: owned by another tool")] if record else []
+    missing = "" if found else "external (owned by another tool) and missing: lz does not create it"
+    return operations, missing
 
 
 def _replaced(node: Node, found: Found, record: ResourceRecord | None) -> Operation:

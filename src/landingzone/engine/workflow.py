@@ -377,6 +377,7 @@ def plan_document(ws: Workspace, plan: planning.Plan) -> dict[str, Any]:
         "state": {"lineage": plan.state_lineage, "serial": plan.state_serial},
         "summary": plan.summary(),
         "warnings": plan.warnings,
+        "external": plan.external,
         "operations": [op.to_json() for op in plan.operations],
         "nodes": [n.to_json() for n in plan.nodes],
     }

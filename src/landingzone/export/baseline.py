@@ -46,6 +46,7 @@ from landingzone.export.model import (
 from landingzone.export.organization import exported_tags
 from landingzone.export.registry import Exporter, register
 from landingzone.export.state_backend import PUBLIC_ACCESS_BLOCK_NAMES, bucket_settings
+from landingzone.graph.baselines import organization_trail_arn
 from landingzone.nodes import MANAGEMENT, Node, ResourceRecord
 from landingzone.resources.budgets import GREATER_THAN, PERCENTAGE
 from landingzone.resources.config import DEFAULT_NAME
@@ -208,14 +209,19 @@ VARIABLES = (
         "The trails that may deliver to the log archive (bucket and key policies)",
     ),
     Variable(
-        "log_management_account_id",
-        "string",
-        "The management account's ID, for an organization trail delivering to the log archive",
-    ),
-    Variable(
         "log_config_accounts",
         "list(string)",
         "Accounts, by name, whose AWS Config may deliver to the log archive bucket",
+    ),
+    Variable(
+        "log_organization_trail_arns",
+        "list(string)",
+        "The organization trail's ARN (security.organization_trail), which delivers too",
+    ),
+    Variable(
+        "log_readers",
+        "list(string)",
+        "Accounts, by name, that may read the logs and decrypt them (the security account)",
     ),
     Variable(
         "log_account_ids",
@@ -259,7 +265,12 @@ _BUCKET = "LZ0BUCKET"  # the bucket's name: each.key in the bucket's resources
 _ROOT = "LZ0ROOT"  # the key's account root
 _TRAILS = "LZ0TRAILS"  # the list of trail ARNs
 _ACCOUNTS = "LZ0ACCOUNTS"  # the list of Config accounts' IDs
-_LISTS = {_TRAILS: "local.log_trail_arns", _ACCOUNTS: "local.log_config_account_ids"}
+_READERS = "LZ0READERS"  # the list of reading accounts' root ARNs
+_LISTS = {
+    _TRAILS: "local.log_trail_arns",
+    _ACCOUNTS: "local.log_config_account_ids",
+    _READERS: "local.log_reader_arns",
+}
 _ROOT_ARN = f"arn:${{{PARTITION}}}:iam::${{{ACCOUNT_ID}}}:root"
 
 
@@ -301,13 +312,13 @@ def _policy(document: Mapping[str, Any]) -> Raw:
 
 def bucket_policy() -> Raw:
     """The log bucket's policy: TLS only, and delivery by exactly the listed trails and accounts."""
-    statements = delivery_statements(_BUCKET, [_TRAILS], [_ACCOUNTS])
+    statements = delivery_statements(_BUCKET, [_TRAILS], [_ACCOUNTS], [_READERS])
     return _policy(bucket_desired(_BUCKET, {}, statements)["policy"])
 
 
 def key_policy() -> Raw:
     """The log archive key's policy: its account administers it, the listed trails encrypt."""
-    return _policy(trail_key_policy(_ROOT, [_TRAILS]))
+    return _policy(trail_key_policy(_ROOT, [_TRAILS], [_READERS]))
 
 
 # -- the module --------------------------------------------------------------------
@@ -326,7 +337,7 @@ def _arguments(names: Sequence[str], source: str = "each.value") -> tuple[Item, 
 def _data_and_locals() -> list[Item]:
     trail_arn = (
         f'"arn:${{{PARTITION}}}:cloudtrail:${{data.aws_region.current.id}}:'
-        '${local.log_trail_accounts[trail.account]}:trail/${trail.name}"'
+        '${var.log_account_ids[trail.account]}:trail/${trail.name}"'
     )
     return [
         block("data", "aws_partition", "current"),
@@ -335,10 +346,14 @@ def _data_and_locals() -> list[Item]:
         block(
             "locals",
             body=attrs(
-                log_trail_accounts=Raw(
-                    "merge(var.log_account_ids, { management = var.log_management_account_id })"
+                log_trail_arns=Raw(
+                    f"sort(distinct(concat([for trail in var.log_trails : {trail_arn}], "
+                    "var.log_organization_trail_arns)))"
                 ),
-                log_trail_arns=Raw(f"sort(distinct([for trail in var.log_trails : {trail_arn}]))"),
+                log_reader_arns=Raw(
+                    "sort(distinct([for account in var.log_readers : "
+                    f'"arn:${{{PARTITION}}}:iam::${{var.log_account_ids[account]}}:root"]))'
+                ),
                 log_config_account_ids=Raw(
                     "sort(distinct([for account in var.log_config_accounts : "
                     "var.log_account_ids[account]]))"
@@ -850,10 +865,7 @@ class BaselineExporter(Exporter):
                 found.remote["log_account_ids"] = RemoteOutput(
                     inventory.organization_stack(), "account_ids"
                 )
-                found.remote["log_management_account_id"] = RemoteOutput(
-                    inventory.organization_stack(), "management_account_id"
-                )
-                found.values.update(_delivering(inventory.nodes))
+                found.values.update(_delivering(nodes, inventory))
             elif archive is not None and (
                 found.values["trails"] or found.values["config_recorders"]
             ):
@@ -868,17 +880,17 @@ class BaselineExporter(Exporter):
         return StackRef(accounts.pop(), home, STACK) if accounts else None
 
 
-def _delivering(nodes: Sequence[Node]) -> dict[str, Any]:
-    """The trails (by account and name) and Config accounts the log archive's policies allow,
-    as lz writes them: the baselines' trails and the organization trail (`org_trail`, of the
-    security section), from every node of the export."""
-    trails = sorted(
-        # The organization trail is the management account's (its node is read elsewhere).
-        (MANAGEMENT if n.kind == "org_trail" else n.account, n.desired["name"])
-        for n in nodes
-        if n.kind in ("trail", "org_trail")
-    )
+def _delivering(nodes: Sequence[Node], inventory: Inventory) -> dict[str, Any]:
+    """The trails (by account and name, and the organization trail by ARN), Config
+    accounts and reading accounts the log archive's policies allow."""
+    trails = sorted((n.account, n.desired["name"]) for n in nodes if n.kind == "trail")
+    organization_trail = organization_trail_arn(inventory.spec)
+    security = inventory.spec.security
     return {
         "log_trails": [{"account": account, "name": name} for account, name in trails],
         "log_config_accounts": sorted({n.account for n in nodes if n.kind == "config_recorder"}),
+        "log_organization_trail_arns": (
+            [inventory.fill(organization_trail, MANAGEMENT)] if organization_trail else []
+        ),
+        "log_readers": [security.account] if organization_trail and security else [],
     }

@@ -38,6 +38,7 @@ PROVIDER_SERVICES = (
     "fms",
     "guardduty",
     "iam",
+    "identitystore",
     "inspector2",
     "kms",
     "macie2",

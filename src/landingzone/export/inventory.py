@@ -138,12 +138,14 @@ def inventory_of(ws: Workspace, repo: str | None = None) -> Inventory:
     """The inventory of an open workspace: its nodes and the state it read.
 
     `repo` (the `Repo` default tag) defaults to the organization's Repo tag,
-    else the organization's name.
+    else the organization's name. Resources another tool owns (`external`:
+    Control Tower's guardrails) are not exported: Terraform must not fight it
+    either.
     """
     org = ws.spec.organization
     return Inventory(
         spec=ws.spec,
-        nodes=ws.nodes,
+        nodes=[n for n in ws.nodes if not n.external],
         records=dict(ws.store.doc.resources),
         management_account_id=ws.sessions.management_account_id,
         repo=repo or org.tags.get("Repo") or org.name,

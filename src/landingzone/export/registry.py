@@ -63,6 +63,7 @@ EXPORTER_MODULES = (
     "transit_gateway",
     "dns",
     "security",
+    "identity_center",
 )
 
 

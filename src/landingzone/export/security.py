@@ -5,12 +5,17 @@ Exports the kinds of the `security` section into two modules:
 - `modules/security_organization/`, in the management account's `security`
   stack of each region that has some: the delegated administrator
   registrations (`aws_organizations_delegated_administrator`), GuardDuty's
-  delegated administrator (`aws_guardduty_organization_admin_account`), and
-  the organization trail (`aws_cloudtrail` with `is_organization_trail`);
+  and Security Hub's administrator (`aws_guardduty_organization_admin_account`,
+  `aws_securityhub_organization_admin_account`), and the organization trail
+  (`aws_cloudtrail` with `is_organization_trail`);
 - `modules/security_account/`, in the security account's `security` stack of
   each region: GuardDuty's organization configuration and members, the
-  findings alert topic (policy, e-mail subscriptions) and rule, and the
-  Config aggregator (its role is the roles stack's, like any role).
+  findings alert topic (policy, e-mail subscriptions) and rule, Security
+  Hub's organization configuration, members and finding aggregator, the
+  organization's IAM Access Analyzer (`aws_accessanalyzer_analyzer`), and the
+  Config aggregator (its role is the roles stack's, like any role); in every
+  account's `security` stack, the Security Hub standards enabled there
+  (`aws_securityhub_standards_subscription`).
 
 Account IDs are read from the organization stack's `account_ids`. Trusted
 access (`service_access`) is not exported here: Terraform sets it on the
@@ -26,8 +31,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from landingzone.access.securityhub_standards import standard_of_arn, subscription_arn
 from landingzone.export.builder import PartBuilder
-from landingzone.export.hcl import BLANK, Item, Raw, attrs, block
+from landingzone.export.hcl import BLANK, Comment, Item, Raw, attrs, block
 from landingzone.export.inventory import Inventory
 from landingzone.export.model import Module, Output, RemoteOutput, StackPart, StackRef, Variable
 from landingzone.export.organization import exported_tags
@@ -52,6 +58,11 @@ ORGANIZATION_VARIABLES = (
         "guardduty_admin",
         "bool",
         "Whether the security account is GuardDuty's delegated administrator in this region",
+    ),
+    Variable(
+        "securityhub_admin",
+        "bool",
+        "Whether the security account is Security Hub's administrator in this region",
     ),
     Variable(
         "organization_trails",
@@ -79,9 +90,43 @@ ACCOUNT_VARIABLES = (
         "Findings rules on the default event bus by name: event pattern (JSON), target topic",
     ),
     Variable(
+        "securityhub_configuration",
+        "map(object({\nauto_enable = bool\nauto_enable_standards = string\n}))",
+        "Security Hub's organization configuration (key `this`), or none",
+    ),
+    Variable("securityhub_member_ids", "map(string)", "Security Hub members' account IDs, by name"),
+    Variable("securityhub_member_emails", "map(string)", "Security Hub members' e-mails, by name"),
+    Variable(
+        "securityhub_standards",
+        "map(string)",
+        "Security Hub standards enabled in this account: standard ARNs by standard ID",
+    ),
+    Variable(
+        "securityhub_aggregators",
+        "map(string)",
+        "Security Hub's finding aggregator (key `this`): its region linking mode, or none",
+    ),
+    Variable(
+        "access_analyzers",
+        f"map(object({{\ntype = string\ntags = {TAGS}\n}}))",
+        "IAM Access Analyzer analyzers by name: their zone of trust (ORGANIZATION)",
+    ),
+    Variable(
         "config_aggregators",
         f"map(object({{\nrole_arn = string\ntags = {TAGS}\n}}))",
         "Organization-wide AWS Config aggregators by name, with the role Config assumes",
+    ),
+)
+
+
+# Organization accounts become members without an invitation, but the provider
+# reads an Enabled member's `invite` as true on import (GuardDuty and Security
+# Hub alike; Security Hub would replace the member over it).
+_MEMBER_INVITE = block(
+    "lifecycle",
+    body=(
+        Comment("The provider reads `invite` as true for an Enabled member (import)."),
+        *attrs(ignore_changes=Raw("[invite]")),
     ),
 )
 
@@ -104,6 +149,15 @@ def _organization_main() -> list[Item]:
             "this",
             body=attrs(
                 for_each=Raw("var.guardduty_admin ? { this = var.security_account_id } : {}"),
+                admin_account_id=Raw("each.value"),
+            ),
+        ),
+        block(
+            "resource",
+            "aws_securityhub_organization_admin_account",
+            "this",
+            body=attrs(
+                for_each=Raw("var.securityhub_admin ? { this = var.security_account_id } : {}"),
                 admin_account_id=Raw("each.value"),
             ),
         ),
@@ -162,11 +216,15 @@ def _account_main() -> list[Item]:
             "resource",
             "aws_guardduty_member",
             "this",
-            body=attrs(
-                for_each=Raw("var.guardduty_member_ids"),
-                detector_id=Raw(DETECTOR),
-                account_id=Raw("each.value"),
-                email=Raw("var.guardduty_member_emails[each.key]"),
+            body=(
+                *attrs(
+                    for_each=Raw("var.guardduty_member_ids"),
+                    detector_id=Raw(DETECTOR),
+                    account_id=Raw("each.value"),
+                    email=Raw("var.guardduty_member_emails[each.key]"),
+                ),
+                BLANK,
+                _MEMBER_INVITE,
             ),
         ),
         block(
@@ -222,6 +280,54 @@ def _account_main() -> list[Item]:
         ),
         block(
             "resource",
+            "aws_securityhub_organization_configuration",
+            "this",
+            body=attrs(
+                for_each=Raw("var.securityhub_configuration"),
+                auto_enable=Raw("each.value.auto_enable"),
+                auto_enable_standards=Raw("each.value.auto_enable_standards"),
+            ),
+        ),
+        block(
+            "resource",
+            "aws_securityhub_member",
+            "this",
+            body=(
+                *attrs(
+                    for_each=Raw("var.securityhub_member_ids"),
+                    account_id=Raw("each.value"),
+                    email=Raw("var.securityhub_member_emails[each.key]"),
+                    invite=False,  # accounts of the organization are members without invitation
+                ),
+                BLANK,
+                _MEMBER_INVITE,
+            ),
+        ),
+        block(
+            "resource",
+            "aws_securityhub_standards_subscription",
+            "this",
+            body=attrs(for_each=Raw("var.securityhub_standards"), standards_arn=Raw("each.value")),
+        ),
+        block(
+            "resource",
+            "aws_securityhub_finding_aggregator",
+            "this",
+            body=attrs(for_each=Raw("var.securityhub_aggregators"), linking_mode=Raw("each.value")),
+        ),
+        block(
+            "resource",
+            "aws_accessanalyzer_analyzer",
+            "this",
+            body=attrs(
+                for_each=Raw("var.access_analyzers"),
+                analyzer_name=Raw("each.key"),
+                type=Raw("each.value.type"),
+                tags=Raw("each.value.tags"),
+            ),
+        ),
+        block(
+            "resource",
             "aws_config_configuration_aggregator",
             "organization",
             body=(
@@ -265,9 +371,22 @@ ACCOUNT_MODULE = Module(
     ),
 )
 
-ORGANIZATION_KINDS = frozenset({"delegated_admin", "guardduty_admin", "org_trail"})
+ORGANIZATION_KINDS = frozenset(
+    {"delegated_admin", "guardduty_admin", "securityhub_admin", "org_trail"}
+)
 ACCOUNT_KINDS = frozenset(
-    {"guardduty_organization", "guardduty_members", "sns_topic", "event_rule", "config_aggregator"}
+    {
+        "guardduty_organization",
+        "guardduty_members",
+        "sns_topic",
+        "event_rule",
+        "securityhub_organization",
+        "securityhub_members",
+        "securityhub_standards",
+        "securityhub_aggregator",
+        "access_analyzer",
+        "config_aggregator",
+    }
 )
 
 
@@ -316,6 +435,7 @@ def _organization_part(
         remote={"security_account_id": _account_id(inventory, security)},
         delegated_services=[],
         guardduty_admin=False,
+        securityhub_admin=False,
     )
     for node in nodes:
         record = inventory.record(node.address)
@@ -339,6 +459,14 @@ def _organization_part(
                 "this",
                 record.id if record else None,
             )
+        elif node.kind == "securityhub_admin":
+            part.values["securityhub_admin"] = True
+            part.imported(
+                node,
+                "aws_securityhub_organization_admin_account.this",
+                "this",
+                record.id if record else None,
+            )
         elif node.kind == "org_trail":
             desired = inventory.fill(dict(node.desired), node.account)
             part.values["organization_trails"][desired["name"]] = {
@@ -354,7 +482,9 @@ def _organization_part(
 
 
 def _account_part(stack: StackRef, nodes: Sequence[Node], inventory: Inventory) -> StackPart:
-    part = PartBuilder(stack, ACCOUNT_MODULE, maps=("guardduty_member_ids",))
+    part = PartBuilder(
+        stack, ACCOUNT_MODULE, maps=("guardduty_member_ids", "securityhub_member_ids")
+    )
     for node in nodes:
         record = inventory.record(node.address)
         desired: dict[str, Any] = inventory.fill(dict(node.desired), node.account)
@@ -367,13 +497,7 @@ def _account_part(stack: StackRef, nodes: Sequence[Node], inventory: Inventory) 
                 record.id if record else None,
             )
         elif node.kind == "guardduty_members":
-            part.nodes.append(node)
-            names = {inventory.spec.accounts[name].email: name for name in inventory.spec.accounts}
-            for member in node.desired["members"]:
-                name = names[member["email"]]
-                part.read("guardduty_member_ids", name, _account_id(inventory, name))
-                part.values["guardduty_member_emails"][name] = member["email"]
-                member_id = inventory.account_id(name)
+            for name, member_id in _members(part, node, inventory, "guardduty"):
                 part.imported(
                     node,
                     "aws_guardduty_member.this",
@@ -381,6 +505,51 @@ def _account_part(stack: StackRef, nodes: Sequence[Node], inventory: Inventory) 
                     f"{record.id}:{member_id}" if record and member_id else None,
                     f"{node.address} ({name})",
                 )
+        elif node.kind == "securityhub_organization":
+            part.add(
+                node,
+                "securityhub_configuration",
+                "this",
+                {k: desired[k] for k in ("auto_enable", "auto_enable_standards")},
+            )
+            account_id = inventory.account_id(node.account)
+            part.imported(
+                node,
+                "aws_securityhub_organization_configuration.this",
+                "this",
+                account_id if record else None,
+            )
+        elif node.kind == "securityhub_members":
+            for name, member_id in _members(part, node, inventory, "securityhub"):
+                part.imported(
+                    node,
+                    "aws_securityhub_member.this",
+                    name,
+                    member_id if record else None,
+                    f"{node.address} ({name})",
+                )
+        elif node.kind == "securityhub_standards":
+            account_id = inventory.account_id(node.account)
+            for arn in desired["standards"]:
+                standard = standard_of_arn(arn) or arn
+                part.add(node, "securityhub_standards", standard, arn)
+                part.imported(
+                    node,
+                    "aws_securityhub_standards_subscription.this",
+                    standard,
+                    subscription_arn(arn.split(":")[1], node.region or "", account_id, standard)
+                    if record and account_id
+                    else None,
+                    f"{node.address} ({standard})",
+                )
+        elif node.kind == "securityhub_aggregator":
+            part.add(node, "securityhub_aggregators", "this", desired["region_linking"])
+            part.imported(
+                node,
+                "aws_securityhub_finding_aggregator.this",
+                "this",
+                record.id if record else None,
+            )
         elif node.kind == "sns_topic":
             name = desired["name"]
             part.add(
@@ -415,6 +584,15 @@ def _account_part(stack: StackRef, nodes: Sequence[Node], inventory: Inventory) 
                 name,
                 f"{name}/landingzone" if record else None,
             )
+        elif node.kind == "access_analyzer":
+            name = desired["name"]
+            part.add(
+                node,
+                "access_analyzers",
+                name,
+                {"type": desired["type"], "tags": exported_tags(desired["tags"])},
+            )
+            part.imported(node, "aws_accessanalyzer_analyzer.this", name, name if record else None)
         elif node.kind == "config_aggregator":
             name = desired["name"]
             part.add(
@@ -430,3 +608,18 @@ def _account_part(stack: StackRef, nodes: Sequence[Node], inventory: Inventory) 
                 name if record else None,
             )
     return part.part()
+
+
+def _members(
+    part: PartBuilder, node: Node, inventory: Inventory, service: str
+) -> list[tuple[str, str | None]]:
+    """A members node's accounts into `SERVICE_member_ids`/`_emails`: (name, account ID)."""
+    part.nodes.append(node)
+    names = {inventory.spec.accounts[name].email: name for name in inventory.spec.accounts}
+    found = []
+    for member in node.desired["members"]:
+        name = names[member["email"]]
+        part.read(f"{service}_member_ids", name, _account_id(inventory, name))
+        part.values[f"{service}_member_emails"][name] = member["email"]
+        found.append((name, inventory.account_id(name)))
+    return found

@@ -37,8 +37,13 @@ class WriteReport:
         }
 
 
-def write_tree(out: Path, files: Mapping[str, str], product: str) -> WriteReport:
-    """Make `out` hold `files` for `product`; see the module docstring."""
+def write_tree(
+    out: Path, files: Mapping[str, str], product: str, *, dry_run: bool = False
+) -> WriteReport:
+    """Make `out` hold `files` for `product`; see the module docstring.
+
+    With `dry_run`, only say what would be created, changed and removed.
+    """
     report = WriteReport()
     manifest = _read_manifest(out)
     for relative, text in sorted(files.items()):
@@ -51,6 +56,8 @@ def write_tree(out: Path, files: Mapping[str, str], product: str) -> WriteReport
             report.changed.append(relative)
         else:
             report.created.append(relative)
+        if dry_run:
+            continue
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".lz-tmp")
         tmp.write_bytes(data)
@@ -58,12 +65,20 @@ def write_tree(out: Path, files: Mapping[str, str], product: str) -> WriteReport
     for relative in sorted(set(manifest.get(product, [])) - set(files)):
         path = out / relative
         if path.is_file():
-            path.unlink()
             report.removed.append(relative)
-            _prune_empty(path.parent, out)
+            if not dry_run:
+                path.unlink()
+                _prune_empty(path.parent, out)
+    if dry_run:
+        return report
     manifest[product] = sorted(files)
     _write_manifest(out, manifest)
     return report
+
+
+def written_by(out: Path, product: str) -> list[str]:
+    """The files `product` wrote into `out` last time (from the manifest)."""
+    return _read_manifest(out).get(product, [])
 
 
 def _read_manifest(out: Path) -> dict[str, list[str]]:

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from landingzone.graph.baselines import baseline_nodes
 from landingzone.graph.iam import iam_nodes
+from landingzone.graph.identity_center import identity_center_nodes
 from landingzone.graph.network import network_nodes
 from landingzone.graph.organization import (
     is_protected,
@@ -36,6 +37,7 @@ SECTIONS: tuple[Callable[[Spec, Where], list[Node]], ...] = (
     baseline_nodes,
     network_nodes,
     security_nodes,
+    identity_center_nodes,
 )
 
 

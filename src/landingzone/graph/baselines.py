@@ -77,6 +77,7 @@ class _Archive:
     key_ref: str  # the alias ARN, with {account_id:ACCOUNT}
     trails: list[str] = field(default_factory=list)  # trail ARNs that deliver
     config_accounts: list[str] = field(default_factory=list)  # account ID refs
+    readers: list[str] = field(default_factory=list)  # root ARNs that read the logs
 
     @property
     def bucket_address(self) -> str:
@@ -102,6 +103,10 @@ class _BaselineNodes:
         organization_trail = organization_trail_arn(spec)
         if self.archive is not None and organization_trail is not None:
             self.archive.trails.append(organization_trail)
+            # The security account reads the organization's logs (security.md).
+            assert spec.security is not None
+            reader = account_id_ref(spec.security.account)
+            self.archive.readers.append(f"arn:{self.partition}:iam::{reader}:root")
 
     def fill(self, text: str, account: str, region: str | None = None) -> str:
         """Placeholders filled for an account (`{account_id}` is left for the planner)."""
@@ -165,6 +170,20 @@ class _BaselineNodes:
                 protected=target.protected,
             )
         )
+
+    def management(self) -> None:
+        """The management account's baseline (`baselines.management`, opt-in). Its nodes
+        are protected: a change there touches the account that governs every other."""
+        profile = effective_profile(self.spec, MANAGEMENT)
+        if profile is None:
+            return
+        target = _Target(MANAGEMENT, True, account_regions(self.spec, MANAGEMENT))
+        if profile.alias is not None:
+            alias = self.fill(profile.alias, MANAGEMENT)
+            self.add(
+                target, "account_alias", f"account_alias:{MANAGEMENT}", {"alias": alias}, ("alias",)
+            )
+        self._settings(target, profile)
 
     def account(self, name: str) -> None:
         account = self.spec.accounts[name]
@@ -348,7 +367,9 @@ class _BaselineNodes:
             "source": self.where("baselines", "log_archive"),
             "protected": is_protected(archive.account, account),
         }
-        statements = delivery_statements(archive.bucket, archive.trails, archive.config_accounts)
+        statements = delivery_statements(
+            archive.bucket, archive.trails, archive.config_accounts, archive.readers
+        )
         self.nodes.append(
             Node(
                 address=archive.bucket_address,
@@ -367,7 +388,7 @@ class _BaselineNodes:
                 desired={
                     "alias": archive.alias,
                     "description": KEY_DESCRIPTION,
-                    "policy": trail_key_policy(root, archive.trails),
+                    "policy": trail_key_policy(root, archive.trails, archive.readers),
                     "rotation": True,
                     "tags": dict(self.tags),
                 },
@@ -401,5 +422,6 @@ def baseline_nodes(spec: Spec, where: Where) -> list[Node]:
     builder = _BaselineNodes(spec, where)
     for name in sorted(spec.accounts):
         builder.account(name)
+    builder.management()
     builder.log_archive()
     return builder.nodes

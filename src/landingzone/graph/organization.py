@@ -55,8 +55,12 @@ def organization_nodes(spec: Spec, where: Where) -> list[Node]:
         for path in [*parents(account_unit), account_unit]
     }
 
+    # AWS's own policies and those another tool owns (`external`) are never attached
+    # or detached by lz: a target's `policies` holds only the rest.
+    unmanaged = set(AWS_MANAGED_POLICIES) | {n for n, p in spec.policies.items() if p.external}
+
     def managed(policies: Iterable[str]) -> list[str]:
-        return sorted(p for p in set(policies) if p not in AWS_MANAGED_POLICIES)
+        return sorted(p for p in set(policies) if p not in unmanaged)
 
     def policy_deps(policies: Iterable[str]) -> set[str]:
         return {f"policy:{p}" for p in managed(policies)}
@@ -103,6 +107,7 @@ def organization_nodes(spec: Spec, where: Where) -> list[Node]:
                 depends_on=frozenset({"organization"}),
                 source=where("policies", name),
                 protected=name in protected_policies,
+                external=policy.external,
             )
         )
 
@@ -128,6 +133,7 @@ def organization_nodes(spec: Spec, where: Where) -> list[Node]:
                 source=where("units", path),
                 protected=path in protected_units,
                 moved_from=_moved_from(spec, path),
+                external=unit.external,
             )
         )
 
@@ -155,6 +161,7 @@ def organization_nodes(spec: Spec, where: Where) -> list[Node]:
                 depends_on=frozenset(deps),
                 source=where("accounts", name),
                 protected=name in protected_accounts,
+                external=account.external,
             )
         )
 

@@ -11,6 +11,18 @@ Per region where any account of the spec runs, with `security.guardduty`:
     guardduty_members:SECURITY/REGION          (members: the spec's accounts in REGION)
     sns_topic:SECURITY/REGION/TOPIC            event_rule:SECURITY/REGION/RULE (with alerts)
 
+Per region where any account of the spec runs, with `security.securityhub`
+(the standards in every account of the spec that runs there; the finding
+aggregator in the home region):
+
+    securityhub_admin:SECURITY/REGION          securityhub_organization:SECURITY/REGION
+    securityhub_members:SECURITY/REGION        securityhub_standards:ACCOUNT/REGION
+    securityhub_aggregator:SECURITY/HOME
+
+Per region where any account of the spec runs, with `security.access_analyzer`:
+
+    access_analyzer:SECURITY/REGION/NAME
+
 In the security account's home region, with `security.config_aggregator`:
 
     role:SECURITY/ROLE                         config_aggregator:SECURITY/HOME/NAME
@@ -34,20 +46,35 @@ from __future__ import annotations
 from typing import Any
 
 from landingzone.access.delegated_services import service_principal
+from landingzone.access.securityhub_standards import standard_arn, standard_id
 from landingzone.graph.baselines import log_archive, organization_trail_arn, partition
 from landingzone.graph.organization import is_protected
-from landingzone.graph.targets import Where, account_id_ref, account_regions, base_tags
+from landingzone.graph.targets import (
+    Where,
+    account_depends,
+    account_id_ref,
+    account_regions,
+    base_tags,
+)
 from landingzone.nodes import MANAGEMENT, Node
 from landingzone.resources.config_aggregator import ROLE_POLICY
 from landingzone.resources.findings_alerts import topic_policy
 from landingzone.spec.baseline_resolution import effective_profile
 from landingzone.spec.placeholders import fill_placeholders
 from landingzone.spec.schema import Spec
-from landingzone.spec.security import ConfigAggregator, FindingAlerts, OrganizationGuardDuty
+from landingzone.spec.security import (
+    AccessAnalyzer,
+    ConfigAggregator,
+    FindingAlerts,
+    OrganizationGuardDuty,
+    SecurityHub,
+)
 from landingzone.spec.tree import TreePath
 
 ORGANIZATION = "organization"  # the address of the organization's node
 GUARDDUTY = "guardduty.amazonaws.com"
+SECURITYHUB = "securityhub.amazonaws.com"
+ACCESS_ANALYZER = "access-analyzer.amazonaws.com"
 CONFIG = "config.amazonaws.com"
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
 FINDINGS_RULE = "{org}-guardduty-findings"
@@ -248,6 +275,99 @@ class _Builder:
             depends_on={topic_address},
         )
 
+    # -- Security Hub -----------------------------------------------------------------
+
+    def securityhub(self, settings: SecurityHub) -> None:
+        path: TreePath = ("security", "securityhub")
+        self.delegate(SECURITYHUB, path)
+        standards = sorted({standard_id(name) or name for name in settings.standards})
+        home = self.spec.organization.home_region
+        for region in self.regions:
+            admin = f"securityhub_admin:{self.account}/{region}"
+            self.add(
+                "securityhub_admin",
+                admin,
+                {"account_id": "{account_id}"},
+                path,
+                region=region,
+                depends_on={delegated_admin_address(self.account, SECURITYHUB)},
+            )
+            configuration = f"securityhub_organization:{self.account}/{region}"
+            self.add(
+                "securityhub_organization",
+                configuration,
+                {
+                    "auto_enable": settings.auto_enable,
+                    "auto_enable_standards": settings.auto_enable_standards,
+                },
+                path,
+                region=region,
+                depends_on={admin},
+            )
+            members = self._members(region)
+            members_address = f"securityhub_members:{self.account}/{region}"
+            self.add(
+                "securityhub_members",
+                members_address,
+                {
+                    "members": [
+                        {"account_id": account_id_ref(name), "email": email}
+                        for name, email in members
+                    ]
+                },
+                path,
+                region=region,
+                depends_on={
+                    admin,
+                    configuration,
+                    *(a for name, _ in members for a in account_depends(name)),
+                },
+            )
+            arns = [standard_arn(self.partition, region, s) for s in standards]
+            accounts = [self.account, *(name for name, _ in members)]
+            for name in accounts:
+                # The hub is on in the security account once designated, in a
+                # member once it is a member.
+                hub_on = admin if name == self.account else members_address
+                self.nodes.append(
+                    Node(
+                        address=f"securityhub_standards:{name}/{region}",
+                        kind="securityhub_standards",
+                        name=f"{name}/{region}",
+                        account=name,
+                        region=region,
+                        desired={"standards": arns},
+                        depends_on=frozenset({hub_on}),
+                        source=self.where(*path, "standards"),
+                        protected=is_protected(name, self.spec.accounts[name]),
+                    )
+                )
+            if settings.aggregate_regions and region == home:
+                self.add(
+                    "securityhub_aggregator",
+                    f"securityhub_aggregator:{self.account}/{home}",
+                    {"region_linking": "ALL_REGIONS", "regions": []},
+                    (*path, "aggregate_regions"),
+                    region=home,
+                    depends_on={admin},
+                )
+
+    # -- IAM Access Analyzer ----------------------------------------------------------
+
+    def access_analyzer(self, settings: AccessAnalyzer) -> None:
+        path: TreePath = ("security", "access_analyzer")
+        self.delegate(ACCESS_ANALYZER, path)
+        for region in self.regions:
+            name = self.fill(settings.name, region)
+            self.add(
+                "access_analyzer",
+                f"access_analyzer:{self.account}/{region}/{name}",
+                {"name": name, "type": "ORGANIZATION", "tags": dict(self.tags)},
+                path,
+                region=region,
+                depends_on={delegated_admin_address(self.account, ACCESS_ANALYZER)},
+            )
+
     # -- AWS Config aggregator --------------------------------------------------------
 
     def config_aggregator(self, settings: ConfigAggregator) -> None:
@@ -343,6 +463,10 @@ def security_nodes(spec: Spec, where: Where) -> list[Node]:
     builder = _Builder(spec, where)
     if spec.security.guardduty is not None:
         builder.guardduty(spec.security.guardduty)
+    if spec.security.securityhub is not None:
+        builder.securityhub(spec.security.securityhub)
+    if spec.security.access_analyzer is not None:
+        builder.access_analyzer(spec.security.access_analyzer)
     if spec.security.config_aggregator is not None:
         builder.config_aggregator(spec.security.config_aggregator)
     if spec.security.organization_trail is not None:

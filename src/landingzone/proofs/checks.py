@@ -17,6 +17,7 @@ from typing import Any
 from landingzone.access.assume import AssumeGraph
 from landingzone.access.context import Values
 from landingzone.access.errors import RequestError
+from landingzone.access.globs import Glob
 from landingzone.access.model import AccessModel
 from landingzone.access.queries import Answer, can
 from landingzone.access.targets import actions_for, actors_for, resources_for
@@ -58,7 +59,11 @@ class CheckResult:
 def run_check(model: AccessModel, check: AccessCheck, graph: AssumeGraph) -> CheckResult:
     """Prove one check, or find its counter-example (`graph` built with the check's context)."""
     try:
-        actors = actors_for(model, check.principal)
+        actors = [
+            actor
+            for actor in actors_for(model, check.principal)
+            if not any(Glob(pattern).matches(actor.key) for pattern in check.exceptions)
+        ]
         actions = [a for pattern in check.actions for a in actions_for(pattern)]
         resources = [r for text in check.resources for r in resources_for(model, text)]
     except RequestError as exc:

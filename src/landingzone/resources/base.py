@@ -115,7 +115,8 @@ class Kind:
             have = found.attrs.get(attr)
             if attr == "tags":
                 previous = record.attrs.get("tags", {}) if record else {}
-                want, have = comparable_tags(want, have or {}, previous)
+                created = record.created if record else found.managed
+                want, have = comparable_tags(want, have or {}, previous, created=created)
             if not self.same(attr, want, have):
                 changes.append(Change(attr, have, want))
         return changes
@@ -221,16 +222,26 @@ def _sort_key(value: Any) -> str:
 
 
 def comparable_tags(
-    want: Mapping[str, str], have: Mapping[str, str], previous: Mapping[str, str]
+    want: Mapping[str, str],
+    have: Mapping[str, str],
+    previous: Mapping[str, str],
+    *,
+    created: bool = True,
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Restrict both sides to the tag keys lz owns.
 
     lz owns the keys it wants now and the keys it set before (so a tag removed
     from the spec is removed from AWS). Other tags on the resource belong to
     someone else and are left alone. CreatedBy is set once, at creation, and
-    never compared (a different operator must not cause a diff).
+    never compared (a different operator must not cause a diff). ManagedBy
+    says "lz created this" (what lz may delete): it is owned only on what lz
+    created, never put on a resource lz adopted (`lz import`, `id:`, a role
+    that existed), so losing state can never make an adopted resource look
+    deletable.
     """
     owned = (set(want) | set(previous)) - {CREATED_BY_KEY}
+    if not created:
+        owned.discard(MANAGED_BY_KEY)
     return (
         {k: v for k, v in want.items() if k in owned},
         {k: v for k, v in have.items() if k in owned},

@@ -8,8 +8,9 @@ DescribeDeliveryChannels and DescribeConfigurationRecorderStatus per account
 and region. A recorder that exists is adopted (under its own name).
 
 `config_rule` is one AWS managed rule. Read cost: DescribeConfigRules per
-account and region (25 rules a page), for all rules at once. Rules are
-tagged at creation only (see `tagged_at_creation.py`).
+account and region (25 rules a page), for all rules at once, plus ListTagsForResource
+per rule (`config_tags.py`: AWS sets a rule's tags only when it creates it, so
+tags changed by hand are repaired with TagResource / UntagResource).
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from landingzone.aws.calls import call, pages
 from landingzone.aws.context import Context
 from landingzone.aws.session import aws_error, error_code
 from landingzone.nodes import Change, Found, Node, ResourceRecord
-from landingzone.resources.base import Kind, ReadGroup, located, register, tag_list
-from landingzone.resources.tagged_at_creation import TaggedAtCreationKind
+from landingzone.resources.base import Kind, ReadGroup, is_managed, located, register, tag_list
+from landingzone.resources.config_tags import CONFIG_TAGS, read_config_tags
 
 CONFIG_SERVICE = "config.amazonaws.com"
 DEFAULT_NAME = "default"  # the name AWS's console gives the recorder and the channel
@@ -156,17 +157,18 @@ class ConfigRecorderKind(Kind):
 
 
 @register
-class ConfigRuleKind(TaggedAtCreationKind):
+class ConfigRuleKind(Kind):
     """An AWS managed Config rule."""
 
     name = "config_rule"
     service = "config"
+    taggable = True
 
     def read(self, ctx: Context, group: ReadGroup) -> dict[str, Found]:
         client = ctx.client("config", group.account, group.region)
         wanted = {n.desired["name"]: n.address for n in group.nodes}
         wanted.update({r.id: r.address for r in group.orphans})
-        result: dict[str, Found] = {}
+        found: dict[str, dict[str, Any]] = {}
         rules = pages(
             client,
             "describe_config_rules",
@@ -178,15 +180,23 @@ class ConfigRuleKind(TaggedAtCreationKind):
         for rule in rules:
             address = wanted.get(rule["ConfigRuleName"])
             if address is not None:
-                result[address] = Found(
-                    id=rule["ConfigRuleName"],
-                    attrs={
-                        "name": rule["ConfigRuleName"],
-                        "identifier": rule["Source"].get("SourceIdentifier"),
-                        "parameters": json.loads(rule.get("InputParameters") or "{}"),
-                    },
-                )
-        return result
+                found[address] = {
+                    "name": rule["ConfigRuleName"],
+                    "identifier": rule["Source"].get("SourceIdentifier"),
+                    "parameters": json.loads(rule.get("InputParameters") or "{}"),
+                    "arn": rule["ConfigRuleArn"],
+                }
+        tags = read_config_tags(
+            client, {a: attrs["arn"] for a, attrs in found.items()}, group.account, group.region
+        )
+        return {
+            address: Found(
+                id=attrs["name"],
+                attrs={**attrs, "tags": tags[address]},
+                managed=is_managed(tags[address]),
+            )
+            for address, attrs in found.items()
+        }
 
     def create(self, ctx: Context, node: Node, desired: Mapping[str, Any]) -> Found:
         self._put(ctx, node, desired, Tags=tag_list(ctx.creation_tags(desired["tags"])))
@@ -200,7 +210,10 @@ class ConfigRuleKind(TaggedAtCreationKind):
         found: Found,
         changes: list[Change],
     ) -> Found:
-        self._put(ctx, node, desired)
+        if any(c.attr != "tags" for c in changes):
+            self._put(ctx, node, desired)
+        client = ctx.client("config", node.account, node.region)
+        CONFIG_TAGS.retag(client, found.attrs["arn"], changes, **located(node))
         return Found(id=found.id, attrs=dict(desired), managed=found.managed)
 
     def _put(self, ctx: Context, node: Node, desired: Mapping[str, Any], **extra: Any) -> None:

@@ -6,7 +6,9 @@ with the AWS managed policy AWSConfigRoleForOrganizations). AWS accepts it
 only in the management account or a delegated administrator for
 `config.amazonaws.com`, with trusted access on. Read cost:
 DescribeConfigurationAggregators per account and region, for all
-aggregators at once. Tagged at creation only (`tagged_at_creation.py`).
+aggregators at once, plus ListTagsForResource per aggregator
+(`config_tags.py`: AWS sets tags only at creation, so tags changed by hand
+are repaired with TagResource / UntagResource).
 """
 
 from __future__ import annotations
@@ -17,18 +19,19 @@ from typing import Any
 from landingzone.aws.calls import call, pages
 from landingzone.aws.context import Context
 from landingzone.nodes import Change, Found, Node, ResourceRecord
-from landingzone.resources.base import ReadGroup, located, register, tag_list
-from landingzone.resources.tagged_at_creation import TaggedAtCreationKind
+from landingzone.resources.base import Kind, ReadGroup, is_managed, located, register, tag_list
+from landingzone.resources.config_tags import CONFIG_TAGS, read_config_tags
 
 ROLE_POLICY = "service-role/AWSConfigRoleForOrganizations"  # the AWS managed policy's path
 
 
 @register
-class ConfigAggregatorKind(TaggedAtCreationKind):
+class ConfigAggregatorKind(Kind):
     """An organization-wide Config aggregator (all regions)."""
 
     name = "config_aggregator"
     service = "config"
+    taggable = True
 
     def read(self, ctx: Context, group: ReadGroup) -> dict[str, Found]:
         client = ctx.client("config", group.account, group.region)
@@ -42,21 +45,29 @@ class ConfigAggregatorKind(TaggedAtCreationKind):
             region=group.region,
             resource="config aggregators",
         )
-        result: dict[str, Found] = {}
+        found: dict[str, dict[str, Any]] = {}
         for aggregator in aggregators:
             address = wanted.get(aggregator["ConfigurationAggregatorName"])
             source = aggregator.get("OrganizationAggregationSource")
             if address is None:
                 continue
-            result[address] = Found(
-                id=aggregator["ConfigurationAggregatorName"],
-                attrs={
-                    "name": aggregator["ConfigurationAggregatorName"],
-                    "role_arn": source.get("RoleArn") if source else None,
-                    "all_regions": bool(source and source.get("AllAwsRegions")),
-                },
+            found[address] = {
+                "name": aggregator["ConfigurationAggregatorName"],
+                "role_arn": source.get("RoleArn") if source else None,
+                "all_regions": bool(source and source.get("AllAwsRegions")),
+                "arn": aggregator["ConfigurationAggregatorArn"],
+            }
+        tags = read_config_tags(
+            client, {a: attrs["arn"] for a, attrs in found.items()}, group.account, group.region
+        )
+        return {
+            address: Found(
+                id=attrs["name"],
+                attrs={**attrs, "tags": tags[address]},
+                managed=is_managed(tags[address]),
             )
-        return result
+            for address, attrs in found.items()
+        }
 
     def create(self, ctx: Context, node: Node, desired: Mapping[str, Any]) -> Found:
         self._put(ctx, node, desired, Tags=tag_list(ctx.creation_tags(desired["tags"])))
@@ -70,7 +81,10 @@ class ConfigAggregatorKind(TaggedAtCreationKind):
         found: Found,
         changes: list[Change],
     ) -> Found:
-        self._put(ctx, node, desired)
+        if any(c.attr != "tags" for c in changes):
+            self._put(ctx, node, desired)
+        client = ctx.client("config", node.account, node.region)
+        CONFIG_TAGS.retag(client, found.attrs["arn"], changes, **located(node))
         return Found(id=found.id, attrs=dict(desired), managed=found.managed)
 
     @staticmethod

@@ -6,7 +6,7 @@ Per region of the security account:
   delegated administrator (EnableOrganizationAdminAccount, from the
   management account, in the region; AWS also enables GuardDuty there).
   Read cost: ListOrganizationAdminAccounts. lz disables only a designation
-  it made.
+  it made (`organization_admin.py`, shared with Security Hub).
 - `guardduty_organization`: the administrator's organization configuration,
   which accounts GuardDuty enables by itself (`AutoEnableOrganizationMembers`).
   Read cost: ListDetectors and DescribeOrganizationConfiguration. Left as it
@@ -29,8 +29,13 @@ from landingzone.aws.calls import call, pages
 from landingzone.aws.context import Context
 from landingzone.aws.session import aws_error, error_code
 from landingzone.errors import AwsError
-from landingzone.nodes import MANAGEMENT, Change, Found, Node, ResourceRecord
+from landingzone.nodes import Change, Found, Node, ResourceRecord
 from landingzone.resources.base import Kind, ReadGroup, located, register
+from landingzone.resources.organization_admin import (
+    OrganizationAdminKind,
+    member_ids,
+    owned_members,
+)
 
 NOT_ADMINISTRATOR = "BadRequestException"  # what GuardDuty answers a non-administrator
 
@@ -57,53 +62,11 @@ def _require_detector(ctx: Context, node: Node) -> str:
 
 
 @register
-class GuardDutyAdminKind(Kind):
+class GuardDutyAdminKind(OrganizationAdminKind):
     """The security account as GuardDuty's delegated administrator in one region."""
 
     name = "guardduty_admin"
     service = "guardduty"
-
-    def read(self, ctx: Context, group: ReadGroup) -> dict[str, Found]:
-        client = ctx.client("guardduty", MANAGEMENT, group.region)
-        admins = pages(
-            client,
-            "list_organization_admin_accounts",
-            "AdminAccounts",
-            account=MANAGEMENT,
-            region=group.region,
-            resource="guardduty administrators",
-        )
-        enabled = {a["AdminAccountId"] for a in admins if a.get("AdminStatus") == "ENABLED"}
-        wanted = {n.address: n.desired["account_id"] for n in group.nodes}
-        wanted.update({r.address: r.id for r in group.orphans})
-        return {
-            address: Found(id=account_id, attrs={"account_id": account_id})
-            for address, account_id in wanted.items()
-            if account_id in enabled
-        }
-
-    def create(self, ctx: Context, node: Node, desired: Mapping[str, Any]) -> Found:
-        client = ctx.client("guardduty", MANAGEMENT, node.region)
-        call(
-            client.enable_organization_admin_account,
-            AdminAccountId=desired["account_id"],
-            **located(node),
-        )
-        return Found(id=desired["account_id"], attrs=dict(desired))
-
-    def update(
-        self,
-        ctx: Context,
-        node: Node,
-        desired: Mapping[str, Any],
-        found: Found,
-        changes: list[Change],
-    ) -> Found:
-        return found  # the account is the resource: another account is another node
-
-    def delete(self, ctx: Context, record: ResourceRecord) -> None:
-        client = ctx.client("guardduty", MANAGEMENT, record.region)
-        call(client.disable_organization_admin_account, AdminAccountId=record.id, **located(record))
 
 
 @register
@@ -160,10 +123,6 @@ class GuardDutyOrganizationKind(Kind):
         return "forget", "the organization configuration is left as it is"
 
 
-def _member_ids(members: Any) -> set[str]:
-    return {m["account_id"] for m in members or []}
-
-
 @register
 class GuardDutyMembersKind(Kind):
     """The accounts lz made members of the delegated administrator, in one region."""
@@ -191,21 +150,10 @@ class GuardDutyMembersKind(Kind):
             for m in members
             if m.get("RelationshipStatus") == "Enabled"
         }
-        result: dict[str, Found] = {}
-        claims = [
-            (n.address, n.desired["members"], group.record_for(n.address)) for n in group.nodes
-        ]
-        claims += [(r.address, [], r) for r in group.orphans]
-        for address, wanted, record in claims:
-            owned = _member_ids(wanted) | _member_ids(record.attrs.get("members") if record else [])
-            ours = [
-                {"account_id": account_id, "email": email}
-                for account_id, email in sorted(enabled.items())
-                if account_id in owned
-            ]
-            if ours:
-                result[address] = Found(id=detector, attrs={"members": ours})
-        return result
+        return {
+            address: Found(id=detector, attrs={"members": ours})
+            for address, ours in owned_members(group, enabled).items()
+        }
 
     def create(self, ctx: Context, node: Node, desired: Mapping[str, Any]) -> Found:
         detector = _require_detector(ctx, node)
@@ -220,15 +168,15 @@ class GuardDutyMembersKind(Kind):
         found: Found,
         changes: list[Change],
     ) -> Found:
-        have = _member_ids(found.attrs.get("members"))
+        have = member_ids(found.attrs.get("members"))
         self._add(ctx, node, found.id, desired["members"])
-        gone = sorted(have - _member_ids(desired["members"]))
+        gone = sorted(have - member_ids(desired["members"]))
         if gone:
             self._remove(ctx, node.account, node.region, found.id, gone, node.address)
         return Found(id=found.id, attrs=dict(desired))
 
     def delete(self, ctx: Context, record: ResourceRecord) -> None:
-        members = sorted(_member_ids(record.attrs.get("members")))
+        members = sorted(member_ids(record.attrs.get("members")))
         if members:
             self._remove(ctx, record.account, record.region, record.id, members, record.address)
 

@@ -23,10 +23,14 @@ from landingzone.resources.base import Kind, ReadGroup, is_managed, located, reg
 from landingzone.resources.tagging import TagCalls
 
 
-def trail_key_policy(account_root: str, trail_arns: list[str]) -> dict[str, Any]:
-    """A key policy: the owning account administers the key (through IAM), and
+def trail_key_policy(
+    account_root: str, trail_arns: list[str], readers: list[str] | None = None
+) -> dict[str, Any]:
+    """A key policy: the owning account administers the key (through IAM),
     CloudTrail encrypts for exactly these trails (`aws:SourceArn` and the
-    encryption context CloudTrail sets, `kms:EncryptionContext:aws:cloudtrail:arn`)."""
+    encryption context CloudTrail sets, `kms:EncryptionContext:aws:cloudtrail:arn`),
+    and `readers` (account root ARNs) decrypt log files: AWS's "Enable CloudTrail
+    log file decrypt permissions" statement (a CloudTrail encryption context)."""
     trails = sorted(set(trail_arns))
     statements: list[dict[str, Any]] = [
         {
@@ -58,6 +62,18 @@ def trail_key_policy(account_root: str, trail_arns: list[str]) -> dict[str, Any]
                         "kms:EncryptionContext:aws:cloudtrail:arn": trails,
                     }
                 },
+            }
+        )
+    principals = sorted(set(readers or []))
+    if principals:
+        statements.append(
+            {
+                "Sid": "SecurityAccountDecryptsLogs",
+                "Effect": "Allow",
+                "Principal": {"AWS": principals},
+                "Action": ["kms:Decrypt", "kms:ReEncryptFrom"],
+                "Resource": "*",
+                "Condition": {"Null": {"kms:EncryptionContext:aws:cloudtrail:arn": "false"}},
             }
         )
     return {"Version": "2012-10-17", "Statement": statements}

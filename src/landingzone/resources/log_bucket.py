@@ -19,9 +19,13 @@ from landingzone.resources.s3_bucket import BucketKind, bucket_arn
 
 
 def delivery_statements(
-    bucket: str, trail_arns: Iterable[str], config_accounts: Iterable[str]
+    bucket: str,
+    trail_arns: Iterable[str],
+    config_accounts: Iterable[str],
+    readers: Iterable[str] = (),
 ) -> list[dict[str, Any]]:
-    """The statements that let these trails and these accounts' Config deliver."""
+    """The statements that let these trails and these accounts' Config deliver, and
+    these principals (`readers`: account root ARNs) read the logs."""
     arn = bucket_arn(bucket)
     resources = [arn, f"{arn}/AWSLogs/*"]
     statements = []
@@ -47,6 +51,17 @@ def delivery_statements(
                 "Action": ["s3:GetBucketAcl", "s3:ListBucket", "s3:PutObject"],
                 "Resource": resources,
                 "Condition": {"StringEquals": {"aws:SourceAccount": accounts}},
+            }
+        )
+    principals = sorted(set(readers))
+    if principals:
+        statements.append(
+            {
+                "Sid": "SecurityAccountReadsLogs",
+                "Effect": "Allow",
+                "Principal": {"AWS": principals},
+                "Action": ["s3:GetObject", "s3:ListBucket"],
+                "Resource": resources,
             }
         )
     return statements

@@ -28,8 +28,9 @@ from landingzone.access.org_policy_types import BY_AWS_TYPE
 from landingzone.aws.calls import call, pages
 from landingzone.aws.context import Context
 from landingzone.aws.session import aws_error, error_code
+from landingzone.errors import AwsError
 from landingzone.resources.base import tag_dict
-from landingzone.resources.parallel import in_parallel
+from landingzone.resources.parallel import caught, in_parallel
 
 SCP = "SERVICE_CONTROL_POLICY"
 FULL_AWS_ACCESS = "FullAWSAccess"
@@ -262,17 +263,31 @@ def _children_reads(
 
 def _read_policy_details(ctx: Context, snap: OrgSnapshot) -> None:
     """Content and targets of the policies lz manages (`managed_policy_names`), all at once."""
-    org = ctx.client("organizations")
     names = managed_policy_names(ctx)
-    managed = [p for p in snap.policies.values() if p.name in names]
+    read_policy_details(ctx, snap, [p for p in snap.policies.values() if p.name in names])
 
-    def content(policy: OrgPolicy) -> Callable[[], Any]:
-        return lambda: call(
-            org.describe_policy, resource=f"policy:{policy.name}", PolicyId=policy.id
-        )["Policy"]["Content"]
 
-    def targets(policy: OrgPolicy) -> Callable[[], Any]:
-        return lambda: list(
+def read_policy_details(
+    ctx: Context,
+    snap: OrgSnapshot,
+    policies: list[OrgPolicy],
+    failed: dict[str, AwsError] | None = None,
+) -> None:
+    """Content and targets of `policies`, all at once, into `snap`.
+
+    With `failed`, a policy whose reads AWS refuses is left out and its error
+    kept there by policy ID (`lz import` reports it and writes the rest);
+    without, the first error is raised.
+    """
+    org = ctx.client("organizations")
+
+    def content(policy: OrgPolicy) -> Any:
+        return call(org.describe_policy, resource=f"policy:{policy.name}", PolicyId=policy.id)[
+            "Policy"
+        ]["Content"]
+
+    def targets(policy: OrgPolicy) -> list[Any]:
+        return list(
             pages(
                 org,
                 "list_targets_for_policy",
@@ -282,9 +297,19 @@ def _read_policy_details(ctx: Context, snap: OrgSnapshot) -> None:
             )
         )
 
-    reads = [read for policy in managed for read in (content(policy), targets(policy))]
+    reads: list[Callable[[], Any]] = [
+        functools.partial(read, policy) for policy in policies for read in (content, targets)
+    ]
+    if failed is not None:
+        reads = [caught(read) for read in reads]
     answers = in_parallel(reads)
-    for index, policy in enumerate(managed):
-        policy.document = json.loads(answers[2 * index])
-        for target in answers[2 * index + 1]:
+    for index, policy in enumerate(policies):
+        document, found_targets = answers[2 * index], answers[2 * index + 1]
+        error = next((a for a in (document, found_targets) if isinstance(a, AwsError)), None)
+        if error is not None:
+            assert failed is not None
+            failed[policy.id] = error
+            continue
+        policy.document = json.loads(document)
+        for target in found_targets:
             snap.attached.setdefault(target["TargetId"], set()).add(policy.id)

@@ -579,7 +579,11 @@ class PolicyKind(Kind):
     immutable_attrs = frozenset({"type"})  # AWS cannot change a policy's type
 
     def prepare(self, ctx: Context, nodes: list[Node], records: list[ResourceRecord]) -> None:
-        names = {n.name for n in nodes} | {r.attrs.get("name", "") for r in records}
+        # An external policy (Control Tower's guardrails) is read but never attached or
+        # detached: like FullAWSAccess, it is not among the names lz manages.
+        names = {n.name for n in nodes if not n.external} | {
+            r.attrs.get("name", "") for r in records
+        }
         ctx.share(POLICY_NAMES_KEY, frozenset(names - {""}))
 
     def read(self, ctx: Context, group: ReadGroup) -> dict[str, Found]:

@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
+from landingzone.errors import AwsError
+
 T = TypeVar("T")
 
 # Calls in flight at once for one `in_parallel` (they come from one account and
@@ -28,3 +30,16 @@ def in_parallel(reads: Sequence[Callable[[], T]], limit: int = MAX_IN_FLIGHT) ->
         return [read() for read in reads]
     with ThreadPoolExecutor(max_workers=min(limit, len(reads))) as pool:
         return list(pool.map(lambda read: read(), reads))
+
+
+def caught(read: Callable[[], T]) -> Callable[[], T | AwsError]:
+    """`read`, returning its AwsError instead of raising it: for reads whose failures
+    are reported one by one while the others' answers are kept (`lz import`)."""
+
+    def run() -> T | AwsError:
+        try:
+            return read()
+        except AwsError as exc:
+            return exc
+
+    return run

@@ -1,8 +1,8 @@
 """Kinds tagged when lz creates them, whose tags lz does not read back.
 
-AWS Config rules and budgets take tags at creation, but reading them back
-costs one call per resource (no list call returns them), which would make a
-no-change plan cost a call per rule and per budget. These kinds set
+Budgets take tags at creation, but reading them back costs one call per
+budget (no list call returns them), which would make a no-change plan cost a
+call per budget. These kinds set
 ManagedBy, CreatedBy and the spec's tags at creation and leave tags out of
 the comparison afterwards; whether lz created a resource comes from state.
 """

@@ -9,8 +9,9 @@
         context: {aws:SourceIp: 203.0.113.7}
 
 `principal`, `action` and `resource` may be patterns (and `action` and
-`resource` lists); a check holds when every principal, action and resource
-it expands to gets the expected answer.
+`resource` lists); `except` lists principals (patterns too) to leave out of
+`principal`; a check holds when every principal, action and resource it
+expands to gets the expected answer.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ class AccessCheck(BaseModel):
     name: str = Field(min_length=1)
     description: str = ""
     principal: str = Field(min_length=1)
+    # Principals (patterns allowed) `principal` expands to but the check leaves out:
+    # "no group but break-glass can administer prod".
+    exceptions: list[str] = Field(default_factory=list, alias="except")
     action: str | list[str]
     resource: str | list[str]
     expect: Literal["allow", "deny"]

@@ -6,6 +6,10 @@ innermost unit above it that has one, else `organization.baseline`.
 nearer level assigns one). The account's `baseline_overrides` are then
 deep-merged over the profile: maps merge key by key, lists and scalars
 replace, and keys an override does not write keep the profile's value.
+
+The management account (`MANAGEMENT`) gets a baseline only when
+`baselines.management` names a profile (opt-in), with that section's
+`overrides`; no assignment of the organization or a unit reaches it.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from landingzone.nodes import MANAGEMENT
 from landingzone.spec.baselines import NO_BASELINE, Profile
 from landingzone.spec.schema import Spec
 from landingzone.spec.tree import TreePath
@@ -29,7 +34,13 @@ class Assignment:
 
 
 def assignment(spec: Spec, account: str) -> Assignment | None:
-    """The nearest assignment for a spec account, or None when nothing assigns one."""
+    """The nearest assignment for a spec account (or the management account), or None
+    when nothing assigns one."""
+    if account == MANAGEMENT:
+        chosen = spec.baselines.management
+        if chosen is None:
+            return None
+        return Assignment(chosen.profile, ("baselines", "management", "profile"))
     own = spec.accounts[account]
     if own.baseline is not None:
         return Assignment(own.baseline, ("accounts", account, "baseline"))
@@ -41,6 +52,14 @@ def assignment(spec: Spec, account: str) -> Assignment | None:
     if spec.organization.baseline is not None:
         return Assignment(spec.organization.baseline, ("organization", "baseline"))
     return None
+
+
+def overrides_of(spec: Spec, account: str) -> tuple[Profile | None, TreePath]:
+    """An account's baseline overrides and the spec path that writes them."""
+    if account == MANAGEMENT:
+        chosen = spec.baselines.management
+        return (chosen.overrides if chosen else None), ("baselines", "management", "overrides")
+    return spec.accounts[account].baseline_overrides, ("accounts", account, "baseline_overrides")
 
 
 def profile_data(profile: Profile | None) -> dict[str, Any]:
@@ -70,7 +89,7 @@ def effective_data(spec: Spec, account: str) -> dict[str, Any] | None:
     if found is None or found.profile == NO_BASELINE:
         return None
     base = profile_data(spec.baselines.profiles.get(found.profile))
-    return deep_merge(base, profile_data(spec.accounts[account].baseline_overrides))
+    return deep_merge(base, profile_data(overrides_of(spec, account)[0]))
 
 
 def effective_profile(spec: Spec, account: str) -> Profile | None:
@@ -82,14 +101,15 @@ def effective_profile(spec: Spec, account: str) -> Profile | None:
 def value_path(spec: Spec, account: str, inside: TreePath) -> TreePath:
     """The spec path that writes the value at `inside` (a path within a profile) of
     the account's merged baseline: its override when that sets it, else its profile."""
-    value: Any = profile_data(spec.accounts[account].baseline_overrides)
+    overrides, path = overrides_of(spec, account)
+    value: Any = profile_data(overrides)
     for key in inside:
         if not isinstance(value, Mapping) or key not in value:
             break
         value = value[key]
     else:
-        return ("accounts", account, "baseline_overrides", *inside)
+        return (*path, *inside)
     found = assignment(spec, account)
     if found is None or found.profile == NO_BASELINE:
-        return ("accounts", account, "baseline_overrides")
+        return path
     return ("baselines", "profiles", found.profile, *inside)

@@ -133,8 +133,19 @@ class LogArchive(StrictModel):
     kms_key: str = "{org}-logs"  # the alias (without `alias/`) of the trails' KMS key
 
 
+class ManagementBaseline(StrictModel):
+    """The management account's baseline (opt-in): a profile, and overrides merged over it.
+
+    A budget in it covers the whole organization's spend (consolidated billing).
+    """
+
+    profile: str = Field(min_length=1)
+    overrides: Profile | None = None
+
+
 class Baselines(StrictModel):
     """The `baselines` section."""
 
     log_archive: LogArchive | None = None
     profiles: dict[str, Profile] = Field(default_factory=dict)
+    management: ManagementBaseline | None = None

@@ -113,6 +113,8 @@ UNIQUE_LISTS: tuple[TreePath, ...] = (
     ("transit_gateways", "*", "attachments", "*", "route_tiers"),
     ("baselines", "profiles", "*", *_ALERTS),
     ("accounts", "*", "baseline_overrides", *_ALERTS),
+    *_lists(("identity_center", "permission_sets", "*"), "managed_policies"),
+    *_lists(("identity_center", "assignments", "*", "to"), "accounts", "units"),
 )
 
 

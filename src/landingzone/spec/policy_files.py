@@ -1,4 +1,5 @@
-"""Read policy documents given as `file:` into the spec tree.
+"""Read policy documents given as `file:` (and permission sets' `inline_policy_file`)
+into the spec tree.
 
 The JSON file is relative to the YAML file that set `file` (its provenance).
 Its parsed document goes into `document`, keeping JSON line numbers for every
@@ -19,13 +20,14 @@ from landingzone.spec.yamlsource import parse_yaml
 
 
 def _read_document(
-    name: str, path: Path, label: str, via: Location, paths: SpecPaths
+    subject: str, path: Path, label: str, via: Location, paths: SpecPaths
 ) -> tuple[Node | None, list[SpecProblem]]:
-    """Policy `name`'s JSON object in `path` as a located tree, or the problems reading it."""
+    """The JSON object in `path` as a located tree, or the problems reading it, each
+    naming `subject` (`policy "NAME"`)."""
     try:
         text = read_text(path, label, paths)
     except FileRefused as exc:
-        return None, [SpecProblem(f'policy "{name}": {exc}', via)]
+        return None, [SpecProblem(f"{subject}: {exc}", via)]
     try:
         data = json.loads(text)
     except RecursionError:  # nested past Python's limit: the YAML reader says where
@@ -33,11 +35,11 @@ def _read_document(
     except json.JSONDecodeError as exc:
         where = Location(label, exc.lineno)
         return None, [
-            SpecProblem(f'policy "{name}": invalid JSON: {exc.msg} (column {exc.colno})', where)
+            SpecProblem(f"{subject}: invalid JSON: {exc.msg} (column {exc.colno})", where)
         ]
     if not isinstance(data, dict):
         return None, [
-            SpecProblem(f'policy "{name}": {label} must hold a JSON object', Location(label, 1))
+            SpecProblem(f"{subject}: {label} must hold a JSON object", Location(label, 1))
         ]
     # JSON is YAML 1.2: parsing it again gives every value its line (and
     # catches duplicate keys, which json.loads lets through).
@@ -57,13 +59,15 @@ class InlinedFiles:
 
 
 def inline_policy_files(tree: Node, paths: SpecPaths) -> InlinedFiles:
-    """Put the document of every `file:` policy into its `document`; files are
+    """Put the document of every `file:` policy into its `document`, and of every
+    permission set's `inline_policy_file` into its `inline_policy`; files are
     read within `paths` (the spec directory and the directories it allows)."""
-    root_dir = paths.root_dir
     result = InlinedFiles()
+    _permission_set_files(tree, paths, result)
     policies = child(tree, "policies")
     if policies is None or not policies.is_map():
         return result
+    root_dir = paths.root_dir
     for name, policy in policies.value.items():
         file_node = child(policy, "file")
         if file_node is None or not isinstance(file_node.value, str):
@@ -81,7 +85,7 @@ def inline_policy_files(tree: Node, paths: SpecPaths) -> InlinedFiles:
             continue
         path = (root_dir / file_node.location.file).parent / file_node.value
         label = label_for(path, root_dir)
-        document, found = _read_document(name, path, label, file_node.location, paths)
+        document, found = _read_document(f'policy "{name}"', path, label, file_node.location, paths)
         if document is None:
             result.problems += found
             result.broken.add(name)
@@ -89,3 +93,33 @@ def inline_policy_files(tree: Node, paths: SpecPaths) -> InlinedFiles:
             result.paths.append(path.resolve())
             policy.value["document"] = document
     return result
+
+
+def _permission_set_files(tree: Node, paths: SpecPaths, result: InlinedFiles) -> None:
+    """`identity_center.permission_sets.NAME.inline_policy_file` into its `inline_policy`."""
+    sets = child(tree, "identity_center", "permission_sets")
+    if sets is None or not sets.is_map():
+        return
+    for name, entry in sets.value.items():
+        file_node = child(entry, "inline_policy_file")
+        if file_node is None or not isinstance(file_node.value, str):
+            continue  # no file, or not a string: the schema reports it
+        subject = f'permission set "{name}"'
+        if "inline_policy" in entry.value:
+            result.problems.append(
+                SpecProblem(
+                    f"{subject}: set `inline_policy` or `inline_policy_file`, not both "
+                    f"(inline_policy at {entry.value['inline_policy'].location})",
+                    file_node.location,
+                    (entry.value["inline_policy"].location,),
+                )
+            )
+            continue
+        path = (paths.root_dir / file_node.location.file).parent / file_node.value
+        label = label_for(path, paths.root_dir)
+        document, found = _read_document(subject, path, label, file_node.location, paths)
+        if document is None:
+            result.problems += found
+        else:
+            result.paths.append(path.resolve())
+            entry.value["inline_policy"] = document

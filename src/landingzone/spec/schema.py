@@ -16,6 +16,7 @@ from pydantic import Field, model_validator
 from landingzone.spec.access_checks import AccessCheck
 from landingzone.spec.baselines import Baselines, Profile
 from landingzone.spec.iam_schema import Ci, Role
+from landingzone.spec.identity_center import IdentityCenter
 from landingzone.spec.network import AddressPool, HostedZone, Network, Peering, TransitGateway
 from landingzone.spec.security import Security
 from landingzone.spec.strict import StrictModel
@@ -62,6 +63,8 @@ class Unit(StrictModel):
     # Earlier paths of this unit: a rename or move instead of delete + create.
     moved_from: list[str] = Field(default_factory=list)
     baseline: str | None = None  # the baseline profile of the accounts below
+    # Owned by another tool (Control Tower, StackSets): lz reads it, never changes or deletes it.
+    external: bool = False
 
 
 class Account(StrictModel):
@@ -81,6 +84,8 @@ class Account(StrictModel):
     close_on_removal: bool = False
     baseline: str | None = None  # this account's baseline profile (or "none")
     baseline_overrides: Profile | None = None  # deep-merged over the profile
+    # Owned by another tool (Control Tower, StackSets): lz reads it, never changes or deletes it.
+    external: bool = False
 
 
 class Policy(StrictModel):
@@ -99,6 +104,8 @@ class Policy(StrictModel):
     # (so a loaded policy always has one); setting both in the spec is an error.
     document: dict[str, object] | None = None
     file: str | None = None  # JSON file, relative to the spec file that sets it
+    # Owned by another tool (Control Tower, StackSets): lz reads it, never changes or deletes it.
+    external: bool = False
 
     @model_validator(mode="after")
     def _has_document(self) -> Policy:
@@ -143,3 +150,5 @@ class Spec(StrictModel):
     dns: dict[str, HostedZone] = Field(default_factory=dict)
     # The organization as one security domain (spec/security.py)
     security: Security | None = None
+    # People's access through IAM Identity Center (spec/identity_center.py)
+    identity_center: IdentityCenter | None = None

@@ -37,6 +37,31 @@ class OrganizationGuardDuty(StrictModel):
     alerts: FindingAlerts | None = None
 
 
+class SecurityHub(StrictModel):
+    """AWS Security Hub for the whole organization, administered by the security account."""
+
+    # Standards enabled in every account of the spec, by name (newest version) or
+    # name/v/version; the list: access/securityhub_standards.py, docs/security.md.
+    standards: list[str] = Field(
+        default_factory=lambda: [
+            "aws-foundational-security-best-practices",
+            "cis-aws-foundations-benchmark",
+        ]
+    )
+    # Security Hub turns itself on in accounts that join the organization later.
+    auto_enable: bool = True
+    # Which standards it turns on there: AWS's defaults (DEFAULT) or none (NONE).
+    auto_enable_standards: Literal["DEFAULT", "NONE"] = "DEFAULT"
+    # Findings of every region aggregated into the home region (a finding aggregator).
+    aggregate_regions: bool = True
+
+
+class AccessAnalyzer(StrictModel):
+    """An IAM Access Analyzer analyzer of the whole organization in the security account."""
+
+    name: str = "{org}-organization"  # the analyzer's name, in every region
+
+
 class ConfigAggregator(StrictModel):
     """An AWS Config aggregator in the security account covering the whole organization."""
 
@@ -61,5 +86,7 @@ class Security(StrictModel):
     # short form such as `inspector2`), beyond those the sub-sections imply.
     delegated_services: list[str] = Field(default_factory=list)
     guardduty: OrganizationGuardDuty | None = None
+    securityhub: SecurityHub | None = None
+    access_analyzer: AccessAnalyzer | None = None
     config_aggregator: ConfigAggregator | None = None
     organization_trail: OrganizationTrail | None = None

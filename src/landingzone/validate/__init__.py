@@ -16,6 +16,7 @@ from landingzone.validate.access import check_access_checks, declared_roles
 from landingzone.validate.baselines import check_baselines
 from landingzone.validate.ci_pipeline import check_ci_pipeline
 from landingzone.validate.connections import check_network
+from landingzone.validate.identity_center import check_identity_center
 from landingzone.validate.limits import check_limits
 from landingzone.validate.organization import check_spec
 from landingzone.validate.security import check_security
@@ -37,6 +38,7 @@ def load_spec(path: str | Path) -> LoadedSpec:
         problems += check_baselines(spec, provenance, skipped)
         problems += check_network(spec, provenance, skipped)
         problems += check_security(spec, provenance, skipped)
+        problems += check_identity_center(spec, provenance, skipped)
         problems += check_ci_pipeline(spec, provenance)
         roles = declared_roles(spec) if not (read.problems or problems) else None
         problems += check_access_checks(spec, provenance, roles=roles)

@@ -1,7 +1,8 @@
 """Rules for the `checks:` section, each problem at the file:line that caused it.
 
-Checked: unique names; principals in lz's principal syntax, naming accounts
-and roles the spec declares; actions in the IAM catalog (a pattern must name
+Checked: unique names; principals (and `except`) in lz's principal syntax,
+naming accounts, roles, and Identity Center groups and users the spec
+declares; actions in the IAM catalog (a pattern must name
 at least one); resources that are `*`, ARNs (an account written by name
 must be declared) or `role:ACCOUNT/NAME` of declared roles. Roles are
 known from the spec's graph, so a check on a role that no section declares
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from landingzone.access import catalog
+from landingzone.access import catalog, sso
 from landingzone.access.errors import RequestError
 from landingzone.access.globs import Glob
 from landingzone.access.ids import MANAGEMENT
@@ -31,9 +32,25 @@ Problem = tuple[TreePath, str]
 
 def declared_roles(spec: Spec) -> set[str]:
     """`role:ACCOUNT/NAME` of every role the spec's graph declares, and the access roles."""
-    roles = {node.address for node in build_graph(spec) if node.kind == "iam_role"}
+    graph = build_graph(spec)
+    roles = {node.address for node in graph if node.kind == "iam_role"}
     roles |= {f"role:{name}/{spec.organization.access_role}" for name in spec.accounts}
+    for node in graph:
+        if node.kind == "permission_set":
+            for label in node.desired["assignments"]:
+                account = sso.parse_label(label)[0]
+                roles.add(f"role:{account}/{sso.reserved_role_name(node.desired['name'], account)}")
     return roles
+
+
+def sso_principals(spec: Spec) -> set[str]:
+    """`sso:group/NAME` of the spec's Identity Center groups, `sso:user/NAME` of its users."""
+    section = spec.identity_center
+    if section is None:
+        return set()
+    found = {sso.actor_key("GROUP", name) for name in section.groups}
+    found |= {sso.actor_key("USER", a.user) for a in section.assignments if a.user}
+    return found
 
 
 def check_access_checks(
@@ -41,6 +58,7 @@ def check_access_checks(
 ) -> list[SpecProblem]:
     """Problems of the `checks:` section; `roles` None: the graph cannot be built (skip roles)."""
     accounts = {MANAGEMENT, *spec.accounts}
+    people = sso_principals(spec)
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     for index, check in enumerate(spec.checks):
@@ -51,7 +69,9 @@ def check_access_checks(
                 ((*where, "name"), f"{subject}: the name is used by check #{seen[check.name]}")
             )
         seen.setdefault(check.name, index)
-        problems += _principal(check.principal, accounts, roles, (*where, "principal"), subject)
+        for i, principal in enumerate([check.principal, *check.exceptions]):
+            named: TreePath = (*where, "principal") if i == 0 else (*where, "except", i - 1)
+            problems += _principal(principal, accounts, roles, named, subject, people)
         single = isinstance(check.action, str)
         for i, action in enumerate(check.actions):
             path: TreePath = (*where, "action") if single else (*where, "action", i)
@@ -64,8 +84,25 @@ def check_access_checks(
 
 
 def _principal(
-    text: str, accounts: set[str], roles: set[str] | None, path: TreePath, subject: str
+    text: str,
+    accounts: set[str],
+    roles: set[str] | None,
+    path: TreePath,
+    subject: str,
+    people: set[str],
 ) -> list[Problem]:
+    if text.startswith("sso:"):
+        if not text.startswith(("sso:group/", "sso:user/")):
+            return [(path, f'{subject}: "{text}" is not sso:group/NAME or sso:user/NAME')]
+        if not any(Glob(text).matches(known) for known in people):
+            return [
+                (
+                    path,
+                    f'{subject}: no group or user of identity_center matches "{text}"'
+                    f"{did_you_mean(text, people)}",
+                )
+            ]
+        return []
     try:
         if text.startswith(("github:", "gitlab:", "oidc:")):
             parse_subject(text)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from landingzone.errors import Location, SpecProblem
+from landingzone.nodes import MANAGEMENT
 from landingzone.spec.baseline_resolution import (
     assignment,
     effective_data,
@@ -81,6 +82,10 @@ class _Checker:
             (f'account "{key}"', account.baseline, ("accounts", key, "baseline"))
             for key, account in self.spec.accounts.items()
         ]
+        management = self.spec.baselines.management
+        if management is not None:
+            where: TreePath = ("baselines", "management", "profile")
+            targets.append(("the management account", management.profile, where))
         for subject, name, path in targets:
             if name is not None and name != NO_BASELINE and name not in self.profiles:
                 listed = choices("profiles", self.profiles, name)
@@ -157,12 +162,20 @@ class _Checker:
                 f'account "{key}": baseline_overrides',
                 self.report,
             )
+        management = self.spec.baselines.management
+        if management is not None:
+            _values(
+                profile_data(management.overrides),
+                ("baselines", "management", "overrides"),
+                "the management account: overrides",
+                self.report,
+            )
 
     # -- the merged baseline of each account ----------------------------------------
 
     def accounts(self) -> None:
         aliases: dict[str, tuple[str, TreePath]] = {}
-        for key in sorted(self.spec.accounts):
+        for key in [*sorted(self.spec.accounts), MANAGEMENT]:
             data = effective_data(self.spec, key)
             found = assignment(self.spec, key)
             if data is None or found is None or found.profile not in self.profiles:
@@ -177,7 +190,7 @@ class _Checker:
         data: Mapping[str, Any],
         seen: dict[str, tuple[str, TreePath]],
     ) -> None:
-        own = self.spec.accounts[key].alias
+        own = self.spec.accounts[key].alias if key != MANAGEMENT else None
         if own is not None:  # format and uniqueness of accounts.*.alias: spec/checks.py
             seen.setdefault(own, (key, ("accounts", key, "alias")))
             return
@@ -201,7 +214,7 @@ class _Checker:
                 self.report(path, f'{subject} is already used by account "{other}" ({where})')
 
     def account_baseline(self, key: str, data: Mapping[str, Any]) -> None:
-        subject = f'account "{key}"'
+        subject = f'account "{key}"' if key != MANAGEMENT else "the management account"
 
         def origin(inside: TreePath) -> TreePath:
             return value_path(self.spec, key, inside)

@@ -43,6 +43,7 @@ TAGGED: tuple[tuple[TreePath, tuple[str, ...], bool], ...] = (
     (("peerings",), _NETWORK_TAGS, False),
     (("transit_gateways",), _NETWORK_TAGS, False),
     (("dns",), _NETWORK_TAGS, False),
+    (("identity_center", "permission_sets"), LZ_TAGS, True),
 )
 
 
@@ -62,8 +63,8 @@ class _LimitChecker:
         for section, added, strict in TAGGED:
             entries: Any = self.spec
             for name in section:
-                entries = getattr(entries, str(name))
-            for key, entry in entries.items():
+                entries = getattr(entries, str(name)) if entries is not None else None
+            for key, entry in (entries or {}).items():
                 subject = f"{format_path(section)}.{key}"
                 tags = {**organization, **entry.tags}
                 self.tag_set((*section, key, "tags"), subject, entry.tags, added, strict, tags)

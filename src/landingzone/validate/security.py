@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 
 from landingzone.access.delegated_services import DELEGABLE_SERVICES, service_principal, short_name
+from landingzone.access.securityhub_standards import standard_id, standard_names
 from landingzone.errors import Location, SpecProblem
 from landingzone.resources.base import minified
 from landingzone.resources.kms import trail_key_policy
@@ -25,6 +26,7 @@ from landingzone.validate.organization import EMAIL
 
 MANAGEMENT = "management"
 TOPIC_NAME = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+ANALYZER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,254}$")
 AGGREGATOR_NAME = re.compile(r"^[\w-]{1,256}$")
 ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
 BUCKET_POLICY_LIMIT = 20 * 1024  # bytes: S3's bucket policy size quota
@@ -48,7 +50,7 @@ class _Checker:
     def per_account_trails(self) -> dict[str, TreePath]:
         """Accounts whose baseline has a trail, with where their baseline writes it."""
         found = {}
-        for name in sorted(self.spec.accounts):
+        for name in [*sorted(self.spec.accounts), MANAGEMENT]:
             profile = effective_profile(self.spec, name)
             if profile is not None and profile.cloudtrail is not None:
                 found[name] = value_path(self.spec, name, ("cloudtrail",))
@@ -108,6 +110,43 @@ class _Checker:
                 (*path, "topic"),
                 f'guardduty.alerts: topic "{settings.alerts.topic}" is not an SNS topic name '
                 '(1 to 256 characters of A-Z, a-z, 0-9, "-" and "_"; {region} allowed)',
+            )
+
+    def securityhub(self) -> None:
+        assert self.spec.security is not None
+        settings = self.spec.security.securityhub
+        if settings is None:
+            return
+        seen: set[str] = set()
+        for index, name in enumerate(settings.standards):
+            path: TreePath = ("security", "securityhub", "standards", index)
+            standard = standard_id(name)
+            if standard is None:
+                hint = did_you_mean(name, standard_names())
+                self.report(
+                    path,
+                    f'securityhub.standards: "{name}" is not a Security Hub standard{hint} '
+                    f"(the list: {', '.join(n for n in standard_names() if '/v/' not in n)}, "
+                    "each also as NAME/v/VERSION; "
+                    "https://docs.aws.amazon.com/securityhub/latest/userguide/"
+                    "standards-reference.html)",
+                )
+            elif standard in seen:
+                self.report(path, f'securityhub.standards: "{name}" is listed twice')
+            else:
+                seen.add(standard)
+
+    def access_analyzer(self) -> None:
+        assert self.spec.security is not None
+        settings = self.spec.security.access_analyzer
+        if settings is None:
+            return
+        name = self.filled(settings.name).replace("{region}", self.spec.organization.home_region)
+        if not ANALYZER_NAME.match(name):
+            self.report(
+                ("security", "access_analyzer", "name"),
+                f'access_analyzer: name "{name}" is not an analyzer name (1 to 255 characters of '
+                'A-Z, a-z, 0-9, "_", "." and "-", starting with a letter; {region} allowed)',
             )
 
     def filled(self, text: str) -> str:
@@ -226,6 +265,8 @@ def check_security(
     checker.account()
     checker.delegated_services()
     checker.guardduty()
+    checker.securityhub()
+    checker.access_analyzer()
     checker.config_aggregator()
     checker.organization_trail()
     return [*checker.problems, *check_trail_policy_limits(spec, provenance)]

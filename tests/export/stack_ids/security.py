@@ -1,6 +1,8 @@
 """What a security stack imports: the management account's (delegated administrators,
-GuardDuty's administrator, the organization trail) and the security account's (GuardDuty's
-configuration and members, the alerts topic and rule, the Config aggregator)."""
+GuardDuty's and Security Hub's administrator, the organization trail), the security
+account's (GuardDuty's and Security Hub's configuration and members, the alerts topic and
+rule, the finding and Config aggregators, the Access Analyzer) and every account's
+Security Hub standards."""
 
 from __future__ import annotations
 
@@ -30,6 +32,12 @@ def expected_id(aws: Aws, accounts: dict[str, str], type_: str, key: str, stack:
             found = [m["AccountId"] for m in members if m["AccountId"] == accounts[key]]
             assert found, (key, members)
             return f"{detector}:{found[0]}"
+    if type_.startswith("aws_securityhub_"):
+        member = accounts.get(key, "")
+        return _securityhub(aws, type_, key, account_id, region, member)
+    if type_ == "aws_accessanalyzer_analyzer":  # key: the analyzer's name
+        found = aws.client("accessanalyzer", account_id, region).get_analyzer(analyzerName=key)
+        return str(found["analyzer"]["name"])
     if type_ in ("aws_sns_topic", "aws_sns_topic_policy"):
         arn = f"arn:aws:sns:{region}:{account_id}:{key}"
         return str(
@@ -59,10 +67,34 @@ def _management(aws: Aws, type_: str, key: str, region: str) -> str:
         listed = aws.client("guardduty", region=region).list_organization_admin_accounts()
         (admin,) = listed["AdminAccounts"]
         return str(admin["AdminAccountId"])
+    if type_ == "aws_securityhub_organization_admin_account":
+        listed = aws.client("securityhub", region=region).list_organization_admin_accounts()
+        (admin,) = listed["AdminAccounts"]
+        return str(admin["AccountId"])
     if type_ == "aws_cloudtrail":  # key: the organization trail's name
         trails = aws.client("cloudtrail", region=region).describe_trails(
             trailNameList=[key], includeShadowTrails=False
         )["trailList"]
         (trail,) = [t for t in trails if t["IsOrganizationTrail"]]
         return str(trail["TrailARN"])
+    raise AssertionError(f"no check for {type_}")
+
+
+def _securityhub(
+    aws: Aws, type_: str, key: str, account_id: str, region: str, member_id: str
+) -> str:
+    hub = aws.client("securityhub", account_id, region)
+    if type_ == "aws_securityhub_organization_configuration":
+        hub.describe_organization_configuration()  # it is the administrator
+        return account_id
+    if type_ == "aws_securityhub_member":  # key: the member account's name
+        (member,) = hub.get_members(AccountIds=[member_id])["Members"]
+        return str(member["AccountId"])
+    if type_ == "aws_securityhub_standards_subscription":  # key: the standard's ID
+        subscriptions = hub.get_enabled_standards()["StandardsSubscriptions"]
+        (found,) = [s for s in subscriptions if s["StandardsArn"].endswith(f"/{key}")]
+        return str(found["StandardsSubscriptionArn"])
+    if type_ == "aws_securityhub_finding_aggregator":
+        (found,) = hub.list_finding_aggregators()["FindingAggregators"]
+        return str(found["FindingAggregatorArn"])
     raise AssertionError(f"no check for {type_}")

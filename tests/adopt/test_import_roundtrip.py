@@ -1,0 +1,39 @@
+"""Round trip: apply an example, import the organization into a fresh directory, plan: no changes.
+
+codewilling has nested guard rails and tags on everything; policy-types has
+one policy of every Organizations type.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from landingzone.validate import load_spec
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize("name", ["codewilling", "policy-types", "coalition", "cloudposse"])
+def test_an_applied_example_imports_with_no_changes(name: str, lz, example, tmp_path: Path):
+    spec_dir = example(name)
+    applied = lz("apply", spec_dir, "--auto-approve", "--approve-protected")
+    assert applied.code == 0, applied.err
+
+    out = tmp_path / "imported"
+    imported = lz("import", out, "--name", "imported", "--region", "us-west-2")
+    assert imported.code == 0, imported.err
+    assert lz("validate", out).code == 0
+    planned = lz("plan", out, "--detailed-exitcode")
+    assert planned.code == 0, planned.err
+
+    original, copy = load_spec(spec_dir).spec, load_spec(out).spec
+    assert {a.email for a in copy.accounts.values()} == {
+        a.email for a in original.accounts.values()
+    }
+    assert set(copy.units) == set(original.units)
+    assert {(n, p.type) for n, p in copy.policies.items()} == {
+        (n, p.type) for n, p in original.policies.items()
+    }
+    assert copy.organization.policies == sorted(original.organization.policies)
