@@ -25,8 +25,8 @@ from landingzone.aws.calls import call, pages
 from landingzone.aws.context import Context
 from landingzone.aws.session import aws_error, error_code
 from landingzone.nodes import Change, Found, Node, ResourceRecord
-from landingzone.resources.base import Kind, ReadGroup, is_managed, located, register, tag_list
-from landingzone.resources.config_tags import CONFIG_TAGS, read_config_tags
+from landingzone.resources.base import Kind, ReadGroup, located, register, tag_list
+from landingzone.resources.config_tags import CONFIG_TAGS, found_with_tags
 
 CONFIG_SERVICE = "config.amazonaws.com"
 DEFAULT_NAME = "default"  # the name AWS's console gives the recorder and the channel
@@ -186,17 +186,7 @@ class ConfigRuleKind(Kind):
                     "parameters": json.loads(rule.get("InputParameters") or "{}"),
                     "arn": rule["ConfigRuleArn"],
                 }
-        tags = read_config_tags(
-            client, {a: attrs["arn"] for a, attrs in found.items()}, group.account, group.region
-        )
-        return {
-            address: Found(
-                id=attrs["name"],
-                attrs={**attrs, "tags": tags[address]},
-                managed=is_managed(tags[address]),
-            )
-            for address, attrs in found.items()
-        }
+        return found_with_tags(client, found, group.account, group.region)
 
     def create(self, ctx: Context, node: Node, desired: Mapping[str, Any]) -> Found:
         self._put(ctx, node, desired, Tags=tag_list(ctx.creation_tags(desired["tags"])))

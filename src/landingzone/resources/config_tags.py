@@ -15,7 +15,8 @@ from functools import partial
 from typing import Any
 
 from landingzone.aws.calls import call
-from landingzone.resources.base import tag_dict
+from landingzone.nodes import Found
+from landingzone.resources.base import is_managed, tag_dict
 from landingzone.resources.parallel import in_parallel
 from landingzone.resources.tagging import TagCalls
 
@@ -41,3 +42,21 @@ def read_config_tags(
 
     found = in_parallel([partial(read, address) for address in addresses])
     return dict(zip(addresses, found, strict=True))
+
+
+def found_with_tags(
+    client: Any, found: Mapping[str, dict[str, Any]], account: str, region: str | None
+) -> dict[str, Found]:
+    """Config resources read by name (`found`: address -> attrs with "name" and "arn"),
+    completed with their tags, and managed when lz's tag is on them."""
+    tags = read_config_tags(
+        client, {address: attrs["arn"] for address, attrs in found.items()}, account, region
+    )
+    return {
+        address: Found(
+            id=attrs["name"],
+            attrs={**attrs, "tags": tags[address]},
+            managed=is_managed(tags[address]),
+        )
+        for address, attrs in found.items()
+    }
