@@ -25,8 +25,8 @@ from landingzone.aws.calls import call, pages
 from landingzone.aws.context import Context
 from landingzone.aws.session import aws_error, error_code
 from landingzone.nodes import Change, Found, Node, ResourceRecord
-from landingzone.resources.base import Kind, ReadGroup, located, register, tag_list
-from landingzone.resources.config_tags import CONFIG_TAGS, found_with_tags
+from landingzone.resources.base import Kind, ReadGroup, located, register
+from landingzone.resources.config_tags import PutConfigKind, found_with_tags
 
 CONFIG_SERVICE = "config.amazonaws.com"
 DEFAULT_NAME = "default"  # the name AWS's console gives the recorder and the channel
@@ -157,7 +157,7 @@ class ConfigRecorderKind(Kind):
 
 
 @register
-class ConfigRuleKind(Kind):
+class ConfigRuleKind(PutConfigKind):
     """An AWS managed Config rule."""
 
     name = "config_rule"
@@ -187,24 +187,6 @@ class ConfigRuleKind(Kind):
                     "arn": rule["ConfigRuleArn"],
                 }
         return found_with_tags(client, found, group.account, group.region)
-
-    def create(self, ctx: Context, node: Node, desired: Mapping[str, Any]) -> Found:
-        self._put(ctx, node, desired, Tags=tag_list(ctx.creation_tags(desired["tags"])))
-        return Found(id=desired["name"], attrs=dict(desired), managed=True)
-
-    def update(
-        self,
-        ctx: Context,
-        node: Node,
-        desired: Mapping[str, Any],
-        found: Found,
-        changes: list[Change],
-    ) -> Found:
-        if any(c.attr != "tags" for c in changes):
-            self._put(ctx, node, desired)
-        client = ctx.client("config", node.account, node.region)
-        CONFIG_TAGS.retag(client, found.attrs["arn"], changes, **located(node))
-        return Found(id=found.id, attrs=dict(desired), managed=found.managed)
 
     def _put(self, ctx: Context, node: Node, desired: Mapping[str, Any], **extra: Any) -> None:
         client = ctx.client("config", node.account, node.region)

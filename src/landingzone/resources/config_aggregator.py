@@ -18,15 +18,15 @@ from typing import Any
 
 from landingzone.aws.calls import call, pages
 from landingzone.aws.context import Context
-from landingzone.nodes import Change, Found, Node, ResourceRecord
-from landingzone.resources.base import Kind, ReadGroup, located, register, tag_list
-from landingzone.resources.config_tags import CONFIG_TAGS, found_with_tags
+from landingzone.nodes import Found, Node, ResourceRecord
+from landingzone.resources.base import ReadGroup, located, register
+from landingzone.resources.config_tags import PutConfigKind, found_with_tags
 
 ROLE_POLICY = "service-role/AWSConfigRoleForOrganizations"  # the AWS managed policy's path
 
 
 @register
-class ConfigAggregatorKind(Kind):
+class ConfigAggregatorKind(PutConfigKind):
     """An organization-wide Config aggregator (all regions)."""
 
     name = "config_aggregator"
@@ -59,26 +59,7 @@ class ConfigAggregatorKind(Kind):
             }
         return found_with_tags(client, found, group.account, group.region)
 
-    def create(self, ctx: Context, node: Node, desired: Mapping[str, Any]) -> Found:
-        self._put(ctx, node, desired, Tags=tag_list(ctx.creation_tags(desired["tags"])))
-        return Found(id=desired["name"], attrs=dict(desired), managed=True)
-
-    def update(
-        self,
-        ctx: Context,
-        node: Node,
-        desired: Mapping[str, Any],
-        found: Found,
-        changes: list[Change],
-    ) -> Found:
-        if any(c.attr != "tags" for c in changes):
-            self._put(ctx, node, desired)
-        client = ctx.client("config", node.account, node.region)
-        CONFIG_TAGS.retag(client, found.attrs["arn"], changes, **located(node))
-        return Found(id=found.id, attrs=dict(desired), managed=found.managed)
-
-    @staticmethod
-    def _put(ctx: Context, node: Node, desired: Mapping[str, Any], **extra: Any) -> None:
+    def _put(self, ctx: Context, node: Node, desired: Mapping[str, Any], **extra: Any) -> None:
         client = ctx.client("config", node.account, node.region)
         call(
             client.put_configuration_aggregator,

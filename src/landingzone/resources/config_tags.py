@@ -15,8 +15,9 @@ from functools import partial
 from typing import Any
 
 from landingzone.aws.calls import call
-from landingzone.nodes import Found
-from landingzone.resources.base import is_managed, tag_dict
+from landingzone.aws.context import Context
+from landingzone.nodes import Change, Found, Node
+from landingzone.resources.base import Kind, is_managed, located, tag_dict, tag_list
 from landingzone.resources.parallel import in_parallel
 from landingzone.resources.tagging import TagCalls
 
@@ -60,3 +61,31 @@ def found_with_tags(
         )
         for address, attrs in found.items()
     }
+
+
+class PutConfigKind(Kind):
+    """A Config resource made and changed by one Put (`_put`), tagged by ARN.
+
+    Create puts it with lz's tags; update puts it again when anything but the
+    tags changed, then repairs the tags with TagResource / UntagResource."""
+
+    def _put(self, ctx: Context, node: Node, desired: Mapping[str, Any], **extra: Any) -> None:
+        raise NotImplementedError
+
+    def create(self, ctx: Context, node: Node, desired: Mapping[str, Any]) -> Found:
+        self._put(ctx, node, desired, Tags=tag_list(ctx.creation_tags(desired["tags"])))
+        return Found(id=desired["name"], attrs=dict(desired), managed=True)
+
+    def update(
+        self,
+        ctx: Context,
+        node: Node,
+        desired: Mapping[str, Any],
+        found: Found,
+        changes: list[Change],
+    ) -> Found:
+        if any(c.attr != "tags" for c in changes):
+            self._put(ctx, node, desired)
+        client = ctx.client("config", node.account, node.region)
+        CONFIG_TAGS.retag(client, found.attrs["arn"], changes, **located(node))
+        return Found(id=found.id, attrs=dict(desired), managed=found.managed)
