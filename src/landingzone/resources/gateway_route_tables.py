@@ -121,13 +121,18 @@ class GatewayRouteTableKind(Ec2Kind):
                 TransitGatewayRouteTableId=table, TransitGatewayAttachmentId=attachment
             )
         except ClientError as exc:
+            # NotFound: not (or no longer) there, though it may still be disassociating.
             if error_code(exc) != "InvalidAssociation.NotFound":
                 raise aws_error(exc, **place) from exc
-            return
 
         def left() -> bool:
+            # Gone from `table`: disassociated, or already associated elsewhere (another
+            # route table's update, running at the same time, may have moved it on).
             association = owner_state(client, place, attachment).get("Association") or {}
-            return association.get("State", "disassociated") == "disassociated"
+            return (
+                association.get("TransitGatewayRouteTableId") != table
+                or association.get("State", "disassociated") == "disassociated"
+            )
 
         wait_for(ctx, f"{attachment} to leave {table}", left, resource=place["resource"])
 
