@@ -20,6 +20,10 @@ TAG_POLICY = "cost-center"
 STACK_SET = "AWSControlTowerBP-BASELINE-ROLES"
 WIDE_OPEN = "wide-open"
 DEPLOY = "app-deploy"  # a CI role as lz would write it: imported into ci.deploy_roles
+CT_TRAIL = "aws-controltower-BaselineCloudTrail"
+CT_RECORDER = "aws-controltower-BaselineConfigRecorder"
+OWN_TRAIL = "audit-trail"  # a trail of the team's own: listed in the report, not imported
+LEGACY_ALIAS = "acme-legacy-billing"  # an alias without the account's name: its own
 
 
 def _scp(sid: str, action: str) -> str:
@@ -162,14 +166,20 @@ def build(aws: Aws, accounts: int = 20) -> Handmade:
             }
         ),
     )
-    # Baseline settings: the Workloads accounts share a password policy and EBS encryption;
-    # Log Archive blocks public access (but not ACLs on existing buckets).
-    for index, account_id in enumerate(made.accounts.values()):
+    # Baseline settings: the Workloads accounts share a password policy, EBS encryption,
+    # an alias `handmade-NAME` and a GuardDuty detector publishing every 15 minutes;
+    # Log Archive blocks public access (but not ACLs on existing buckets), and has a
+    # monthly budget named after it and an alias of its own.
+    for index, (name, account_id) in enumerate(made.accounts.items()):
         if leaves[index % len(leaves)].startswith("Workloads"):
             aws.client("iam", account_id).update_account_password_policy(
                 MinimumPasswordLength=14, RequireSymbols=True
             )
             aws.client("ec2", account_id).enable_ebs_encryption_by_default()
+            aws.client("iam", account_id).create_account_alias(AccountAlias=f"handmade-{name}")
+            aws.client("guardduty", account_id).create_detector(
+                Enable=True, FindingPublishingFrequency="FIFTEEN_MINUTES"
+            )
     log_archive = made.accounts["Log Archive"]
     aws.client("s3control", log_archive).put_public_access_block(
         AccountId=log_archive,
@@ -179,6 +189,70 @@ def build(aws: Aws, accounts: int = 20) -> Handmade:
             "BlockPublicPolicy": True,
             "RestrictPublicBuckets": True,
         },
+    )
+    aws.client("iam", log_archive).create_account_alias(AccountAlias=LEGACY_ALIAS)
+    aws.client("budgets", log_archive).create_budget(
+        AccountId=log_archive,
+        Budget={
+            "BudgetName": "log-archive-monthly",
+            "BudgetLimit": {"Amount": "250.0", "Unit": "USD"},
+            "TimeUnit": "MONTHLY",
+            "BudgetType": "COST",
+        },
+        NotificationsWithSubscribers=[
+            {
+                "Notification": {
+                    "NotificationType": "ACTUAL",
+                    "ComparisonOperator": "GREATER_THAN",
+                    "Threshold": 80.0,
+                    "ThresholdType": "PERCENTAGE",
+                },
+                "Subscribers": [{"SubscriptionType": "EMAIL", "Address": "ops@handmade.example"}],
+            }
+        ],
+    )
+    management = aws.emulator.management_account_id
+    aws.client("budgets").create_budget(  # the whole organization's bill
+        AccountId=management,
+        Budget={
+            "BudgetName": "organization",
+            "BudgetLimit": {"Amount": "10000", "Unit": "USD"},
+            "TimeUnit": "MONTHLY",
+            "BudgetType": "COST",
+        },
+    )
+    # Control Tower's trail and recorder in the log archive, and a trail of the team's own.
+    s3 = aws.client("s3", log_archive)
+    s3.create_bucket(Bucket="handmade-trails")
+    s3.put_bucket_policy(
+        Bucket="handmade-trails",
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                        "Action": ["s3:GetBucketAcl", "s3:PutObject"],
+                        "Resource": [
+                            "arn:aws:s3:::handmade-trails",
+                            "arn:aws:s3:::handmade-trails/*",
+                        ],
+                    }
+                ],
+            }
+        ),
+    )
+    for trail in (CT_TRAIL, OWN_TRAIL):
+        aws.client("cloudtrail", log_archive).create_trail(
+            Name=trail, S3BucketName="handmade-trails", IsMultiRegionTrail=True
+        )
+    aws.client("config", log_archive).put_configuration_recorder(
+        ConfigurationRecorder={
+            "name": CT_RECORDER,
+            "roleARN": f"arn:aws:iam::{log_archive}:role/aws-controltower-ConfigRecorderRole",
+            "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True},
+        }
     )
     aws.client("cloudformation").create_stack_set(
         StackSetName=STACK_SET,

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from landingzone.adopt.baselines import LiveSettings, assign, password_policy
+from landingzone.adopt.baselines import (
+    LiveSettings,
+    as_pattern,
+    assign,
+    budget,
+    guardduty,
+    password_policy,
+)
 
 STRONG = {"password_policy": {"minimum_length": 14}}
 ENCRYPTED = {"ebs_encryption": {}}
@@ -42,3 +49,48 @@ def test_only_what_differs_from_aws_defaults_is_written():
     policy = {"MinimumPasswordLength": 6, "RequireSymbols": True, "MaxPasswordAge": 90}
     assert password_policy(policy) == {"require_symbols": True, "max_age_days": 90}
     assert password_policy(None) is None
+
+
+def test_names_holding_the_account_become_patterns_so_accounts_share_a_profile():
+    assert as_pattern("acme-team-01", "team-01", "111111111111") == "acme-{account}"
+    assert as_pattern("logs-111111111111", "team-01", "111111111111") == "logs-{account_id}"
+    assert as_pattern("acme-team-012", "team-01", "111111111111") == "acme-team-012"  # a word
+
+
+def test_the_management_account_gets_its_own_opt_in_profile_and_no_assignment():
+    found = [LiveSettings("a", STRONG), LiveSettings("management", ENCRYPTED)]
+    result = assign(found, {"a": ""})
+    assert result.organization == "imported-1"
+    assert result.management == "imported-2" and result.profiles["imported-2"] == ENCRYPTED
+
+
+def test_a_detector_is_written_with_what_differs_from_the_defaults():
+    assert guardduty({"Status": "ENABLED", "FindingPublishingFrequency": "SIX_HOURS"}) == {}
+    assert guardduty({"Status": "DISABLED", "FindingPublishingFrequency": "ONE_HOUR"}) == {
+        "enabled": False,
+        "finding_publishing_frequency": "ONE_HOUR",
+    }
+
+
+MONTHLY = {
+    "BudgetType": "COST",
+    "TimeUnit": "MONTHLY",
+    "BudgetLimit": {"Amount": "500.0", "Unit": "USD"},
+}
+
+
+def test_a_monthly_cost_budget_is_written_and_other_budgets_say_why_not():
+    alerts = [{"percent": 100.0, "forecasted": True, "emails": ["ops@acme.example"]}]
+    assert budget(MONTHLY, alerts) == (
+        {
+            "limit_usd": 500,
+            "alerts": [{"percent": 100, "emails": ["ops@acme.example"], "forecasted": True}],
+        },
+        "",
+    )
+    yearly = {**MONTHLY, "TimeUnit": "ANNUALLY"}
+    assert "COST MONTHLY USD" not in budget(yearly, [])[1] and budget(yearly, [])[0] == {}
+    filtered = {**MONTHLY, "CostFilters": {"Service": ["Amazon EC2"]}}
+    assert budget(filtered, [])[1] == "it has cost filters, which the spec does not write"
+    absolute = [{"percent": 80.0, "forecasted": False, "emails": ["a@b.c"], "threshold_type": "X"}]
+    assert "not an e-mail alert" in budget(MONTHLY, absolute)[1]

@@ -11,7 +11,16 @@ import pytest
 
 from landingzone.emulator import Emulator
 from tests.adopt.conftest import ALL_LAYERS
-from tests.adopt.handmade import DEPLOY, GUARDRAIL, STACK_SET, WIDE_OPEN
+from tests.adopt.handmade import (
+    CT_RECORDER,
+    CT_TRAIL,
+    DEPLOY,
+    GUARDRAIL,
+    LEGACY_ALIAS,
+    OWN_TRAIL,
+    STACK_SET,
+    WIDE_OPEN,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -132,19 +141,51 @@ def test_shared_baseline_settings_become_profiles_assigned_where_they_are_shared
     handmade_import: Path,
 ):
     profiles = (handmade_import / "catalog/baselines.yaml").read_text()
+    shared = profiles.split("    imported-1:\n")[1].split("    imported-2:")[0]
+    assert "      ebs_encryption: {}\n" in shared
+    policy = "      password_policy:\n        minimum_length: 14\n        require_symbols: true\n"
+    assert policy in shared
     assert (
-        "    imported-1:\n      ebs_encryption: {}\n      password_policy:\n"
-        "        minimum_length: 14\n        require_symbols: true\n"
-    ) in profiles
-    assert (
-        "    imported-2:\n      s3_public_access_block:\n        ignore_public_acls: false\n"
-        in (profiles)
+        "      s3_public_access_block:\n        ignore_public_acls: false\n"
+        in (profiles.split("    imported-2:\n")[1])
     )
     root = (handmade_import / "landingzone.yaml").read_text()
     assert "  Workloads:\n    policies: [cost-center]\n    baseline: imported-1\n" in root
     core = (handmade_import / "catalog/accounts/core.yaml").read_text()
     assert "name: Log Archive" in core and "baseline: imported-2" in core
     assert core.count("baseline:") == 1  # the other Core accounts have no settings
+
+
+def test_alias_guardduty_and_budgets_are_imported_as_patterns_where_names_say_so(
+    handmade_import: Path,
+):
+    profiles = (handmade_import / "catalog/baselines.yaml").read_text()
+    shared = profiles.split("    imported-1:\n")[1].split("    imported-2:")[0]
+    assert "      alias: handmade-{account}\n" in shared  # one profile for every Workloads account
+    assert "      guardduty:\n        finding_publishing_frequency: FIFTEEN_MINUTES\n" in shared
+    archive = profiles.split("    imported-2:\n")[1]
+    assert (
+        "      budgets:\n        '{account}-monthly':\n          alerts:\n"
+        "            - emails:\n                - ops@handmade.example\n"
+        "              percent: 80\n          limit_usd: 250\n"
+    ) in archive
+    core = (handmade_import / "catalog/accounts/core.yaml").read_text()
+    assert f"alias: {LEGACY_ALIAS}\n" in core  # no pattern: the account's own alias
+    # The management account's budget (the organization's bill) is its own opt-in baseline.
+    assert "  management:\n    profile: imported-3\n" in profiles
+    assert "    imported-3:\n      budgets:\n        organization:\n" in profiles
+
+
+def test_control_tower_trails_and_recorders_are_theirs_and_other_trails_are_listed(
+    handmade_import: Path,
+):
+    report = (handmade_import / "import-report.md").read_text()
+    owned = report.split("## Owned by another tool")[1].split("##")[0]
+    assert f"**trail {CT_TRAIL} in account log-archive" in owned
+    assert f"**Config recorder {CT_RECORDER} in account log-archive" in owned
+    later = report.split("## Not imported yet")[1]
+    assert f"**trail {OWN_TRAIL} in account log-archive" in later
+    assert "baselines.log_archive" in later
 
 
 def test_the_terraform_export_of_an_import_leaves_control_tower_alone(

@@ -152,6 +152,8 @@ def lay_out(
             entry["policies"] = _flow(attached(account.id))
         if key in assigned.accounts:
             entry["baseline"] = assigned.accounts[key]
+        if key in assigned.aliases:
+            entry["alias"] = assigned.aliases[key]
         if account.status != "ACTIVE":
             out.notes.append(
                 Note(
@@ -168,8 +170,11 @@ def lay_out(
     imports = [f for f in ("catalog/policies.yaml",) if policies] + accounts_files
     if assigned.profiles:
         imports.append(BASELINES_FILE)
+        section: dict[str, Any] = {"profiles": assigned.profiles}
+        if assigned.management:
+            section["management"] = {"profile": assigned.management}
         out.files[BASELINES_FILE] = _yaml(
-            {"baselines": {"profiles": assigned.profiles}},
+            {"baselines": section},
             "# Baseline settings found in the accounts, one profile per distinct set\n"
             "# (`lz import --include baselines`); who has which is in the units and accounts.\n",
         )

@@ -11,8 +11,10 @@ skipped; the other accounts are still read.
 Calls per account: roles or ci: ListRoles and GetAccountAuthorizationDetails
 (for ci also ListOpenIDConnectProviders and GetOpenIDConnectProvider each);
 network: DescribeVpcs, DescribeVpcPeeringConnections, DescribeTransitGateways,
-ListHostedZones; baselines: GetAccountPasswordPolicy,
-GetEbsEncryptionByDefault, GetPublicAccessBlock, DescribeTrails,
+ListHostedZones; baselines: GetAccountPasswordPolicy, ListAccountAliases,
+GetEbsEncryptionByDefault, GetPublicAccessBlock, ListDetectors (and
+GetDetector), DescribeBudgets (and DescribeNotificationsForBudget per budget,
+DescribeSubscribersForNotification per alert), DescribeTrails,
 DescribeConfigurationRecorders. Always, once: ListStackSets in the management account.
 """
 
@@ -25,16 +27,24 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from landingzone.adopt.baselines import LiveSettings, password_policy, public_access_block
+from landingzone.adopt.baselines import (
+    LiveSettings,
+    as_pattern,
+    budget,
+    guardduty,
+    password_policy,
+    public_access_block,
+)
 from landingzone.adopt.ci import LiveProvider
 from landingzone.adopt.layout import spec_tags
 from landingzone.adopt.owners import STACKSETS, owner_of, why
-from landingzone.adopt.report import NOT_YET, OWNED, UNREADABLE, Note
+from landingzone.adopt.report import NOT_EXPRESSIBLE, NOT_YET, OWNED, UNREADABLE, Note
 from landingzone.adopt.roles import DEFAULT_MAX_SESSION, LiveRole, as_list, is_cross_account
 from landingzone.aws.calls import call, pages
 from landingzone.aws.session import Sessions
 from landingzone.errors import AwsError
 from landingzone.nodes import MANAGEMENT
+from landingzone.resources.budgets import budget_alerts
 from landingzone.resources.parallel import caught, in_parallel
 
 # Accounts read at once (AWS throttles per account and service, so accounts go side by side).
@@ -284,16 +294,14 @@ def _network(account: Account, layers: set[str], access_role: str) -> list[Found
 
 
 def _baselines(account: Account, layers: set[str], access_role: str) -> list[Found]:
-    """Password policy, EBS encryption, Block Public Access (as settings); trails and Config
-    recorders: Control Tower's, and the rest as not imported yet."""
-    found: list[Found] = []
-    if account.key != MANAGEMENT:  # baselines are of member accounts
-        found.append(LiveSettings(account.key, _settings(account)))
+    """The account's settings (password policy, alias, EBS encryption, Block Public Access,
+    GuardDuty, budgets); trails and Config recorders: Control Tower's, and the rest as
+    not imported yet."""
+    settings, found = _settings(account)
+    found.append(settings)
     trails = account.call("cloudtrail", "describe_trails", includeShadowTrails=False)["trailList"]
     found += [
-        _theirs_or_later(
-            trail["Name"], f"trail {trail['Name']} in {account.label}", "set `cloudtrail`"
-        )
+        _theirs_or_later(trail["Name"], f"trail {trail['Name']} in {account.label}", TRAIL_HINT)
         for trail in trails
     ]
     recorders = account.call("config", "describe_configuration_recorders")
@@ -301,11 +309,21 @@ def _baselines(account: Account, layers: set[str], access_role: str) -> list[Fou
         _theirs_or_later(
             recorder["name"],
             f"Config recorder {recorder['name']} in {account.label}, {account.region}",
-            "set `config`",
+            RECORDER_HINT,
         )
         for recorder in recorders["ConfigurationRecorders"]
     ]
     return found
+
+
+TRAIL_HINT = (
+    "a profile's `cloudtrail` is a trail lz keeps in its own log archive (`baselines.log_archive`: "
+    "lz's bucket policy and KMS key); write it by hand once the trail delivers there"
+)
+RECORDER_HINT = (
+    "a profile's `config` is a recorder lz keeps delivering to its own log archive "
+    "(`baselines.log_archive`); write it by hand once the recorder delivers there"
+)
 
 
 def _theirs_or_later(name: str, where: str, hint: str) -> Note:
@@ -313,18 +331,26 @@ def _theirs_or_later(name: str, where: str, hint: str) -> Note:
     owner = owner_of(name)
     if owner:
         return Note(OWNED, where, why(owner))
-    return Note(NOT_YET, where, f"not imported yet: {hint} in a baseline profile")
+    return Note(NOT_YET, where, f"not imported: {hint}")
 
 
-def _settings(account: Account) -> dict[str, Any]:
-    """The account's password policy, EBS encryption and Block Public Access, as set."""
+def _settings(account: Account) -> tuple[LiveSettings, list[Found]]:
+    """The account's baseline settings as set, and what the spec cannot say of them."""
     settings: dict[str, Any] = {}
+    notes: list[Found] = []
     policy = _unless(
         "NoSuchEntity", lambda: account.call("iam", "get_account_password_policy")["PasswordPolicy"]
     )
     written = password_policy(policy)
     if written is not None:
         settings["password_policy"] = written
+    own_alias = None
+    for alias in account.call("iam", "list_account_aliases")["AccountAliases"][:1]:
+        pattern = as_pattern(alias, account.key, account.id)
+        if pattern != alias or account.key == MANAGEMENT:
+            settings["alias"] = pattern
+        else:
+            own_alias = alias
     if account.call("ec2", "get_ebs_encryption_by_default")["EbsEncryptionByDefault"]:
         settings["ebs_encryption"] = {}
     block = _unless(
@@ -336,7 +362,35 @@ def _settings(account: Account) -> dict[str, Any]:
     blocked = public_access_block(block)
     if blocked is not None:
         settings["s3_public_access_block"] = blocked
-    return settings
+    detectors = account.call("guardduty", "list_detectors")["DetectorIds"]
+    if detectors:
+        detector = account.call("guardduty", "get_detector", DetectorId=detectors[0])
+        settings["guardduty"] = guardduty(detector)
+    budgets = _budgets(account, notes)
+    if budgets:
+        settings["budgets"] = budgets
+    return LiveSettings(account.key, settings, own_alias), notes
+
+
+def _budgets(account: Account, notes: list[Found]) -> dict[str, Any]:
+    """The account's budgets the spec can say, by name (a pattern where it holds the
+    account's key); the others are named in `notes`."""
+    client = account.client("budgets")
+    where = {"account": account.id, "region": account.region, "resource": "budgets"}
+    listed = _unless(
+        "NotFoundException",
+        lambda: account.list("budgets", "describe_budgets", "Budgets", AccountId=account.id),
+    )
+    written: dict[str, Any] = {}
+    for found in sorted(listed or [], key=lambda b: b["BudgetName"]):
+        name = found["BudgetName"]
+        alerts = budget_alerts(client, account.id, name, where)
+        entry, problem = budget(found, alerts)
+        if problem:
+            notes.append(Note(NOT_EXPRESSIBLE, f"budget {name} in {account.label}", problem))
+        else:
+            written[as_pattern(name, account.key, account.id)] = entry
+    return written
 
 
 def _unless(code: str, read: Callable[[], Any]) -> Any:

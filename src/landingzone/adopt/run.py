@@ -37,8 +37,9 @@ LAYERS = ("org", "baselines", "roles", "ci", "network")
 WRITTEN = {"roles", "ci"}  # layers written into the spec as a whole (the rest: in part, or listed)
 # What each optional layer will hold, for the report while it is not imported.
 _LATER = {
-    "baselines": "baseline settings beyond the password policy, EBS encryption and S3 Block "
-    "Public Access (written as profiles): account alias, GuardDuty, Config, CloudTrail, budgets",
+    "baselines": "baseline settings beyond the password policy, alias, EBS encryption, S3 Block "
+    "Public Access, GuardDuty and budgets (written as profiles): CloudTrail trails and Config "
+    "recorders",
     "roles": "cross-account IAM roles (written to catalog/roles.yaml)",
     "ci": "OIDC providers and CI deploy roles (written to catalog/ci.yaml)",
     "network": "VPCs, peerings, transit gateways and private hosted zones",

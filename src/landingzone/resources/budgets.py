@@ -65,6 +65,35 @@ def _key(item: Mapping[str, Any]) -> tuple[Any, ...]:
     return tuple(sorted((k, str(v)) for k, v in item.items()))
 
 
+def budget_alerts(
+    client: Any, account_id: str, budget: str, where: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """A budget's alerts, as `desired["alerts"]` holds them (kinds lz does not write keep
+    what makes them differ): its notifications, then each one's e-mail subscribers."""
+    found = []
+    notifications = pages(
+        client,
+        "describe_notifications_for_budget",
+        "Notifications",
+        AccountId=account_id,
+        BudgetName=budget,
+        **where,
+    )
+    for notification in notifications:
+        subscribers = pages(
+            client,
+            "describe_subscribers_for_notification",
+            "Subscribers",
+            AccountId=account_id,
+            BudgetName=budget,
+            Notification=notification,
+            **where,
+        )
+        emails = [s["Address"] for s in subscribers if s["SubscriptionType"] == "EMAIL"]
+        found.append(_alert_of(notification, emails))
+    return found
+
+
 @register
 class BudgetKind(TaggedAtCreationKind):
     """A monthly COST budget in USD with e-mail alerts."""
@@ -89,36 +118,10 @@ class BudgetKind(TaggedAtCreationKind):
                     "name": budget["BudgetName"],
                     "limit_usd": money(budget["BudgetLimit"]["Amount"]),
                     "time_unit": budget["TimeUnit"],
-                    "alerts": self._alerts(client, account_id, budget["BudgetName"], where),
+                    "alerts": budget_alerts(client, account_id, budget["BudgetName"], where),
                 },
             )
         return result
-
-    def _alerts(
-        self, client: Any, account_id: str, budget: str, where: Mapping[str, Any]
-    ) -> list[dict[str, Any]]:
-        found = []
-        notifications = pages(
-            client,
-            "describe_notifications_for_budget",
-            "Notifications",
-            AccountId=account_id,
-            BudgetName=budget,
-            **where,
-        )
-        for notification in notifications:
-            subscribers = pages(
-                client,
-                "describe_subscribers_for_notification",
-                "Subscribers",
-                AccountId=account_id,
-                BudgetName=budget,
-                Notification=notification,
-                **where,
-            )
-            emails = [s["Address"] for s in subscribers if s["SubscriptionType"] == "EMAIL"]
-            found.append(_alert_of(notification, emails))
-        return found
 
     def create(self, ctx: Context, node: Node, desired: Mapping[str, Any]) -> Found:
         client = ctx.client("budgets", node.account)
