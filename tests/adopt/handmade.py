@@ -20,6 +20,10 @@ TAG_POLICY = "cost-center"
 STACK_SET = "AWSControlTowerBP-BASELINE-ROLES"
 WIDE_OPEN = "wide-open"
 DEPLOY = "app-deploy"  # a CI role as lz would write it: imported into ci.deploy_roles
+STACKSETS_ROLE = "stacksets-exec-0123456789abcdef"
+STACKSETS_ADMIN = "AWSCloudFormationStackSetAdministrationRole"
+INSTANCE_ROLE = "app-instance"  # trusted by EC2 in its own account: not cross-account
+EC2 = {"Service": "ec2.amazonaws.com"}
 CT_TRAIL = "aws-controltower-BaselineCloudTrail"
 CT_RECORDER = "aws-controltower-BaselineConfigRecorder"
 OWN_TRAIL = "audit-trail"  # a trail of the team's own: listed in the report, not imported
@@ -114,6 +118,19 @@ def build(aws: Aws, accounts: int = 20) -> Handmade:
             {"AWS": f"arn:aws:iam::{aws.emulator.management_account_id}:root"}
         ),
     )
+    management_id = aws.emulator.management_account_id
+    aws.client("iam").create_role(
+        RoleName=STACKSETS_ADMIN,
+        AssumeRolePolicyDocument=_trust({"Service": "cloudformation.amazonaws.com"}),
+    )
+    iam.create_role(  # what a CloudFormation stack set leaves in each target account
+        RoleName=STACKSETS_ROLE,
+        AssumeRolePolicyDocument=_trust(
+            {"AWS": f"arn:aws:iam::{management_id}:role/{STACKSETS_ADMIN}"}
+        ),
+    )
+    iam.create_role(RoleName=INSTANCE_ROLE, AssumeRolePolicyDocument=_trust(EC2))
+    iam.create_service_linked_role(AWSServiceName="autoscaling.amazonaws.com")
     provider = iam.create_open_id_connect_provider(
         Url="https://token.actions.githubusercontent.com",
         ClientIDList=["sts.amazonaws.com"],

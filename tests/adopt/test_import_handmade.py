@@ -16,9 +16,11 @@ from tests.adopt.handmade import (
     CT_TRAIL,
     DEPLOY,
     GUARDRAIL,
+    INSTANCE_ROLE,
     LEGACY_ALIAS,
     OWN_TRAIL,
     STACK_SET,
+    STACKSETS_ROLE,
     WIDE_OPEN,
 )
 
@@ -55,6 +57,7 @@ def test_the_first_plan_shows_no_changes_and_apply_writes_nothing(
     planned = lz_as_is("plan", imported, "--detailed-exitcode")
     assert planned.code == 0, planned.err
     assert f"policy:{GUARDRAIL}" in planned.err  # shown as external: exists, not managed
+    assert "role:team-01/AWSControlTowerExecution" in planned.err
 
     emulator_server.clear_request_counts()
     applied = lz_as_is("apply", imported, "--auto-approve", "--approve-protected")
@@ -99,6 +102,26 @@ def test_cross_account_roles_are_written_once_for_every_account_that_has_them(
     assert "Bool:\n            aws:MultiFactorAuthPresent: 'true'" in roles
     assert "max_session_duration: 7200" in roles
     assert WIDE_OPEN not in roles
+    # Control Tower's and a stack set's roles are written as read-only references.
+    assert (
+        "  AWSControlTowerExecution:\n    deploy_to:\n      accounts:\n        - team-01\n"
+        "    trust:\n      - accounts:\n          - management\n    external: true\n"
+    ) in roles
+    assert roles.split(f"  {STACKSETS_ROLE}:\n")[1].endswith("    external: true\n")
+
+
+def test_every_role_not_written_has_a_report_line_with_the_reason(handmade_import: Path):
+    report = (handmade_import / "import-report.md").read_text()
+    owned = report.split("## Owned by another tool")[1].split("##")[0]
+    assert "**role /AWSControlTowerExecution in account team-01" in owned
+    assert "written to catalog/roles.yaml with external: true" in owned
+    linked = "/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+    assert f"**role {linked} in account team-01" in owned
+    odd = report.split("## Not expressible in the spec")[1].split("##")[0]
+    assert "**role /OrganizationAccountAccessRole in 20 accounts**: the access role" in odd
+    later = report.split("## Not imported yet")[1]
+    assert f"**role /{INSTANCE_ROLE} in account team-01 (" in later
+    assert "its trust names no other account" in later
     report = (handmade_import / "import-report.md").read_text()
     assert f"**role {WIDE_OPEN} (catalog/roles.yaml)**: lz refuses it:" in report
 
@@ -196,3 +219,21 @@ def test_the_terraform_export_of_an_import_leaves_control_tower_alone(
     written = "".join(f.read_text() for f in (tmp_path / "tf").rglob("*.tf"))
     assert "deny-leave" in written  # lz's policies are exported
     assert GUARDRAIL not in written  # Control Tower's guardrail is not
+
+
+def test_an_external_role_is_never_changed_whatever_the_spec_says(lz_as_is, copy: Path):
+    roles = copy / "catalog/roles.yaml"
+    text = roles.read_text()
+    trust = "    trust:\n      - accounts:\n          - "
+    edited = text.replace(
+        f"        - team-01\n{trust}management\n    external: true",
+        f"        - team-01\n        - team-02\n{trust}'999999999999'\n    external: true",
+        1,
+    )
+    assert edited != text
+    roles.write_text(edited)
+    planned = lz_as_is("plan", copy, "--json")
+    assert planned.code == 0, planned.err
+    document = planned.json()
+    assert document["operations"] == []  # not updated in team-01, not created in team-02
+    assert "role:team-01/AWSControlTowerExecution" in document["external"]

@@ -33,11 +33,11 @@ from landingzone.adopt.baselines import Assigned
 from landingzone.adopt.owners import owner_of, why
 from landingzone.adopt.read import LiveOrg
 from landingzone.adopt.report import NOT_EXPRESSIBLE, OWNED, UNREADABLE, Note
+from landingzone.adopt.roles import ROLES_FILE
 from landingzone.nodes import CREATED_BY_KEY, MANAGED_BY_KEY, MANAGEMENT
 from landingzone.resources.org_snapshot import OrgPolicy
 
 DEFAULT_ACCESS_ROLE = "OrganizationAccountAccessRole"
-ROLES_FILE = "catalog/roles.yaml"
 BASELINES_FILE = "catalog/baselines.yaml"
 CI_FILE = "catalog/ci.yaml"
 _LZ_TAGS = {MANAGED_BY_KEY, CREATED_BY_KEY}

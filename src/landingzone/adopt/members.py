@@ -20,6 +20,7 @@ DescribeConfigurationRecorders. Always, once: ListStackSets in the management ac
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import urllib.parse
@@ -101,7 +102,17 @@ class CiRole:
     role: LiveRole
 
 
-Found = Note | LiveRole | LiveSettings | CiRole | LiveProvider
+@dataclass(frozen=True)
+class LeftOut:
+    """A role left out for a reason many accounts share: one report line for all of them."""
+
+    account: Account
+    role: str
+    section: str
+    why: str
+
+
+Found = Note | LiveRole | LiveSettings | CiRole | LiveProvider | LeftOut
 
 
 @dataclass
@@ -136,7 +147,10 @@ def read_accounts(
         tasks = [functools.partial(_read_one, m, readers, layers, access_role) for m in members]
         notes += [n for found in in_parallel(tasks, limit=ACCOUNTS_IN_FLIGHT) for n in found]
     findings = Findings()
+    findings.notes += _left_out_notes([item for item in notes if isinstance(item, LeftOut)])
     for item in notes:
+        if isinstance(item, LeftOut):
+            continue
         if isinstance(item, Note):
             findings.notes.append(item)
         elif isinstance(item, LiveRole):
@@ -183,18 +197,52 @@ def _roles(account: Account, layers: set[str], access_role: str) -> list[Found]:
     )
     for detail in sorted(details, key=lambda d: d["RoleName"]):
         role = _live_role(account, detail, listed.get(detail["RoleName"], {}))
-        if role.path.startswith(SERVICE_LINKED_PATH) or role.name == access_role:
-            continue
         owner = owner_of(role.name, role.tags)
-        federated = _federated(role.trust)
-        if owner:
-            found.append(Note(OWNED, role.label, why(owner)))
-        elif federated:
+        if role.path.startswith(SERVICE_LINKED_PATH):
+            found.append(LeftOut(account, f"{role.path}{role.name}", OWNED, SERVICE_LINKED))
+        elif role.name == access_role:
+            found.append(LeftOut(account, f"{role.path}{role.name}", NOT_EXPRESSIBLE, ACCESS_ROLE))
+        elif owner:
+            if "roles" in layers:
+                found.append(dataclasses.replace(role, owner=owner))
+            else:
+                found.append(Note(OWNED, role.label, why(owner)))
+        elif _federated(role.trust):
             if "ci" in layers:
                 found.append(CiRole(role))
         elif "roles" in layers and is_cross_account(role):
             found.append(role)
+        elif "roles" in layers:
+            found.append(LeftOut(account, f"{role.path}{role.name}", NOT_YET, NOT_CROSS_ACCOUNT))
     return found
+
+
+SERVICE_LINKED = (
+    "a service-linked role: AWS owns it, and only its service creates, changes or deletes it"
+)
+ACCESS_ROLE = (
+    "the access role lz reaches member accounts through (organization.access_role); lz "
+    "uses it and does not manage it"
+)
+NOT_CROSS_ACCOUNT = (
+    "its trust names no other account (services or its own account only); `--include roles` "
+    "writes cross-account roles: add it under `roles` by hand if lz should keep it"
+)
+
+
+def _left_out_notes(left: list[LeftOut]) -> list[Note]:
+    """One line per role and reason, naming every account that has it."""
+    grouped: dict[tuple[str, str, str], list[Account]] = {}
+    for item in left:
+        key = (item.section, item.role, item.why)
+        grouped.setdefault(key, []).append(item.account)
+    notes = []
+    for (section, role, reason), accounts in sorted(grouped.items()):
+        keys = sorted(a.key for a in accounts)
+        where = accounts[0].label if len(accounts) == 1 else f"{len(accounts)} accounts"
+        listed = "" if len(accounts) == 1 else f" ({', '.join(keys)})"
+        notes.append(Note(section, f"role {role} in {where}", f"{reason}{listed}"))
+    return notes
 
 
 def _provider(account: Account, arn: str) -> LiveProvider:

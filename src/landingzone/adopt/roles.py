@@ -4,9 +4,11 @@ A role is written when every statement of its trust policy is one lz can
 write back the same: `Allow` `sts:AssumeRole` to account roots, role ARNs or
 service principals, with any `Condition` (kept raw), no `Sid`. A role that
 exists the same way (name, path, trust, policies) in several accounts
-becomes one entry deployed to all of them. Anything else (a trust lz cannot
-express, an `lz-` inline policy, another tool's role) is named in the report
-with the reason, and stays as it is in AWS.
+becomes one entry deployed to all of them. A role another tool owns (Control
+Tower, StackSets: `adopt/owners.py`) is written the same way with
+`external: true`: lz reads it and never creates, changes or deletes it.
+Anything else (a trust lz cannot express, an `lz-` inline policy) is named in
+the report with the reason, and stays as it is in AWS.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from landingzone.adopt.report import NOT_EXPRESSIBLE, Note
+from landingzone.adopt.owners import why
+from landingzone.adopt.report import NOT_EXPRESSIBLE, OWNED, Note
 
+ROLES_FILE = "catalog/roles.yaml"
 ROOT_SUFFIX = ":root"
 DEFAULT_MAX_SESSION = 3600
 _LZ_PREFIX = "lz-"
@@ -38,6 +42,7 @@ class LiveRole:
     permissions_boundary: str | None
     max_session_duration: int
     tags: Mapping[str, str]
+    owner: str | None = None  # the other tool that owns it (`adopt/owners.py`), if any
 
     @property
     def label(self) -> str:
@@ -53,9 +58,15 @@ def role_entries(
     entries: list[tuple[str, dict[str, Any]]] = []
     for role in sorted(roles, key=lambda r: (r.name, r.account)):
         entry, problem = _entry(role, keys)
-        if entry is None:
+        if role.owner is not None:
+            written = f"written to {ROLES_FILE} with external: true (read, never changed)"
+            reason = written if entry is not None else f"not written: {problem}"
+            notes.append(Note(OWNED, role.label, f"{why(role.owner)}; {reason}"))
+            if entry is not None:
+                entry["external"] = True
+        elif entry is None:
             notes.append(Note(NOT_EXPRESSIBLE, role.label, problem))
-        else:
+        if entry is not None:
             entries.append((role.account, entry))
     return deployed(entries), notes
 

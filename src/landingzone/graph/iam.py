@@ -58,6 +58,7 @@ def iam_nodes(spec: Spec, where: Where) -> list[Node]:
                 depends_on=frozenset(deps),
                 source=where(*role.where),
                 protected=protected(role.account),
+                external=role.external,
             )
         )
         if role.instance_profile:
@@ -76,6 +77,7 @@ def iam_nodes(spec: Spec, where: Where) -> list[Node]:
                     depends_on=frozenset({address}),
                     source=where(*role.where, "instance_profile"),
                     protected=protected(role.account),
+                    external=role.external,
                 )
             )
     return nodes

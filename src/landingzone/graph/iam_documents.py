@@ -79,6 +79,7 @@ class RoleInstance:
     instance_profile: bool = False
     provider_host: str | None = None  # the OIDC provider a deploy role trusts
     trusted_roles: tuple[tuple[str, str], ...] = ()  # spec roles (account, name) it trusts
+    external: bool = False  # another tool's role (`roles.*.external`): read, never acted on
 
 
 @dataclass(frozen=True)
@@ -423,6 +424,7 @@ def _roles(spec: Spec, names: _Names, key: str, role: Role) -> list[RoleInstance
                 desired=_role_desired(spec, where, role, account, trust, inline),
                 instance_profile=role.instance_profile,
                 trusted_roles=tuple(sorted(trusted)),
+                external=role.external,
             )
         )
     return instances

@@ -65,6 +65,8 @@ class Role(RoleSettings):
 
     trust: list[TrustEntry]
     instance_profile: bool = False  # also an EC2 instance profile of the same name and path
+    # Owned by another tool (Control Tower, StackSets): read, never created, changed or deleted.
+    external: bool = False
 
 
 class Provider(StrictModel):
