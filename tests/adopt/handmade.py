@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from tests.aws import Aws
 
-UNITS = ["Core", "Workloads", "Workloads/Prod", "Workloads/Dev", "Sandbox"]
+UNITS = ["Core", "Workloads", "Workloads/Prod", "Workloads/Dev", "Sandbox", "Security"]
 GUARDRAIL = "aws-guardrails-AbCdEf"
 DENY_LEAVE = "deny-leave"
 REGIONS = "Region allow-list"
@@ -24,6 +24,7 @@ STACKSETS_ROLE = "stacksets-exec-0123456789abcdef"
 STACKSETS_ADMIN = "AWSCloudFormationStackSetAdministrationRole"
 INSTANCE_ROLE = "app-instance"  # trusted by EC2 in its own account: not cross-account
 EC2 = {"Service": "ec2.amazonaws.com"}
+CT_LOG_ARCHIVE, CT_AUDIT = "team-04", "team-09"  # directly under the root
 CT_TRAIL = "aws-controltower-BaselineCloudTrail"
 CT_RECORDER = "aws-controltower-BaselineConfigRecorder"
 OWN_TRAIL = "audit-trail"  # a trail of the team's own: listed in the report, not imported
@@ -271,6 +272,16 @@ def build(aws: Aws, accounts: int = 20) -> Handmade:
             "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True},
         }
     )
+    # Control Tower's landing zone: its Sandbox and (empty) Security OUs, and two accounts
+    # under the root (when there are that many) as its log archive and audit accounts.
+    manifest: dict[str, object] = {
+        "governedRegions": ["us-east-1"],
+        "organizationStructure": {"security": {"name": "Security"}, "sandbox": {"name": "Sandbox"}},
+    }
+    if CT_AUDIT in made.accounts:
+        manifest["centralizedLogging"] = {"accountId": made.accounts[CT_LOG_ARCHIVE]}
+        manifest["securityRoles"] = {"accountId": made.accounts[CT_AUDIT]}
+    aws.client("controltower").create_landing_zone(version="3.3", manifest=manifest)
     aws.client("cloudformation").create_stack_set(
         StackSetName=STACK_SET,
         TemplateBody=json.dumps(

@@ -12,6 +12,8 @@ import pytest
 from landingzone.emulator import Emulator
 from tests.adopt.conftest import ALL_LAYERS
 from tests.adopt.handmade import (
+    CT_AUDIT,
+    CT_LOG_ARCHIVE,
     CT_RECORDER,
     CT_TRAIL,
     DEPLOY,
@@ -237,3 +239,29 @@ def test_an_external_role_is_never_changed_whatever_the_spec_says(lz_as_is, copy
     document = planned.json()
     assert document["operations"] == []  # not updated in team-01, not created in team-02
     assert "role:team-01/AWSControlTowerExecution" in document["external"]
+
+
+def test_what_control_tower_set_up_is_written_external_and_named_in_the_report(
+    handmade_import: Path,
+):
+    root = (handmade_import / "landingzone.yaml").read_text()
+    assert "  Sandbox:\n    policies: [Region allow-list]\n    external: true\n" in root
+    assert "  Security:\n    external: true\n" in root
+    accounts = (handmade_import / "catalog/accounts/root.yaml").read_text()
+    for key in (CT_LOG_ARCHIVE, CT_AUDIT):
+        assert accounts.split(f"  {key}:\n")[1].split("\n  t")[0].endswith("    external: true")
+    sandbox = (handmade_import / "catalog/accounts/sandbox.yaml").read_text()
+    assert sandbox.count("external: true") == sandbox.count("    id: ") == 4
+    report = (handmade_import / "import-report.md").read_text()
+    assert "- Control Tower: landing zone arn:aws:controltower:us-east-1:" in report
+    owned = report.split("## Owned by another tool")[1].split("##")[0]
+    assert "**unit Sandbox**: Control Tower set it up as its Sandbox OU" in owned
+    assert f"**account {CT_AUDIT} (" in owned and "as its audit account" in owned
+
+
+def test_an_edit_of_what_control_tower_owns_changes_nothing(lz_as_is, copy: Path):
+    sandbox = copy / "catalog/accounts/sandbox.yaml"
+    sandbox.write_text(sandbox.read_text().replace("unit: Sandbox", "unit: Core", 1))
+    root = copy / "landingzone.yaml"
+    root.write_text(root.read_text().replace("  Security:\n", "  Security:\n    tags: {A: b}\n"))
+    assert lz_as_is("plan", copy, "--detailed-exitcode").code == 0

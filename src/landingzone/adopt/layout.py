@@ -129,6 +129,8 @@ def lay_out(
             entry["tags"] = _flow_map(own_tags(unit.id))
         if unit.path in assigned.units:
             entry["baseline"] = assigned.units[unit.path]
+        if unit.id in live.external:
+            entry["external"] = True
         if "/" in unit.name:
             out.notes.append(
                 Note(NOT_EXPRESSIBLE, f"unit {unit.path}", 'its name holds "/", a path separator')
@@ -154,6 +156,8 @@ def lay_out(
             entry["baseline"] = assigned.accounts[key]
         if key in assigned.aliases:
             entry["alias"] = assigned.aliases[key]
+        if account.id in live.external:
+            entry["external"] = True
         if account.status != "ACTIVE":
             out.notes.append(
                 Note(
@@ -216,7 +220,7 @@ def lay_out(
         "units": len(units),
         "accounts": len(keys),
         "policies": len(policies),
-        "external": sum(1 for name in policies if owner_of(name)),
+        "external": sum(1 for name in policies if owner_of(name)) + len(live.external),
         "roles": len(roles or {}),
         "baseline profiles": len(assigned.profiles),
         "deploy roles": len((ci or {}).get("deploy_roles", {})),

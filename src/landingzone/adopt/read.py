@@ -48,6 +48,7 @@ class LiveOrg:
     tags: dict[str, dict[str, str]] = field(default_factory=dict)  # resource ID -> tags
     skipped: list[Skipped] = field(default_factory=list)
     unreadable_policies: set[str] = field(default_factory=set)  # policy IDs
+    external: set[str] = field(default_factory=set)  # unit and account IDs another tool owns
 
 
 def read_organization(ctx: Context) -> LiveOrg:

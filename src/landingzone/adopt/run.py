@@ -11,6 +11,7 @@ from typing import Any
 
 from landingzone.adopt.baselines import Assigned, assign
 from landingzone.adopt.ci import ci_section
+from landingzone.adopt.control_tower import recognise
 from landingzone.adopt.layout import (
     DEFAULT_ACCESS_ROLE,
     ROLES_FILE,
@@ -136,6 +137,8 @@ def run_import(
             f"organization {snap.org_id}; lz import reads the organization from its management "
             f"account ({snap.management_account_id})"
         )
+    tower = recognise(ctx, live, home_region)
+    live.external = set(tower.external)
     management = snap.accounts.get(identity["Account"])
     org_name = name or slug(management.name if management else "organization")[:NAME_LENGTH]
     options = Options(
@@ -160,9 +163,12 @@ def run_import(
         for account_id, key in keys.items()
         if key != MANAGEMENT
     }
-    baselines = assign(found.settings, units) if "baselines" in layers else None
+    # Control Tower keeps the baseline of the accounts it set up: none is imported for them.
+    theirs = {keys[a] for a in live.external if a in keys}
+    settings = [s for s in found.settings if s.account not in theirs]
+    baselines = assign(settings, units) if "baselines" in layers else None
     layout = _accepted_layout(live, options, roles, refused, baselines, ci)
-    layout.notes += found.notes + refused + ci_notes
+    layout.notes += found.notes + refused + ci_notes + tower.notes
     layout.notes += [
         Note(
             NOT_YET,
@@ -181,6 +187,7 @@ def run_import(
         "organization": f"{snap.org_id} (lz name: {org_name})",
         "management account": str(snap.management_account_id),
         "home region": home_region,
+        "Control Tower": tower.summary,
         "layers asked for": ", ".join(sorted(layers)),
     }
     files = {**layout.files, REPORT_FILE: render_report(header, layout.counts, layout.notes)}

@@ -13,6 +13,7 @@ from landingzone.emulator import (
     cloudtrail_org_compat,
     config_compat,
     config_org_compat,
+    controltower_service,
     delegation_compat,
     ec2_compat,
     ec2_defaults_compat,
@@ -63,3 +64,4 @@ def after_reset() -> None:
     """Clear what moto's reset leaves behind."""
     organizations_compat.after_reset()
     accessanalyzer_service.reset()
+    controltower_service.reset()

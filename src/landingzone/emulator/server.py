@@ -21,7 +21,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server, select_address_family
 
-from landingzone.emulator import accessanalyzer_service, compat
+from landingzone.emulator import accessanalyzer_service, compat, controltower_service
 from landingzone.emulator.app import RESET_PATH, EmulatorApp
 from landingzone.emulator.constants import (
     CONTROL_PATH,
@@ -96,7 +96,10 @@ class Emulator:
             DomainDispatcherApplication(create_backend_app),
             describe=self._describe,
             after_reset=self._after_reset,
-            services={accessanalyzer_service.SERVICE: accessanalyzer_service.answer},
+            services={
+                accessanalyzer_service.SERVICE: accessanalyzer_service.answer,
+                controltower_service.SERVICE: controltower_service.answer,
+            },
         )
         handler = MotoRequestHandler if self._log_requests else _QuietRequestHandler
         # Bind here: werkzeug would print and exit the process if the port is taken.
