@@ -4,6 +4,7 @@ import, a directory holding another spec, parts AWS refuses to show."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,18 @@ def test_with_no_state_only_the_files_are_written_and_the_first_apply_adopts(
         "lock_table",
     }
     assert all(not op["changes"] for op in planned["operations"] if op["action"] == "adopt")
+
+
+def test_the_first_import_reads_the_organization_once(lz, emulator: Emulator, tmp_path: Path):
+    made = build(Aws(emulator), accounts=4)
+    emulator.clear_request_counts()
+    result = lz("import", tmp_path / "out", "--name", "handmade")
+    assert result.code == 0, result.err
+    calls: Counter[str] = Counter()
+    for entry in emulator.request_counts():
+        if entry["service"] == "organizations":
+            calls[entry["operation"]] += entry["count"]
+    assert calls["ListRoots"] == calls["DescribeOrganization"] == 1  # one read of the tree
+    assert calls["DescribePolicy"] == calls["ListTargetsForPolicy"] == len(made.policies)
+    tagged = len(made.units) + len(made.accounts) + 1 + len(made.policies)  # + management
+    assert calls["ListTagsForResource"] == tagged  # each read once, by the import; the plan reuses

@@ -18,6 +18,7 @@ from landingzone.errors import AwsError, LzError
 from landingzone.resources.org_snapshot import (
     OrgSnapshot,
     read_policy_details,
+    share_snapshot,
     tags_of,
     tree,
 )
@@ -51,6 +52,9 @@ class LiveOrg:
     external: set[str] = field(default_factory=set)  # unit and account IDs another tool owns
 
 
+ORGANIZATION_READS = "organizations:"  # the keys of the reads above in `Context.cached`
+
+
 def read_organization(ctx: Context) -> LiveOrg:
     """The whole organization layer as it exists (calls: see `org_snapshot`, plus one
     DescribePolicy and ListTargetsForPolicy per policy and one ListTagsForResource per
@@ -67,6 +71,8 @@ def read_organization(ctx: Context) -> LiveOrg:
     )
     failed: dict[str, AwsError] = {}
     read_policy_details(ctx, snap, own, failed)
+    if not failed:  # every policy's details are in: the plan's snapshot needs no more reads
+        share_snapshot(ctx, snap)
     for policy_id, error in sorted(failed.items()):
         policy = snap.policies[policy_id]
         live.unreadable_policies.add(policy_id)

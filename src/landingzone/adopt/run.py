@@ -23,7 +23,7 @@ from landingzone.adopt.layout import (
 )
 from landingzone.adopt.members import read_accounts
 from landingzone.adopt.output import PRODUCT, diff_lines, foreign_files, preview, write
-from landingzone.adopt.read import LiveOrg, read_organization
+from landingzone.adopt.read import ORGANIZATION_READS, LiveOrg, read_organization
 from landingzone.adopt.report import NOT_EXPRESSIBLE, NOT_YET, REPORT_FILE, Note, render_report
 from landingzone.adopt.roles import role_entries
 from landingzone.adopt.state import StateWritten, adopt_into_state
@@ -201,7 +201,12 @@ def run_import(
     result.files = write(out, files)
     result.written = True
     if with_state:
-        result.state = adopt_into_state(out, profile=profile, endpoint_url=endpoint_url)
+        result.state = adopt_into_state(
+            out,
+            profile=profile,
+            endpoint_url=endpoint_url,
+            reads=ctx.cached_under(ORGANIZATION_READS),
+        )
     return result
 
 

@@ -12,8 +12,10 @@ applied, and the operations are named.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from landingzone.engine import workflow
 from landingzone.engine.plan import Operation, Plan
@@ -34,8 +36,19 @@ class StateWritten:
     api_calls: int
 
 
-def adopt_into_state(out: Path, *, profile: str | None, endpoint_url: str | None) -> StateWritten:
-    """Plan the written spec, check that it only adopts, and apply that (see the docstring)."""
+def adopt_into_state(
+    out: Path,
+    *,
+    profile: str | None,
+    endpoint_url: str | None,
+    reads: Mapping[str, Any] | None = None,
+) -> StateWritten:
+    """Plan the written spec, check that it only adopts, and apply that (see the docstring).
+
+    `reads` are `lz import`'s reads of the organization (`Context.cached` values), made
+    moments before: the plans use them instead of reading the organization again, also
+    under the lock (an import writes nothing to the organization, and records only what
+    it found as it found it)."""
     loaded = load_spec(out)
     ws = workflow.open_workspace(
         loaded.spec,
@@ -44,6 +57,7 @@ def adopt_into_state(out: Path, *, profile: str | None, endpoint_url: str | None
         profile=profile,
         endpoint_url=endpoint_url,
         where=loaded.provenance.where,
+        reads=reads,
     )
     where = f"s3://{ws.store.location.bucket}/{ws.store.location.key}"
     if ws.store.remote:  # an import again: most often there is nothing to record, and no lock

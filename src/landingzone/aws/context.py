@@ -117,6 +117,12 @@ class Context:
         with self._lock:
             self._cache[key] = value
 
+    def cached_under(self, prefix: str) -> dict[str, Any]:
+        """The values computed so far whose keys start with `prefix` (to `share` them with
+        another context of the same moment: `lz import` hands its reads to its plan)."""
+        with self._lock:
+            return {k: v for k, v in self._cache.items() if k.startswith(prefix)}
+
     # -- tags -----------------------------------------------------------------
 
     def creation_tags(self, tags: dict[str, str]) -> dict[str, str]:

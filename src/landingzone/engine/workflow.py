@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -58,6 +58,9 @@ class Workspace:
     credentials: str
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
     lock: HeldLock | None = None  # while `locked`
+    # Reads of the same moment a caller hands over (`open_workspace(reads=...)`), kept
+    # when AWS is read again under the lock.
+    reads: dict[str, Any] = field(default_factory=dict)
     # Set to stop an apply: nothing more starts (Ctrl-C / SIGTERM, or the lock lost).
     stop: threading.Event = field(default_factory=threading.Event)
 
@@ -82,8 +85,13 @@ def open_workspace(
     nodes: list[Node] | None = None,
     poll_interval: float | None = None,
     where: Callable[..., Any] = lambda *_: None,
+    reads: Mapping[str, Any] | None = None,
 ) -> Workspace:
-    """Connect, check who we are, find and read state."""
+    """Connect, check who we are, find and read state.
+
+    `reads` are `Context.cached` values the caller read moments before (`lz import`'s
+    reads of the organization): they are used instead of reading again, also under the
+    lock. Only for a caller that records what it read and changes nothing in AWS."""
     org = spec.organization
     source = choose_credentials(profile, org.profile)
     sessions = Sessions(
@@ -108,6 +116,8 @@ def open_workspace(
     if poll_interval is not None:
         settings.poll_interval = poll_interval
     ctx = Context(sessions=sessions, settings=settings)
+    for key, value in (reads or {}).items():
+        ctx.share(key, value)
     graph = nodes if nodes is not None else build_graph(spec, where)
     check_management_caller(ctx, identity)
     location = _state_location(spec, root, _state_account_id(spec, ctx))
@@ -120,6 +130,7 @@ def open_workspace(
         nodes=graph,
         store=StateStore(location, sessions, actor=identity["Arn"]),
         credentials=source.description,
+        reads=dict(reads or {}),
     )
     _read_state(ws)
     return ws
@@ -139,6 +150,8 @@ def _reread(ws: Workspace) -> None:
     between this run's first reads and its lock.
     """
     ws.ctx = Context(sessions=ws.sessions, settings=ws.ctx.settings)
+    for key, value in ws.reads.items():
+        ws.ctx.share(key, value)
     ws.store.location = _state_location(ws.spec, ws.root, _state_account_id(ws.spec, ws.ctx))
     _read_state(ws)
 

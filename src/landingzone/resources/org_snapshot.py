@@ -139,6 +139,12 @@ def snapshot(ctx: Context) -> OrgSnapshot:
     return ctx.cached(SNAPSHOT_KEY + ":policies", with_policies)
 
 
+def share_snapshot(ctx: Context, snap: OrgSnapshot) -> None:
+    """Let `snapshot` return `snap`, whose policies' details are read already (every
+    policy's, a superset of those lz manages)."""
+    ctx.share(SNAPSHOT_KEY + ":policies", snap)
+
+
 def tree(ctx: Context) -> OrgSnapshot:
     """The organization's tree, accounts and policy list (no policy content), read once."""
     return ctx.cached(SNAPSHOT_KEY, lambda: _read_snapshot(ctx))
