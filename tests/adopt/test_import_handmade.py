@@ -221,6 +221,13 @@ def test_the_terraform_export_of_an_import_leaves_control_tower_alone(
     written = "".join(f.read_text() for f in (tmp_path / "tf").rglob("*.tf"))
     assert "deny-leave" in written  # lz's policies are exported
     assert GUARDRAIL not in written  # Control Tower's guardrail is not
+    # What the import adopted keeps exactly its tags: Terraform adds no ManagedBy to it.
+    providers = list((tmp_path / "tf").rglob("organization/provider.tf"))
+    assert len(providers) == 1
+    provider = providers[0].read_text()
+    default_tags = provider.split("default_tags {")[1].split("}")[0]
+    assert "ManagedBy" not in default_tags
+    assert 'keys = ["CreatedBy", "ManagedBy"]' in provider.split("ignore_tags {")[1]
 
 
 def test_an_external_role_is_never_changed_whatever_the_spec_says(lz_as_is, copy: Path):

@@ -7,7 +7,8 @@ Every root module (`live/<account>-<region>/<stack>/`, `bootstrap/`) gets:
   access role of the state account when it is a member account;
 - `provider.tf`: the region, the access role of the target account (its ID
   read from the organization stack) and default tags ManagedBy, Environment,
-  Stack, Repo;
+  Stack, Repo (not ManagedBy in a stack holding resources lz adopted: those
+  keep exactly their tags, and Terraform ignores the key there);
 - `versions.tf`: Terraform and provider version pins;
 - `main.tf` (module calls), `variables.tf`, `outputs.tf`, `terraform.tfvars`;
 - `imports.tf`: an `import` block, with the real ID, for everything lz created;
@@ -198,7 +199,7 @@ def root_files(
     constraint = PROVIDER_CONSTRAINTS[target.provider_major]
     files: dict[str, list[Item]] = {
         "backend.tf": [block("terraform", body=(block("backend", "s3", body=attrs(**settings)),))],
-        "provider.tf": _provider(root, labels, target),
+        "provider.tf": _provider(root, labels, target, adopted=_holds_adopted(root, inventory)),
         "versions.tf": [_versions(constraint, TERRAFORM_CONSTRAINT)],
         "main.tf": [_module_call(root.stack, part, labels) for part in root.parts],
         "variables.tf": [_variable(v) for v, _ in variables],
@@ -260,7 +261,15 @@ def _root_variables(
     return list(found.values())
 
 
-def _provider(root: RootModule, labels: Mapping[StackRef, str], target: Target) -> list[Item]:
+def _holds_adopted(root: RootModule, inventory: Inventory) -> bool:
+    """Whether the stack holds a resource lz adopted (it existed; lz did not create it)."""
+    records = (inventory.record(imp.node) for part in root.parts for imp in part.imports)
+    return any(record is not None and not record.created for record in records)
+
+
+def _provider(
+    root: RootModule, labels: Mapping[StackRef, str], target: Target, *, adopted: bool = False
+) -> list[Item]:
     items: list[Item] = []
     body: list[Item] = [*attrs(region=Raw("var.region")), BLANK]
     if root.account_id is not None:
@@ -298,13 +307,23 @@ def _provider(root: RootModule, labels: Mapping[StackRef, str], target: Target) 
             "Repo": Raw("var.repo"),
             "Stack": root.stack.stack,
         }
+    ignored = [CREATED_BY_KEY]
+    if adopted:  # ManagedBy says "created by this tool": never put on what was adopted
+        del tags[MANAGED_BY_KEY]
+        ignored.append(MANAGED_BY_KEY)
     body.append(block("default_tags", body=attrs(tags=tags)))
     body.append(
         Comment(
             f"lz sets {CREATED_BY_KEY} once, when it creates a resource; Terraform keeps it as is."
+            + (
+                f"\nThis stack holds resources lz adopted (they existed before): {MANAGED_BY_KEY} "
+                "is left as each one has it\n(none on those, lz's on what lz created)."
+                if adopted
+                else ""
+            )
         )
     )
-    body.append(block("ignore_tags", body=attrs(keys=[CREATED_BY_KEY])))
+    body.append(block("ignore_tags", body=attrs(keys=ignored)))
     items.append(block("provider", "aws", body=body))
     return items
 
