@@ -37,3 +37,24 @@ def test_an_applied_example_imports_with_no_changes(name: str, lz, example, tmp_
         (n, p.type) for n, p in original.policies.items()
     }
     assert copy.organization.policies == sorted(original.organization.policies)
+
+
+def test_an_applied_baseline_imports_with_no_changes(lz, example, tmp_path: Path):
+    """cloudposse's baselines (alias `{org}-{account}`, GuardDuty, budgets, the management
+    account's budget) come back as profiles; the first plan shows no changes."""
+    spec_dir = example("cloudposse")
+    applied = lz("apply", spec_dir, "--auto-approve", "--approve-protected")
+    assert applied.code == 0, applied.err
+
+    out = tmp_path / "imported"
+    imported = lz("import", out, "--region", "us-east-1", "--include", "baselines")
+    assert imported.code == 0, imported.err
+    planned = lz("plan", out, "--detailed-exitcode")
+    assert planned.code == 0, planned.err
+    profiles = (out / "catalog/baselines.yaml").read_text()
+    standard = profiles.split("    imported-1:\n")[1].split("    imported-2:")[0]
+    assert "      alias: acme-{account}\n" in standard
+    assert "      guardduty:\n        finding_publishing_frequency: FIFTEEN_MINUTES\n" in standard
+    assert "      ebs_encryption: {}\n" in standard
+    assert "        monthly:\n" in standard and "          limit_usd: 500\n" in standard
+    assert "  management:\n    profile: imported-3\n" in profiles  # the organization's budget
