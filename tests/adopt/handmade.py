@@ -211,12 +211,7 @@ def build(aws: Aws, accounts: int = 20) -> Handmade:
     aws.client("iam", log_archive).create_account_alias(AccountAlias=LEGACY_ALIAS)
     aws.client("budgets", log_archive).create_budget(
         AccountId=log_archive,
-        Budget={
-            "BudgetName": "log-archive-monthly",
-            "BudgetLimit": {"Amount": "250.0", "Unit": "USD"},
-            "TimeUnit": "MONTHLY",
-            "BudgetType": "COST",
-        },
+        Budget=_monthly("log-archive-monthly", "250.0"),
         NotificationsWithSubscribers=[
             {
                 "Notification": {
@@ -231,13 +226,7 @@ def build(aws: Aws, accounts: int = 20) -> Handmade:
     )
     management = aws.emulator.management_account_id
     aws.client("budgets").create_budget(  # the whole organization's bill
-        AccountId=management,
-        Budget={
-            "BudgetName": "organization",
-            "BudgetLimit": {"Amount": "10000", "Unit": "USD"},
-            "TimeUnit": "MONTHLY",
-            "BudgetType": "COST",
-        },
+        AccountId=management, Budget=_monthly("organization", "10000")
     )
     # Control Tower's trail and recorder in the log archive, and a trail of the team's own.
     s3 = aws.client("s3", log_archive)
@@ -289,6 +278,16 @@ def build(aws: Aws, accounts: int = 20) -> Handmade:
         ),
     )
     return made
+
+
+def _monthly(name: str, amount: str) -> dict[str, object]:
+    """A monthly cost budget in USD, as the console makes one."""
+    return {
+        "BudgetName": name,
+        "BudgetLimit": {"Amount": amount, "Unit": "USD"},
+        "TimeUnit": "MONTHLY",
+        "BudgetType": "COST",
+    }
 
 
 def _trust(

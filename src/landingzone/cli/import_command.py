@@ -39,10 +39,12 @@ def import_command(
         str,
         typer.Option(
             "--include",
-            help="Layers to read, comma-separated: org (always); roles (cross-account roles: "
-            "catalog/roles.yaml); ci (OIDC providers, deploy roles: catalog/ci.yaml); "
-            "baselines (password policy, EBS encryption, Block Public Access as profiles; "
-            "trails and recorders listed); network (listed in import-report.md).",
+            help="Layers to read, comma-separated: org (always; Control Tower's landing zone "
+            "OUs and accounts as external); roles (cross-account roles, and other tools' "
+            "as external: catalog/roles.yaml); ci (OIDC providers, deploy roles: "
+            "catalog/ci.yaml); baselines (password policy, alias, EBS encryption, Block "
+            "Public Access, GuardDuty, budgets as profiles; trails and recorders listed); "
+            "network (listed in import-report.md).",
         ),
     ] = "org",
     state_account: Annotated[

@@ -41,7 +41,13 @@ from moto.core.routing import get_service_router
 from landingzone.emulator.constants import PARTITION
 from landingzone.emulator.external_access import ExternalAccess, external_access
 from landingzone.emulator.organization_view import OrganizationView
-from landingzone.emulator.wire import AwsCall, EmulatorError, error_response, request_region
+from landingzone.emulator.wire import (
+    AwsCall,
+    EmulatorError,
+    json_answer,
+    not_emulated,
+    request_region,
+)
 
 SERVICE = "accessanalyzer"
 PRINCIPAL = "access-analyzer.amazonaws.com"
@@ -250,8 +256,7 @@ def answer(call: AwsCall, environ: dict[str, Any]) -> Answer:
     operation = call.operation_model.name if call.operation_model else ""
     handler = _OPERATIONS.get(operation)
     if handler is None or call.operation_model is None:
-        body = json.dumps({"message": f"{operation or 'this operation'} is not emulated"})
-        return 501, {"Content-Type": "application/json"}, body.encode()
+        return not_emulated(operation)
     raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
     probe = {**environ, "wsgi.input": io.BytesIO(b""), "CONTENT_LENGTH": "0"}
     _, uri = get_service_router(SERVICE).match(Request(probe))
@@ -259,8 +264,4 @@ def answer(call: AwsCall, environ: dict[str, Any]) -> Answer:
     query = parse_qs(environ.get("QUERY_STRING", ""))
     params.update({k: ",".join(v) for k, v in query.items()})
     service = AccessAnalyzer(call.key.account, request_region(environ) or "us-east-1")
-    try:
-        result = handler(service, json.loads(raw or b"{}"), params)
-    except EmulatorError as exc:
-        return error_response(call, exc.code, exc.message)
-    return 200, {"Content-Type": "application/json"}, json.dumps(result).encode()
+    return json_answer(call, lambda: handler(service, json.loads(raw or b"{}"), params))

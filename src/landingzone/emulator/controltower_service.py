@@ -30,7 +30,13 @@ from typing import Any
 
 from landingzone.emulator.constants import PARTITION
 from landingzone.emulator.organization_view import OrganizationView
-from landingzone.emulator.wire import AwsCall, EmulatorError, error_response, request_region
+from landingzone.emulator.wire import (
+    AwsCall,
+    EmulatorError,
+    json_answer,
+    not_emulated,
+    request_region,
+)
 
 SERVICE = "controltower"
 Answer = tuple[int, dict[str, str], bytes]
@@ -123,13 +129,7 @@ def answer(call: AwsCall, environ: dict[str, Any]) -> Answer:
     operation = call.operation_model.name if call.operation_model else ""
     handler = _OPERATIONS.get(operation)
     if handler is None or call.operation_model is None:
-        body = json.dumps({"message": f"{operation or 'this operation'} is not emulated"})
-        return 501, {"Content-Type": "application/json"}, body.encode()
+        return not_emulated(operation)
     raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-    try:
-        result = handler(
-            call.key.account, request_region(environ) or "us-east-1", json.loads(raw or b"{}")
-        )
-    except EmulatorError as exc:
-        return error_response(call, exc.code, exc.message)
-    return 200, {"Content-Type": "application/json"}, json.dumps(result).encode()
+    region = request_region(environ) or "us-east-1"
+    return json_answer(call, lambda: handler(call.key.account, region, json.loads(raw or b"{}")))

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,3 +131,18 @@ def error_response(
         dict(serialized["headers"]),
         body.encode() if isinstance(body, str) else body,
     )
+
+
+def not_emulated(operation: str) -> tuple[int, dict[str, str], bytes]:
+    """The answer of a service served beside moto to an operation it does not serve."""
+    body = json.dumps({"message": f"{operation or 'this operation'} is not emulated"})
+    return 501, {"Content-Type": "application/json"}, body.encode()
+
+
+def json_answer(call: AwsCall, compute: Callable[[], Any]) -> tuple[int, dict[str, str], bytes]:
+    """`compute()`'s result as a JSON answer, or the AWS error it raised (EmulatorError)."""
+    try:
+        result = compute()
+    except EmulatorError as exc:
+        return error_response(call, exc.code, exc.message)
+    return 200, {"Content-Type": "application/json"}, json.dumps(result).encode()
