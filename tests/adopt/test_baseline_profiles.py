@@ -55,6 +55,7 @@ def test_names_holding_the_account_become_patterns_so_accounts_share_a_profile()
     assert as_pattern("acme-team-01", "team-01", "111111111111") == "acme-{account}"
     assert as_pattern("logs-111111111111", "team-01", "111111111111") == "logs-{account_id}"
     assert as_pattern("acme-team-012", "team-01", "111111111111") == "acme-team-012"  # a word
+    assert as_pattern("{team-01}", "team-01") == "{{{account}}}"  # literal braces stay literal
 
 
 def test_the_management_account_gets_its_own_opt_in_profile_and_no_assignment():

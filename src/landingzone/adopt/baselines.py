@@ -12,9 +12,11 @@ Only what is set is written: a setting left at AWS's default (no password
 policy, no alias, no Block Public Access configuration, EBS encryption off,
 no detector, no budget) is not in any profile, so lz leaves it alone.
 
-Names that hold the account's key or ID are written as patterns (`acme-{account}`,
-`{account}-monthly`, `{account_id}`), so that accounts set up alike share a
-profile; an alias without either is the account's own (`accounts.*.alias`).
+Names that hold the account's key (or, for an alias, its ID) are written as
+patterns (`acme-{account}`, `{account}-monthly`, `{account_id}`), so that
+accounts set up alike share a profile; an alias without either is the
+account's own (`accounts.*.alias`). A budget's name takes `{account}` only
+(the spec's budget names allow no other placeholder).
 """
 
 from __future__ import annotations
@@ -78,10 +80,11 @@ def public_access_block(block: Mapping[str, Any] | None) -> dict[str, Any] | Non
     return {attr: False for attr, param in BLOCK_FIELDS.items() if not block.get(param)}
 
 
-def as_pattern(name: str, key: str, account_id: str) -> str:
-    """`name` with the account's ID as `{account_id}`, else its key as `{account}`
-    (as a whole word), else as it is."""
-    if account_id in name:
+def as_pattern(name: str, key: str, account_id: str | None = None) -> str:
+    """`name` with the account's ID (when given) as `{account_id}`, else its key as
+    `{account}` (as a whole word), else as it is (braces doubled: the spec's literal ones)."""
+    name = name.replace("{", "{{").replace("}", "}}")
+    if account_id and account_id in name:
         return name.replace(account_id, "{account_id}")
     return re.sub(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9])", "{account}", name)
 

@@ -437,7 +437,7 @@ def _budgets(account: Account, notes: list[Found]) -> dict[str, Any]:
         if problem:
             notes.append(Note(NOT_EXPRESSIBLE, f"budget {name} in {account.label}", problem))
         else:
-            written[as_pattern(name, account.key, account.id)] = entry
+            written[as_pattern(name, account.key)] = entry
     return written
 
 
