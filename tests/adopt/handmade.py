@@ -28,6 +28,7 @@ CT_LOG_ARCHIVE, CT_AUDIT = "team-04", "team-09"  # directly under the root
 CT_TRAIL = "aws-controltower-BaselineCloudTrail"
 CT_RECORDER = "aws-controltower-BaselineConfigRecorder"
 OWN_TRAIL = "audit-trail"  # a trail of the team's own: listed in the report, not imported
+LZ_SHAPED_TRAIL = "org-trail"  # shaped as lz's, in a bucket whose policy is not lz's
 LEGACY_ALIAS = "acme-legacy-billing"  # an alias without the account's name: its own
 
 
@@ -254,6 +255,34 @@ def build(aws: Aws, accounts: int = 20) -> Handmade:
         aws.client("cloudtrail", log_archive).create_trail(
             Name=trail, S3BucketName="handmade-trails", IsMultiRegionTrail=True
         )
+    kms = aws.client("kms", log_archive)
+    key_policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{log_archive}:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": ["kms:GenerateDataKey*", "kms:DescribeKey"],
+                "Resource": "*",
+            },
+        ],
+    }
+    key = kms.create_key(Description="trails", Policy=json.dumps(key_policy))["KeyMetadata"]["Arn"]
+    kms.create_alias(AliasName="alias/handmade-trails", TargetKeyId=key)
+    aws.client("cloudtrail", log_archive).create_trail(
+        Name=LZ_SHAPED_TRAIL,
+        S3BucketName="handmade-trails",
+        IsMultiRegionTrail=True,
+        IncludeGlobalServiceEvents=True,
+        EnableLogFileValidation=True,
+        KmsKeyId=key,
+    )
     aws.client("config", log_archive).put_configuration_recorder(
         ConfigurationRecorder={
             "name": CT_RECORDER,

@@ -20,6 +20,7 @@ from tests.adopt.handmade import (
     GUARDRAIL,
     INSTANCE_ROLE,
     LEGACY_ALIAS,
+    LZ_SHAPED_TRAIL,
     OWN_TRAIL,
     STACK_SET,
     STACKSETS_ROLE,
@@ -208,9 +209,17 @@ def test_control_tower_trails_and_recorders_are_theirs_and_other_trails_are_list
     owned = report.split("## Owned by another tool")[1].split("##")[0]
     assert f"**trail {CT_TRAIL} in account log-archive" in owned
     assert f"**Config recorder {CT_RECORDER} in account log-archive" in owned
+    odd = report.split("## Not expressible in the spec")[1].split("##")[0]
+    assert f"**trail {OWN_TRAIL} in account log-archive" in odd  # no KMS key, no validation
+    assert "multi-region trail with global service events and log file validation" in odd
+    # lz's shape, but the bucket and key are not lz's log archive: the plan would change them.
     later = report.split("## Not imported yet")[1]
-    assert f"**trail {OWN_TRAIL} in account log-archive" in later
-    assert "baselines.log_archive" in later
+    assert f"**trail {LZ_SHAPED_TRAIL} in account log-archive" in later
+    assert "the first plan would change AWS (" in later
+    assert "adopt log_bucket:log-archive/handmade-trails (versioning, policy)" in later
+    assert f"**trail {OWN_TRAIL} in account" not in later
+    profiles = (handmade_import / "catalog/baselines.yaml").read_text()
+    assert "cloudtrail" not in profiles and "log_archive" not in profiles
 
 
 def test_the_terraform_export_of_an_import_leaves_control_tower_alone(

@@ -58,6 +58,7 @@ class Assigned:
     accounts: dict[str, str] = field(default_factory=dict)
     management: str | None = None  # `baselines.management.profile`
     aliases: dict[str, str] = field(default_factory=dict)  # account key -> its own alias
+    log_archive: dict[str, Any] | None = None  # `baselines.log_archive` (adopt/trails.py)
 
 
 def password_policy(policy: Mapping[str, Any] | None) -> dict[str, Any] | None:

@@ -177,6 +177,8 @@ def lay_out(
         section: dict[str, Any] = {"profiles": assigned.profiles}
         if assigned.management:
             section["management"] = {"profile": assigned.management}
+        if assigned.log_archive:
+            section = {"log_archive": assigned.log_archive, **section}
         out.files[BASELINES_FILE] = _yaml(
             {"baselines": section},
             "# Baseline settings found in the accounts, one profile per distinct set\n"

@@ -15,7 +15,9 @@ ListHostedZones; baselines: GetAccountPasswordPolicy, ListAccountAliases,
 GetEbsEncryptionByDefault, GetPublicAccessBlock, ListDetectors (and
 GetDetector), DescribeBudgets (and DescribeNotificationsForBudget per budget,
 DescribeSubscribersForNotification per alert), DescribeTrails,
-DescribeConfigurationRecorders. Always, once: ListStackSets in the management account.
+DescribeConfigurationRecorders (and, when the account has one of its own,
+DescribeDeliveryChannels and DescribeConfigRules). Always, once: ListStackSets
+in the management account.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from landingzone.adopt.layout import spec_tags
 from landingzone.adopt.owners import STACKSETS, owner_of, why
 from landingzone.adopt.report import NOT_EXPRESSIBLE, NOT_YET, OWNED, UNREADABLE, Note
 from landingzone.adopt.roles import DEFAULT_MAX_SESSION, LiveRole, as_list, is_cross_account
+from landingzone.adopt.trails import SERVICE_LINKED_ROLE, LiveRecorder, LiveTrail, rule_entry
 from landingzone.aws.calls import call, pages
 from landingzone.aws.session import Sessions
 from landingzone.errors import AwsError
@@ -112,7 +115,7 @@ class LeftOut:
     why: str
 
 
-Found = Note | LiveRole | LiveSettings | CiRole | LiveProvider | LeftOut
+Found = Note | LiveRole | LiveSettings | CiRole | LiveProvider | LeftOut | LiveTrail | LiveRecorder
 
 
 @dataclass
@@ -124,6 +127,8 @@ class Findings:
     settings: list[LiveSettings] = field(default_factory=list)
     ci_roles: list[LiveRole] = field(default_factory=list)
     providers: list[LiveProvider] = field(default_factory=list)
+    trails: list[LiveTrail] = field(default_factory=list)
+    recorders: list[LiveRecorder] = field(default_factory=list)
 
 
 Reader = Callable[[Account, set[str], str], list[Found]]
@@ -159,6 +164,10 @@ def read_accounts(
             findings.settings.append(item)
         elif isinstance(item, CiRole):
             findings.ci_roles.append(item.role)
+        elif isinstance(item, LiveTrail):
+            findings.trails.append(item)
+        elif isinstance(item, LiveRecorder):
+            findings.recorders.append(item)
         else:
             findings.providers.append(item)
     return findings
@@ -343,43 +352,77 @@ def _network(account: Account, layers: set[str], access_role: str) -> list[Found
 
 def _baselines(account: Account, layers: set[str], access_role: str) -> list[Found]:
     """The account's settings (password policy, alias, EBS encryption, Block Public Access,
-    GuardDuty, budgets); trails and Config recorders: Control Tower's, and the rest as
-    not imported yet."""
+    GuardDuty, budgets); its trails and Config recorders in the home region (Control
+    Tower's named as its own; the rest for `adopt/trails.py`)."""
     settings, found = _settings(account)
     found.append(settings)
     trails = account.call("cloudtrail", "describe_trails", includeShadowTrails=False)["trailList"]
-    found += [
-        _theirs_or_later(trail["Name"], f"trail {trail['Name']} in {account.label}", TRAIL_HINT)
-        for trail in trails
-    ]
+    for trail in trails:
+        label = f"trail {trail['Name']} in {account.label}"
+        owner = owner_of(trail["Name"])
+        if owner:
+            found.append(Note(OWNED, label, why(owner)))
+        elif trail.get("IsOrganizationTrail"):
+            found.append(Note(NOT_YET, label, ORGANIZATION_TRAIL))
+        else:
+            found.append(_live_trail(account, trail))
     recorders = account.call("config", "describe_configuration_recorders")
+    theirs = [r for r in recorders["ConfigurationRecorders"] if owner_of(r["name"])]
     found += [
-        _theirs_or_later(
-            recorder["name"],
-            f"Config recorder {recorder['name']} in {account.label}, {account.region}",
-            RECORDER_HINT,
+        Note(
+            OWNED, f"Config recorder {r['name']} in {account.label}", why(owner_of(r["name"]) or "")
         )
-        for recorder in recorders["ConfigurationRecorders"]
+        for r in theirs
     ]
+    own = [r for r in recorders["ConfigurationRecorders"] if r not in theirs]
+    if own:
+        channels = account.call("config", "describe_delivery_channels")["DeliveryChannels"]
+        rules = account.list("config", "describe_config_rules", "ConfigRules")
+        found += [_live_recorder(account, recorder, channels, rules) for recorder in own]
     return found
 
 
-TRAIL_HINT = (
-    "a profile's `cloudtrail` is a trail lz keeps in its own log archive (`baselines.log_archive`: "
-    "lz's bucket policy and KMS key); write it by hand once the trail delivers there"
-)
-RECORDER_HINT = (
-    "a profile's `config` is a recorder lz keeps delivering to its own log archive "
-    "(`baselines.log_archive`); write it by hand once the recorder delivers there"
+ORGANIZATION_TRAIL = (
+    "not imported: an organization trail is `security.organization_trail`, which lz import "
+    "does not write yet; write it by hand"
 )
 
 
-def _theirs_or_later(name: str, where: str, hint: str) -> Note:
-    """Another tool's (by its name), or not imported yet (`hint`: what to write by hand)."""
-    owner = owner_of(name)
-    if owner:
-        return Note(OWNED, where, why(owner))
-    return Note(NOT_YET, where, f"not imported: {hint}")
+def _live_trail(account: Account, trail: Mapping[str, Any]) -> LiveTrail:
+    return LiveTrail(
+        account=account.key,
+        account_id=account.id,
+        name=trail["Name"],
+        bucket=str(trail.get("S3BucketName") or ""),
+        kms_key=trail.get("KmsKeyId"),
+        lz_shaped=bool(
+            trail.get("IsMultiRegionTrail")
+            and trail.get("IncludeGlobalServiceEvents")
+            and trail.get("LogFileValidationEnabled")
+        ),
+    )
+
+
+def _live_recorder(
+    account: Account,
+    recorder: Mapping[str, Any],
+    channels: list[Mapping[str, Any]],
+    rules: list[Mapping[str, Any]],
+) -> LiveRecorder:
+    group = recorder.get("recordingGroup") or {}
+    channel = channels[0] if channels else {}
+    entries = [rule_entry(rule) for rule in rules]
+    return LiveRecorder(
+        account=account.key,
+        account_id=account.id,
+        name=recorder["name"],
+        bucket=channel.get("s3BucketName"),
+        frequency=(channel.get("configSnapshotDeliveryProperties") or {}).get("deliveryFrequency"),
+        lz_shaped=bool(group.get("allSupported"))
+        and str(recorder.get("roleARN", "")).endswith(SERVICE_LINKED_ROLE)
+        and None not in entries,
+        rules=tuple(sorted(entries, key=lambda e: e if isinstance(e, str) else e["name"])),
+    )
 
 
 def _settings(account: Account) -> tuple[LiveSettings, list[Found]]:
@@ -470,3 +513,14 @@ _READERS: list[Layer] = [
     ({"network"}, "its VPCs, peerings, transit gateways and private hosted zones", _network),
     ({"baselines"}, "its baseline settings, trails and Config recorders", _baselines),
 ]
+
+
+def key_alias(sessions: Sessions, region: str, account_id: str, key_arn: str) -> str | None:
+    """The alias (without `alias/`) of a KMS key in an account, or None (none, or unreadable)."""
+    account = Account(sessions, "log archive", account_id, region)
+    aliases = caught(lambda: account.list("kms", "list_aliases", "Aliases"))()
+    if isinstance(aliases, AwsError):
+        return None
+    key_id = key_arn.rsplit("/", 1)[-1]
+    names = sorted(a["AliasName"] for a in aliases if a.get("TargetKeyId") == key_id)
+    return names[0].removeprefix("alias/") if names else None

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,12 +21,26 @@ from landingzone.adopt.layout import (
     lay_out,
     slug,
 )
-from landingzone.adopt.members import read_accounts
+from landingzone.adopt.members import Findings, key_alias, read_accounts
 from landingzone.adopt.output import PRODUCT, diff_lines, foreign_files, preview, write
 from landingzone.adopt.read import ORGANIZATION_READS, LiveOrg, read_organization
-from landingzone.adopt.report import NOT_EXPRESSIBLE, NOT_YET, REPORT_FILE, Note, render_report
+from landingzone.adopt.report import (
+    NOT_EXPRESSIBLE,
+    NOT_YET,
+    OWNED,
+    REPORT_FILE,
+    Note,
+    render_report,
+)
 from landingzone.adopt.roles import role_entries
-from landingzone.adopt.state import StateWritten, adopt_into_state
+from landingzone.adopt.state import StateWritten, adopt_into_state, scratch_spec, trial_changes
+from landingzone.adopt.trails import (
+    ARCHIVE_KINDS,
+    ArchiveTrial,
+    LiveRecorder,
+    LiveTrail,
+    archive_settings,
+)
 from landingzone.aws.context import Context, Settings
 from landingzone.aws.session import Sessions, choose_credentials
 from landingzone.errors import LzError, SpecInvalid
@@ -35,12 +49,13 @@ from landingzone.nodes import MANAGEMENT
 from landingzone.validate import load_spec
 
 LAYERS = ("org", "baselines", "roles", "ci", "network")
-WRITTEN = {"roles", "ci"}  # layers written into the spec as a whole (the rest: in part, or listed)
+# Layers written into the spec (what is not, each named in the report); the rest are listed.
+WRITTEN = {"roles", "ci", "baselines"}
 # What each optional layer will hold, for the report while it is not imported.
 _LATER = {
-    "baselines": "baseline settings beyond the password policy, alias, EBS encryption, S3 Block "
-    "Public Access, GuardDuty and budgets (written as profiles): CloudTrail trails and Config "
-    "recorders",
+    "baselines": "baseline settings (written as profiles to catalog/baselines.yaml): password "
+    "policy, alias, EBS encryption, S3 Block Public Access, GuardDuty, budgets, and trails and "
+    "Config recorders with their log archive",
     "roles": "cross-account IAM roles (written to catalog/roles.yaml)",
     "ci": "OIDC providers and CI deploy roles (written to catalog/ci.yaml)",
     "network": "VPCs, peerings, transit gateways and private hosted zones",
@@ -168,6 +183,24 @@ def run_import(
     settings = [s for s in found.settings if s.account not in theirs]
     baselines = assign(settings, units) if "baselines" in layers else None
     layout = _accepted_layout(live, options, roles, refused, baselines, ci)
+    if "baselines" in layers:
+        trial = _with_log_archive(found, theirs, keys, sessions, ctx)
+        baselines = assign(trial.merged(settings), units)
+        baselines.log_archive = trial.log_archive
+        if trial.log_archive is not None:
+            tried = _accepted_layout(live, options, roles, [], baselines, ci)
+            changes = trial_changes(
+                tried.files,
+                ARCHIVE_KINDS,
+                profile=profile,
+                endpoint_url=endpoint_url,
+                reads=ctx.cached_under(ORGANIZATION_READS),
+            )
+            if changes:
+                trial.refuse(changes)
+            else:
+                layout = tried
+        refused += trial.notes
     layout.notes += found.notes + refused + ci_notes + tower.notes
     layout.notes += [
         Note(
@@ -210,6 +243,26 @@ def run_import(
     return result
 
 
+def _with_log_archive(
+    found: Findings, theirs: set[str], keys: dict[str, str], sessions: Sessions, ctx: Context
+) -> ArchiveTrial:
+    """The trails and recorders as settings with their log archive (`adopt/trails.py`),
+    those in accounts Control Tower set up named as its own."""
+    trails = [t for t in found.trails if t.account not in theirs]
+    recorders = [r for r in found.recorders if r.account not in theirs]
+    every: list[LiveTrail | LiveRecorder] = [*found.trails, *found.recorders]
+    notes = [
+        Note(OWNED, item.label, "in an account Control Tower set up: left to it")
+        for item in every
+        if item.account in theirs
+    ]
+    region = ctx.settings.home_region
+    archive = archive_settings(
+        trails, recorders, keys, functools.partial(key_alias, sessions, region)
+    )
+    return ArchiveTrial(archive, notes)
+
+
 def _accepted_layout(
     live: LiveOrg,
     options: Options,
@@ -236,13 +289,9 @@ def _accepted_layout(
 
 def _refused_roles(files: dict[str, str]) -> dict[str, str]:
     """Roles of catalog/roles.yaml that `lz validate` refuses, with its first message."""
-    with tempfile.TemporaryDirectory() as tmp:
-        for relative, text in files.items():
-            path = Path(tmp) / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
+    with scratch_spec(files) as directory:
         try:
-            load_spec(Path(tmp))
+            load_spec(directory)
         except SpecInvalid as exc:
             starts = [
                 (number, match.group(1).strip("'\""))

@@ -12,7 +12,9 @@ applied, and the operations are named.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,9 @@ from typing import Any
 from landingzone.engine import workflow
 from landingzone.engine.plan import Operation, Plan
 from landingzone.errors import LzError
+from landingzone.graph import build_graph
+from landingzone.nodes import Node
+from landingzone.spec.loader import LoadedSpec
 from landingzone.validate import load_spec
 
 MAX_NAMED = 10
@@ -49,16 +54,7 @@ def adopt_into_state(
     moments before: the plans use them instead of reading the organization again, also
     under the lock (an import writes nothing to the organization, and records only what
     it found as it found it)."""
-    loaded = load_spec(out)
-    ws = workflow.open_workspace(
-        loaded.spec,
-        loaded.root,
-        loaded.fingerprint(),
-        profile=profile,
-        endpoint_url=endpoint_url,
-        where=loaded.provenance.where,
-        reads=reads,
-    )
+    ws = _workspace(load_spec(out), None, profile=profile, endpoint_url=endpoint_url, reads=reads)
     where = f"s3://{ws.store.location.bucket}/{ws.store.location.key}"
     if ws.store.remote:  # an import again: most often there is nothing to record, and no lock
         plan = workflow.make_plan(ws)
@@ -110,3 +106,58 @@ def _recording(op: Operation, backend: set[str]) -> bool:
 def _describe(op: Operation) -> str:
     changed = ", ".join(c.attr for c in op.changes)
     return f"{op.action} {op.address}" + (f" ({changed})" if changed else "")
+
+
+def trial_changes(
+    files: Mapping[str, str],
+    kinds: frozenset[str],
+    *,
+    profile: str | None,
+    endpoint_url: str | None,
+    reads: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """What a plan of `files` (a spec directory's files) would do to the resources of
+    `kinds` beyond adopting them as they are (the accounts are planned too, for their IDs);
+    nothing is written, in AWS or in state."""
+    with scratch_spec(files) as directory:
+        loaded = load_spec(directory)
+        graph = build_graph(loaded.spec, loaded.provenance.where)
+        nodes = [n for n in graph if n.kind in kinds | {"account"}]
+        ws = _workspace(loaded, nodes, profile=profile, endpoint_url=endpoint_url, reads=reads)
+        plan = workflow.make_plan(ws)
+    return [
+        _describe(op)
+        for op in plan.operations
+        if op.kind in kinds and not (op.action in ("adopt", "update") and not op.changes)
+    ]
+
+
+def _workspace(
+    loaded: LoadedSpec,
+    nodes: list[Node] | None,
+    *,
+    profile: str | None,
+    endpoint_url: str | None,
+    reads: Mapping[str, Any] | None,
+) -> workflow.Workspace:
+    return workflow.open_workspace(
+        loaded.spec,
+        loaded.root,
+        loaded.fingerprint(),
+        profile=profile,
+        endpoint_url=endpoint_url,
+        nodes=nodes,
+        where=loaded.provenance.where,
+        reads=reads,
+    )
+
+
+@contextmanager
+def scratch_spec(files: Mapping[str, str]) -> Iterator[Path]:
+    """A temporary directory holding `files` (relative path -> text), removed after."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for relative, text in files.items():
+            path = Path(tmp) / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        yield Path(tmp)
