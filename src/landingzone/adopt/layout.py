@@ -6,6 +6,7 @@
     catalog/roles.yaml          cross-account roles (`--include roles`)
     catalog/baselines.yaml      baseline profiles (`--include baselines`)
     catalog/ci.yaml             OIDC providers and CI deploy roles (`--include ci`)
+    catalog/network.yaml        networks and peerings (`--include network`, adopt/network.py)
     policies/NAME.json          each policy's document, as AWS holds it
     import-report.md            what stays outside, and why (adopt/report.py)
 
@@ -40,6 +41,7 @@ DEFAULT_ACCESS_ROLE = "OrganizationAccountAccessRole"
 ROLES_FILE = "catalog/roles.yaml"
 BASELINES_FILE = "catalog/baselines.yaml"
 CI_FILE = "catalog/ci.yaml"
+NETWORK_FILE = "catalog/network.yaml"
 _LZ_TAGS = {MANAGED_BY_KEY, CREATED_BY_KEY}
 
 
@@ -80,6 +82,7 @@ def lay_out(
     roles: dict[str, dict[str, Any]] | None = None,
     baselines: Assigned | None = None,
     ci: dict[str, Any] | None = None,
+    network: dict[str, Any] | None = None,
 ) -> Layout:
     """The spec directory for what was read (see the module docstring); `roles` is the
     `roles` section (`adopt/roles.py`), written to catalog/roles.yaml; `baselines` the
@@ -178,6 +181,12 @@ def lay_out(
         out.files[CI_FILE] = _yaml(
             {"ci": ci},
             "# OIDC providers and the CI roles that trust them (`lz import --include ci`).\n",
+        )
+    if network:
+        imports.append(NETWORK_FILE)
+        out.files[NETWORK_FILE] = _yaml(
+            network,
+            "# Networks and their peerings, as they exist (`lz import --include network`).\n",
         )
     if roles:
         imports.append(ROLES_FILE)

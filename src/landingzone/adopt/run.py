@@ -21,6 +21,8 @@ from landingzone.adopt.layout import (
     slug,
 )
 from landingzone.adopt.members import read_accounts
+from landingzone.adopt.network_links import NetworkImport, network_import
+from landingzone.adopt.network_read import read_networks
 from landingzone.adopt.output import PRODUCT, diff_lines, foreign_files, preview, write
 from landingzone.adopt.read import LiveOrg, read_organization
 from landingzone.adopt.report import NOT_EXPRESSIBLE, NOT_YET, REPORT_FILE, Note, render_report
@@ -34,14 +36,19 @@ from landingzone.nodes import MANAGEMENT
 from landingzone.validate import load_spec
 
 LAYERS = ("org", "baselines", "roles", "ci", "network")
-WRITTEN = {"roles", "ci"}  # layers written into the spec as a whole (the rest: in part, or listed)
+WRITTEN = {
+    "roles",
+    "ci",
+    "network",
+}  # layers written into the spec as a whole (the rest: in part, or listed)
 # What each optional layer will hold, for the report while it is not imported.
 _LATER = {
     "baselines": "baseline settings beyond the password policy, EBS encryption and S3 Block "
     "Public Access (written as profiles): account alias, GuardDuty, Config, CloudTrail, budgets",
     "roles": "cross-account IAM roles (written to catalog/roles.yaml)",
     "ci": "OIDC providers and CI deploy roles (written to catalog/ci.yaml)",
-    "network": "VPCs, peerings, transit gateways and private hosted zones",
+    "network": "VPCs with their subnets, route tables, gateways and endpoints, and peerings "
+    "(written to catalog/network.yaml); transit gateways and private hosted zones are listed",
 }
 NAME_LENGTH = 30  # `{name}-landingzone-state` stays within S3's 63 characters
 MAX_VALIDATIONS = 3  # refused roles dropped, then the rest validated again
@@ -160,8 +167,14 @@ def run_import(
         if key != MANAGEMENT
     }
     baselines = assign(found.settings, units) if "baselines" in layers else None
-    layout = _accepted_layout(live, options, roles, refused, baselines, ci)
-    layout.notes += found.notes + refused + ci_notes
+    net = NetworkImport()
+    if "network" in layers:
+        networks, unread = read_networks(ctx, active, home_region)
+        net = network_import(networks)
+        net.notes += unread
+    layout = _accepted_layout(live, options, roles, refused, baselines, ci, net.sections)
+    layout.counts.update(net.counts if "network" in layers else {})
+    layout.notes += found.notes + refused + ci_notes + net.notes
     layout.notes += [
         Note(
             NOT_YET,
@@ -193,7 +206,9 @@ def run_import(
     result.files = write(out, files)
     result.written = True
     if with_state:
-        result.state = adopt_into_state(out, profile=profile, endpoint_url=endpoint_url)
+        result.state = adopt_into_state(
+            out, profile=profile, endpoint_url=endpoint_url, known=net.known
+        )
     return result
 
 
@@ -204,12 +219,13 @@ def _accepted_layout(
     notes: list[Note],
     baselines: Assigned | None,
     ci: dict[str, Any],
+    network: dict[str, Any],
 ) -> Layout:
     """The layout, without the roles whose shape lz refuses (`lz validate`'s IAM rules:
     a role trusted by "*", an inline policy changing anything anywhere); those are
     named in `notes` with the rule."""
     for _ in range(MAX_VALIDATIONS):
-        layout = lay_out(live, options, roles, baselines, ci)
+        layout = lay_out(live, options, roles, baselines, ci, network)
         refused = _refused_roles(layout.files) if roles else {}
         if not refused:
             return layout
@@ -218,7 +234,7 @@ def _accepted_layout(
                 Note(NOT_EXPRESSIBLE, f"role {key} ({ROLES_FILE})", f"lz refuses it: {message}")
             )
             roles.pop(key, None)
-    return lay_out(live, options, {}, baselines, {})
+    return lay_out(live, options, {}, baselines, {}, network)
 
 
 def _refused_roles(files: dict[str, str]) -> dict[str, str]:
