@@ -1,6 +1,6 @@
 """`lz import --include network` of networks built by hand with plain boto3: two VPCs in
 two accounts, laid out as lz lays out a network (public and private tiers in two zones,
-an internet gateway), peered, plus what lz's model cannot say (a VPC whose subnets use
+an internet gateway), peered, with a private zone associated with both, plus what lz's model cannot say (a VPC whose subnets use
 its main route table, a default VPC, a route lz does not derive). The first plan shows
 no changes, apply makes no write call, an edit plans exactly that change, and the
 report names the rest with the reason."""
@@ -93,6 +93,16 @@ def build(aws: Aws) -> dict[str, object]:
         DestinationCidrBlock="10.2.0.0/16",
         VpcPeeringConnectionId=pcx,
     )
+    # A private zone of data's, associated with its VPC and (authorized) with apps' VPC.
+    zone = aws.client("route53", data).create_hosted_zone(
+        Name="internal.example",
+        CallerReference="by-hand",
+        HostedZoneConfig={"Comment": "by hand", "PrivateZone": True},
+        VPC={"VPCRegion": REGION, "VPCId": db["vpc"]},
+    )["HostedZone"]["Id"]
+    web_vpc = {"VPCRegion": REGION, "VPCId": web["vpc"]}
+    aws.client("route53", data).create_vpc_association_authorization(HostedZoneId=zone, VPC=web_vpc)
+    aws.client("route53", apps).associate_vpc_with_hosted_zone(HostedZoneId=zone, VPC=web_vpc)
     # A VPC whose subnet uses the main route table: lz gives each tier its own.
     odd = ec2_data.create_vpc(CidrBlock="10.3.0.0/16")["Vpc"]["VpcId"]
     ec2_data.create_subnet(VpcId=odd, CidrBlock="10.3.0.0/20", AvailabilityZone=f"{REGION}a")
@@ -128,6 +138,13 @@ def test_hand_made_networks_import_with_no_changes_and_apply_writes_nothing(
                 "accepter": {"network": "db", "tiers": ["isolated"]},
             }
         },
+        "dns": {
+            "internal.example": {
+                "account": "data",
+                "networks": ["db", "web"],
+                "comment": "by hand",
+            }
+        },
     }
     assert lz("validate", out).code == 0
     planned = lz("plan", out, "--detailed-exitcode")
@@ -160,7 +177,7 @@ def test_an_edit_of_the_written_network_plans_exactly_that_change(
     network.write_text(
         text.replace(
             "      isolated: {}\npeerings:", "      isolated: {}\n      app: {}\npeerings:"
-        )
+        ).replace("comment: by hand", "comment: by lz")
     )
     planned = lz("plan", copy, "--json")
     assert planned.code == 0, planned.err
@@ -169,4 +186,5 @@ def test_an_edit_of_the_written_network_plans_exactly_that_change(
         ("create", "route_table:apps/us-east-1/web/app"),
         ("create", "subnet:apps/us-east-1/web/app/a"),
         ("create", "subnet:apps/us-east-1/web/app/b"),
+        ("update", "hosted_zone:data/internal.example"),
     ]

@@ -14,7 +14,8 @@ from landingzone.validate import load_spec
 
 pytestmark = pytest.mark.e2e
 
-NETWORKED = {"coalition", "cloudposse"}
+# The examples with networks, and their home region (networks are read in the home region).
+NETWORKED = {"codewilling": "us-west-2", "coalition": "us-east-1", "cloudposse": "us-east-1"}
 
 
 @pytest.mark.parametrize("name", ["codewilling", "policy-types", "coalition", "cloudposse"])
@@ -24,10 +25,8 @@ def test_an_applied_example_imports_with_no_changes(name: str, lz, example, tmp_
     assert applied.code == 0, applied.err
 
     out = tmp_path / "imported"
-    # Networks are read in the home region: the examples with networks are imported in theirs.
-    networked = name in NETWORKED
-    region = "us-east-1" if networked else "us-west-2"
-    more = ["--include", "network"] if networked else []
+    region = NETWORKED.get(name, "us-west-2")
+    more = ["--include", "network"] if name in NETWORKED else []
     imported = lz("import", out, "--name", "imported", "--region", region, *more)
     assert imported.code == 0, imported.err
     assert lz("validate", out).code == 0
@@ -46,3 +45,4 @@ def test_an_applied_example_imports_with_no_changes(name: str, lz, example, tmp_
     if name in NETWORKED:
         assert set(copy.networks) == set(original.networks)
         assert set(copy.peerings) == set(original.peerings)
+        assert set(copy.dns) == set(original.dns)

@@ -5,8 +5,8 @@ VPCs are and its routes are exactly those lz derives (docs/spec.md,
 peerings): each requester tier routes to every subnet of the accepter tiers,
 and the other way round. Routes left over (to a transit gateway, a peering
 lz does not write, anything else) stay as they are and are named in the
-report, and so are transit gateways and private hosted zones, which are not
-imported yet.
+report, and so are transit gateways, which are not imported yet. Private zones
+are in `adopt/network_zones.py`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 from landingzone.adopt.network import vpcs
 from landingzone.adopt.network_model import Vpc, labelled, owned_reason, owner
 from landingzone.adopt.network_read import AccountNetworks
+from landingzone.adopt.network_zones import zones_section
 from landingzone.adopt.report import NOT_EXPRESSIBLE, NOT_YET, OWNED, Note
 from landingzone.resources import network_addresses as at
 from landingzone.resources.ec2_view import Item, tags_of
@@ -34,10 +35,11 @@ class NetworkImport:
 
     @property
     def counts(self) -> dict[str, int]:
-        """How many networks and peerings are written."""
+        """How many networks, peerings and private zones are written."""
         return {
             "networks": len(self.sections.get("networks", {})),
             "peerings": len(self.sections.get("peerings", {})),
+            "private zones": len(self.sections.get("dns", {})),
         }
 
 
@@ -69,6 +71,11 @@ def network_import(found: Iterable[AccountNetworks]) -> NetworkImport:
         result.sections["networks"] = {v.name: v.entry for v in sorted(written, key=_key)}
     if peerings:
         result.sections["peerings"] = dict(sorted(peerings.items()))
+    zones, known, notes = zones_section(accounts, written)
+    if zones:
+        result.sections["dns"] = zones
+    result.known.update(known)
+    result.notes += notes
     for here in accounts:
         result.notes += _not_yet(here)
     return result
@@ -193,7 +200,7 @@ def _name(item: Item, wanted: str, taken: set[str]) -> str:
 
 
 def _not_yet(here: AccountNetworks) -> list[Note]:
-    """Transit gateways this account owns and its private hosted zones: not imported yet."""
+    """Transit gateways this account owns: not imported yet."""
     notes = []
     for gateway in here.items["transit_gateway"]:
         if gateway.get("OwnerId") == here.account_id:
@@ -203,16 +210,6 @@ def _not_yet(here: AccountNetworks) -> list[Note]:
                     f"transit gateway {gateway['TransitGatewayId']} in {here.label}",
                     "write it under `transit_gateways` (its attachments and the VPC routes to "
                     "it are left as they are)",
-                )
-            )
-    for zone in here.zones:
-        if zone.get("Config", {}).get("PrivateZone"):
-            notes.append(
-                Note(
-                    NOT_YET,
-                    f"private hosted zone {zone['Name']} in account {here.account} "
-                    f"({here.account_id})",
-                    "write it under `dns`",
                 )
             )
     return notes

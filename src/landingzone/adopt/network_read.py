@@ -9,7 +9,9 @@ accounts are still read.
 Calls per account: DescribeVpcs, DescribeSubnets, DescribeRouteTables,
 DescribeInternetGateways, DescribeNatGateways, DescribeVpcEndpoints,
 DescribeSecurityGroups, DescribeVpcPeeringConnections,
-DescribeTransitGateways and ListHostedZones.
+DescribeTransitGateways, ListHostedZones; per 10 private zones one
+ListTagsForResources, per private zone one GetHostedZone (its VPCs): the reads
+of `resources/dns.py`.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from landingzone.adopt.report import UNREADABLE, Note
-from landingzone.aws.calls import pages
 from landingzone.aws.context import Context
 from landingzone.errors import AwsError
 from landingzone.nodes import MANAGEMENT, account_address
+from landingzone.resources.dns import private_zones, zone_vpcs
 from landingzone.resources.ec2_view import Item, view
 from landingzone.resources.parallel import caught, in_parallel
 
@@ -49,7 +51,7 @@ class AccountNetworks:
     account_id: str
     region: str
     items: dict[str, list[Item]] = field(default_factory=dict)  # by collection
-    zones: list[dict[str, Any]] = field(default_factory=list)  # hosted zones
+    zones: list[dict[str, Any]] = field(default_factory=list)  # private zones, Tags, VPCs
 
     @property
     def label(self) -> str:
@@ -93,15 +95,7 @@ def _read_one(ctx: Context, key: str, account_id: str, region: str) -> AccountNe
     here = view(ctx, key, region)
     found = AccountNetworks(key, account_id, region)
     found.items = {collection: here.items(collection) for collection in COLLECTIONS}
-    route53 = ctx.client("route53", key, region)
-    found.zones = list(
-        pages(
-            route53,
-            "list_hosted_zones",
-            "HostedZones",
-            account=account_id,
-            region=region,
-            resource="hosted zones",
-        )
-    )
+    for zone in private_zones(ctx, key):
+        vpcs = zone_vpcs(ctx, key, str(zone["Id"]).rsplit("/", 1)[-1])
+        found.zones.append({**zone, "VPCs": sorted(vpcs)})
     return found

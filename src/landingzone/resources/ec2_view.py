@@ -92,13 +92,14 @@ COLLECTIONS: dict[str, Collection] = {
 }
 
 
-KNOWN = "ec2/known"
+KNOWN = "network/known"
 
 
 @dataclass
 class Known:
-    """EC2 resources lz knows by ID rather than by its address tag: those it adopted
-    (state records; `lz import` before it records them), which keep their own tags."""
+    """Networking resources lz knows by ID rather than by its address tag: those it
+    adopted (state records; `lz import` before it records them), which keep their own
+    tags."""
 
     ids: dict[str, str]  # address -> ID
     addresses: dict[str, str]  # ID -> address
@@ -114,6 +115,11 @@ def know(ctx: Context, ids: Mapping[str, str]) -> None:
 
 def _known(ctx: Context) -> Known:
     return ctx.cached(KNOWN, lambda: Known({}, {}))
+
+
+def known_ids(ctx: Context) -> Mapping[str, str]:
+    """The IDs lz knows by address (`know`)."""
+    return _known(ctx).ids
 
 
 def tags_of(item: Item) -> dict[str, str]:
