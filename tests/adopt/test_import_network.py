@@ -1,9 +1,10 @@
-"""`lz import --include network` of networks built by hand with plain boto3: two VPCs in
-two accounts, laid out as lz lays out a network (public and private tiers in two zones,
-an internet gateway), peered, with a private zone associated with both, plus what lz's model cannot say (a VPC whose subnets use
-its main route table, a default VPC, a route lz does not derive). The first plan shows
-no changes, apply makes no write call, an edit plans exactly that change, and the
-report names the rest with the reason."""
+"""`lz import --include network` of networks built by hand with plain boto3: two VPCs
+in two accounts, laid out as lz lays out a network (public and private tiers in two
+zones, an internet gateway), peered, with a private zone associated with both; plus
+what lz's model cannot say (a VPC whose subnets use its main route table, a default
+VPC, a route lz does not derive). The first plan shows no changes, apply makes no
+write call, an edit plans exactly that change, and the report names the rest with the
+reason."""
 
 from __future__ import annotations
 
