@@ -23,12 +23,6 @@ pytestmark = pytest.mark.e2e
 REGION = "us-east-1"
 
 
-def _tags(**tags: str) -> list[dict[str, object]]:
-    return [
-        {"ResourceType": "placeholder", "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}
-    ]
-
-
 def _vpc(ec2, cidr: str, name: str, tiers: dict[str, list[str]]) -> dict[str, object]:
     """A VPC cut as lz cuts one (4 x 4 slots), one route table per tier; returns IDs."""
     vpc = ec2.create_vpc(
@@ -107,7 +101,68 @@ def build(aws: Aws) -> dict[str, object]:
     # A VPC whose subnet uses the main route table: lz gives each tier its own.
     odd = ec2_data.create_vpc(CidrBlock="10.3.0.0/16")["Vpc"]["VpcId"]
     ec2_data.create_subnet(VpcId=odd, CidrBlock="10.3.0.0/20", AvailabilityZone=f"{REGION}a")
-    return {"apps": apps, "data": data, "pcx": pcx, "odd": odd, "web": web, "db": db}
+    # A transit gateway AWS's defaults left as they are: lz keeps its own options.
+    ec2_data.create_transit_gateway(Description="defaults")
+    made = {"apps": apps, "data": data, "pcx": pcx, "odd": odd, "web": web, "db": db}
+    return {**made, "gateway": _transit_gateway(aws, apps, web)}
+
+
+def _transit_gateway(aws: Aws, apps: str, web: dict[str, object]) -> str:
+    """A gateway of tools', shared with apps through RAM, joining tools' and web's VPCs
+    through one route table; web's isolated tier (only) routes to tools."""
+    tools = aws.create_account("tools")
+    ec2_tools, ec2_apps = aws.client("ec2", tools), aws.client("ec2", apps)
+    hub = _vpc(ec2_tools, "10.4.0.0/16", "hub", {"isolated": ["10.4.0.0/20", "10.4.16.0/20"]})
+    off = {
+        "AutoAcceptSharedAttachments": "disable",
+        "DefaultRouteTableAssociation": "disable",
+        "DefaultRouteTablePropagation": "disable",
+        "DnsSupport": "enable",
+    }
+    gateway = ec2_tools.create_transit_gateway(Description="by hand", Options=off)["TransitGateway"]
+    gid, arn = gateway["TransitGatewayId"], gateway["TransitGatewayArn"]
+    aws.client("ram").enable_sharing_with_aws_organization()
+    aws.client("ram", tools).create_resource_share(
+        name="core", resourceArns=[arn], principals=[apps], allowExternalPrincipals=False
+    )
+    table = ec2_tools.create_transit_gateway_route_table(
+        TransitGatewayId=gid,
+        TagSpecifications=[
+            {
+                "ResourceType": "transit-gateway-route-table",
+                "Tags": [{"Key": "Name", "Value": "hub"}],
+            }
+        ],
+    )["TransitGatewayRouteTable"]["TransitGatewayRouteTableId"]
+    attachments = []
+    for ec2, vpc, cidrs in (
+        (ec2_tools, hub, ["10.4.0.0/20", "10.4.16.0/20"]),
+        (ec2_apps, web, ["10.1.64.0/20", "10.1.80.0/20"]),
+    ):
+        subnets = [vpc["subnets"][c] for c in cidrs]  # type: ignore[index]
+        attachment = ec2.create_transit_gateway_vpc_attachment(
+            TransitGatewayId=gid, VpcId=vpc["vpc"], SubnetIds=subnets
+        )["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+        attachments.append(attachment)
+    ec2_tools.accept_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=attachments[1])
+    for attachment in attachments:
+        ec2_tools.associate_transit_gateway_route_table(
+            TransitGatewayRouteTableId=table, TransitGatewayAttachmentId=attachment
+        )
+        ec2_tools.enable_transit_gateway_route_table_propagation(
+            TransitGatewayRouteTableId=table, TransitGatewayAttachmentId=attachment
+        )
+    ec2_apps.create_route(
+        RouteTableId=web["tables"]["private"],  # type: ignore[index]
+        DestinationCidrBlock="10.4.0.0/16",
+        TransitGatewayId=gid,
+    )
+    ec2_tools.create_route(
+        RouteTableId=hub["tables"]["isolated"],  # type: ignore[index]
+        DestinationCidrBlock="10.1.0.0/16",
+        TransitGatewayId=gid,
+    )
+    return str(gid)
 
 
 @pytest.fixture
@@ -132,11 +187,22 @@ def test_hand_made_networks_import_with_no_changes_and_apply_writes_nothing(
                 "tiers": {"public": {"public": True}, "isolated": {}},
             },
             "db": {"account": "data", "cidr": "10.2.0.0/16", "tiers": {"isolated": {}}},
+            "hub": {"account": "tools", "cidr": "10.4.0.0/16", "tiers": {"isolated": {}}},
         },
         "peerings": {
             "web-db": {
                 "requester": {"network": "web", "tiers": ["isolated"]},
                 "accepter": {"network": "db", "tiers": ["isolated"]},
+            }
+        },
+        "transit_gateways": {
+            "core": {
+                "account": "tools",
+                "description": "by hand",
+                "share": {"accounts": ["apps"]},
+                "attachments": {"hub": {}, "web": {"route_tiers": ["isolated"]}},
+                "route_tables": {"hub": ["hub", "web"]},
+                "reach": {"hub": ["web"]},
             }
         },
         "dns": {
@@ -164,6 +230,7 @@ def test_hand_made_networks_import_with_no_changes_and_apply_writes_nothing(
     assert "lz does not derive it from the spec; left as it is" in odd
     assert "(172.31.0.0/16) in account apps" in odd and "a default VPC" in odd
     assert "tags Team=net of VPC" in odd
+    assert "its DefaultRouteTableAssociation is enable; lz keeps it disable" in odd
 
 
 def test_an_edit_of_the_written_network_plans_exactly_that_change(

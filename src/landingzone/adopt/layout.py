@@ -42,6 +42,7 @@ ROLES_FILE = "catalog/roles.yaml"
 BASELINES_FILE = "catalog/baselines.yaml"
 CI_FILE = "catalog/ci.yaml"
 NETWORK_FILE = "catalog/network.yaml"
+SHORT = 40  # a map whose values are no longer than this is written on one line
 _LZ_TAGS = {MANAGED_BY_KEY, CREATED_BY_KEY}
 
 
@@ -185,7 +186,7 @@ def lay_out(
     if network:
         imports.append(NETWORK_FILE)
         out.files[NETWORK_FILE] = _yaml(
-            network,
+            _flow_leaves(network),
             "# Networks and their peerings, as they exist (`lz import --include network`).\n",
         )
     if roles:
@@ -363,6 +364,26 @@ def _flow_map(items: Mapping[str, str]) -> CommentedMap:
     if len(items) <= 4:
         mapping.fa.set_flow_style()
     return mapping
+
+
+def _flow_leaves(value: Any) -> Any:
+    """Lists of names and small maps of plain values in flow style (`tiers: [private]`,
+    `requester: {network: dev, tiers: [private]}`), as the examples write them."""
+    if isinstance(value, list) and _flat(value):
+        return _flow(value)
+    if not isinstance(value, dict):
+        return value
+    short = all(len(str(v)) <= SHORT for v in value.values() if not isinstance(v, list))
+    if value and len(value) <= 4 and short and all(_flat([v]) or _flat(v) for v in value.values()):
+        mapping = CommentedMap((k, _flow_leaves(v)) for k, v in value.items())
+        mapping.fa.set_flow_style()
+        return mapping
+    return {k: _flow_leaves(v) for k, v in value.items()}
+
+
+def _flat(items: Any) -> bool:
+    """A list of plain values (no maps, no lists)."""
+    return isinstance(items, list) and not any(isinstance(v, dict | list) for v in items)
 
 
 def _yaml(data: Mapping[str, Any], header: str) -> str:

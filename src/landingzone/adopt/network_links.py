@@ -5,22 +5,22 @@ VPCs are and its routes are exactly those lz derives (docs/spec.md,
 peerings): each requester tier routes to every subnet of the accepter tiers,
 and the other way round. Routes left over (to a transit gateway, a peering
 lz does not write, anything else) stay as they are and are named in the
-report, and so are transit gateways, which are not imported yet. Private zones
-are in `adopt/network_zones.py`.
+report. Transit gateways are in `adopt/network_gateways.py`, private zones in
+`adopt/network_zones.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 from typing import Any
 
 from landingzone.adopt.network import vpcs
+from landingzone.adopt.network_gateways import gateways_section
 from landingzone.adopt.network_model import Vpc, labelled, owned_reason, owner
-from landingzone.adopt.network_read import AccountNetworks
+from landingzone.adopt.network_read import AccountNetworks, NetworkReads
 from landingzone.adopt.network_zones import zones_section
-from landingzone.adopt.report import NOT_EXPRESSIBLE, NOT_YET, OWNED, Note
+from landingzone.adopt.report import NOT_EXPRESSIBLE, OWNED, Note
 from landingzone.resources import network_addresses as at
 from landingzone.resources.ec2_view import Item, tags_of
 
@@ -39,21 +39,25 @@ class NetworkImport:
         return {
             "networks": len(self.sections.get("networks", {})),
             "peerings": len(self.sections.get("peerings", {})),
+            "transit gateways": len(self.sections.get("transit_gateways", {})),
             "private zones": len(self.sections.get("dns", {})),
         }
 
 
-def network_import(found: Iterable[AccountNetworks]) -> NetworkImport:
+def network_import(reads: NetworkReads) -> NetworkImport:
     """The networking sections for what was read (see the module docstring)."""
-    result = NetworkImport()
+    result = NetworkImport(notes=list(reads.notes))
     written: list[Vpc] = []
     taken: set[str] = set()
-    accounts = sorted(found, key=lambda f: (f.account, f.region))
+    accounts = sorted(reads.accounts, key=lambda f: (f.account, f.region))
     for here in accounts:
         made, notes = vpcs(here, taken)
         written += made
         result.notes += notes
     peerings = _peerings(accounts, written, result)
+    gateways = gateways_section(accounts, written, reads.organization_sharing)
+    result.known.update(gateways.known)
+    result.notes += gateways.notes
     for vpc in written:
         result.known.update(vpc.known)
         for tier, routes in sorted(vpc.routes.items()):
@@ -71,13 +75,13 @@ def network_import(found: Iterable[AccountNetworks]) -> NetworkImport:
         result.sections["networks"] = {v.name: v.entry for v in sorted(written, key=_key)}
     if peerings:
         result.sections["peerings"] = dict(sorted(peerings.items()))
+    if gateways.entries:
+        result.sections["transit_gateways"] = gateways.entries
     zones, known, notes = zones_section(accounts, written)
     if zones:
         result.sections["dns"] = zones
     result.known.update(known)
     result.notes += notes
-    for here in accounts:
-        result.notes += _not_yet(here)
     return result
 
 
@@ -197,19 +201,3 @@ def _name(item: Item, wanted: str, taken: set[str]) -> str:
         candidate, n = f"{wanted}-{n}", n + 1
     taken.add(candidate)
     return candidate
-
-
-def _not_yet(here: AccountNetworks) -> list[Note]:
-    """Transit gateways this account owns: not imported yet."""
-    notes = []
-    for gateway in here.items["transit_gateway"]:
-        if gateway.get("OwnerId") == here.account_id:
-            notes.append(
-                Note(
-                    NOT_YET,
-                    f"transit gateway {gateway['TransitGatewayId']} in {here.label}",
-                    "write it under `transit_gateways` (its attachments and the VPC routes to "
-                    "it are left as they are)",
-                )
-            )
-    return notes

@@ -9,7 +9,12 @@ accounts are still read.
 Calls per account: DescribeVpcs, DescribeSubnets, DescribeRouteTables,
 DescribeInternetGateways, DescribeNatGateways, DescribeVpcEndpoints,
 DescribeSecurityGroups, DescribeVpcPeeringConnections,
-DescribeTransitGateways, ListHostedZones; per 10 private zones one
+DescribeTransitGateways, DescribeTransitGatewayVpcAttachments,
+DescribeTransitGatewayAttachments, DescribeTransitGatewayRouteTables,
+ListHostedZones; in an account that owns a transit gateway, one
+GetTransitGatewayRouteTablePropagations per gateway route table, one
+GetResourceShares and two GetResourceShareAssociations (and once, when a
+gateway is shared, ListAWSServiceAccessForOrganization); per 10 private zones one
 ListTagsForResources, per private zone one GetHostedZone (its VPCs): the reads
 of `resources/dns.py`.
 """
@@ -22,12 +27,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from landingzone.adopt.report import UNREADABLE, Note
+from landingzone.aws.calls import pages
 from landingzone.aws.context import Context
 from landingzone.errors import AwsError
 from landingzone.nodes import MANAGEMENT, account_address
 from landingzone.resources.dns import private_zones, zone_vpcs
 from landingzone.resources.ec2_view import Item, view
+from landingzone.resources.gateway_route_tables import propagating_to
 from landingzone.resources.parallel import caught, in_parallel
+from landingzone.resources.ram import RAM_PRINCIPAL, share_associations
 
 ACCOUNTS_IN_FLIGHT = 16
 COLLECTIONS = (
@@ -40,6 +48,9 @@ COLLECTIONS = (
     "security_group",
     "vpc_peering",
     "transit_gateway",
+    "transit_gateway_attachment",
+    "owner_attachments",
+    "transit_gateway_route_table",
 )
 
 
@@ -52,6 +63,14 @@ class AccountNetworks:
     region: str
     items: dict[str, list[Item]] = field(default_factory=dict)  # by collection
     zones: list[dict[str, Any]] = field(default_factory=list)  # private zones, Tags, VPCs
+    # Of the transit gateways it owns: each route table's propagating attachments, and
+    # the account's RAM shares (ARN, name, tags, principals, resources).
+    propagations: dict[str, list[str]] = field(default_factory=dict)
+    shares: list[dict[str, Any]] = field(default_factory=list)
+
+    def owns_gateways(self) -> bool:
+        """Whether the account owns a transit gateway here."""
+        return any(g.get("OwnerId") == self.account_id for g in self.items["transit_gateway"])
 
     @property
     def label(self) -> str:
@@ -59,9 +78,17 @@ class AccountNetworks:
         return f"account {self.account} ({self.account_id}), {self.region}"
 
 
-def read_networks(
-    ctx: Context, accounts: Iterable[tuple[str, str]], region: str
-) -> tuple[list[AccountNetworks], list[Note]]:
+@dataclass
+class NetworkReads:
+    """What the network layer read: the accounts, notes on those it could not read, and
+    whether RAM shares with the organization (read when some gateway is shared)."""
+
+    accounts: list[AccountNetworks]
+    notes: list[Note]
+    organization_sharing: bool = False
+
+
+def read_networks(ctx: Context, accounts: Iterable[tuple[str, str]], region: str) -> NetworkReads:
     """Every account's networking in `region` (`accounts`: key and ID of each), and a
     note for each account that could not be read."""
     listed = list(accounts)
@@ -88,7 +115,16 @@ def read_networks(
             )
         else:
             found.append(answer)
-    return found, notes
+    reads = NetworkReads(found, notes)
+    if any(a.shares for a in found):
+        enabled = pages(
+            ctx.client("organizations"),
+            "list_aws_service_access_for_organization",
+            "EnabledServicePrincipals",
+            resource="organization service access",
+        )
+        reads.organization_sharing = any(p["ServicePrincipal"] == RAM_PRINCIPAL for p in enabled)
+    return reads
 
 
 def _read_one(ctx: Context, key: str, account_id: str, region: str) -> AccountNetworks:
@@ -98,4 +134,39 @@ def _read_one(ctx: Context, key: str, account_id: str, region: str) -> AccountNe
     for zone in private_zones(ctx, key):
         vpcs = zone_vpcs(ctx, key, str(zone["Id"]).rsplit("/", 1)[-1])
         found.zones.append({**zone, "VPCs": sorted(vpcs)})
+    if found.owns_gateways():
+        tables = found.items["transit_gateway_route_table"]
+        found.propagations = {
+            t["TransitGatewayRouteTableId"]: propagating_to(
+                ctx, here, t["TransitGatewayRouteTableId"]
+            )
+            for t in tables
+        }
+        found.shares = _shares(ctx, key, account_id, region)
     return found
+
+
+def _shares(ctx: Context, key: str, account_id: str, region: str) -> list[dict[str, Any]]:
+    """The account's active RAM shares, with their principals and resources."""
+    ram = ctx.client("ram", key, region)
+    place = {"account": account_id, "region": region}
+    shares = list(
+        pages(
+            ram,
+            "get_resource_shares",
+            "resourceShares",
+            resourceOwner="SELF",
+            resourceShareStatus="ACTIVE",
+            resource="resource shares",
+            **place,
+        )
+    )
+    entities = share_associations(ram, [s["resourceShareArn"] for s in shares], place)
+    return [
+        {
+            **share,
+            "principals": sorted(entities[share["resourceShareArn"]][0]),
+            "resources": sorted(entities[share["resourceShareArn"]][1]),
+        }
+        for share in shares
+    ]

@@ -169,9 +169,7 @@ def run_import(
     baselines = assign(found.settings, units) if "baselines" in layers else None
     net = NetworkImport()
     if "network" in layers:
-        networks, unread = read_networks(ctx, active, home_region)
-        net = network_import(networks)
-        net.notes += unread
+        net = network_import(read_networks(ctx, active, home_region))
     layout = _accepted_layout(live, options, roles, refused, baselines, ci, net.sections)
     layout.counts.update(net.counts if "network" in layers else {})
     layout.notes += found.notes + refused + ci_notes + net.notes
