@@ -101,6 +101,16 @@ def build(aws: Aws) -> dict[str, object]:
     # A VPC whose subnet uses the main route table: lz gives each tier its own.
     odd = ec2_data.create_vpc(CidrBlock="10.3.0.0/16")["Vpc"]["VpcId"]
     ec2_data.create_subnet(VpcId=odd, CidrBlock="10.3.0.0/20", AvailabilityZone=f"{REGION}a")
+    # A VPC a stack set made: another tool's.
+    ec2_data.create_vpc(
+        CidrBlock="10.5.0.0/16",
+        TagSpecifications=[
+            {
+                "ResourceType": "vpc",
+                "Tags": [{"Key": "aws:cloudformation:stack-name", "Value": "StackSet-net-1234"}],
+            }
+        ],
+    )
     # A transit gateway AWS's defaults left as they are: lz keeps its own options.
     ec2_data.create_transit_gateway(Description="defaults")
     made = {"apps": apps, "data": data, "pcx": pcx, "odd": odd, "web": web, "db": db}
@@ -231,6 +241,12 @@ def test_hand_made_networks_import_with_no_changes_and_apply_writes_nothing(
     assert "(172.31.0.0/16) in account apps" in odd and "a default VPC" in odd
     assert "tags Team=net of VPC" in odd
     assert "its DefaultRouteTableAssociation is enable; lz keeps it disable" in odd
+    owned = report.split("## Owned by another tool")[1].split("##")[0]
+    assert "(10.5.0.0/16) in account data" in owned and "stack set" in owned
+
+    again = lz("import", out, "--name", "nets", "--region", REGION, "--include", "network")
+    assert again.code == 0, again.err
+    assert "unchanged (no file touched)" in again.err
 
 
 def test_an_edit_of_the_written_network_plans_exactly_that_change(
