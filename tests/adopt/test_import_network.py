@@ -88,6 +88,25 @@ def build(aws: Aws) -> dict[str, object]:
         DestinationCidrBlock="10.2.0.0/16",
         VpcPeeringConnectionId=pcx,
     )
+    # db's endpoints: S3 in its tier's route table (as lz makes it), and an interface
+    # endpoint with a security group of its own (not lz's: reported).
+    ec2_data.create_vpc_endpoint(
+        VpcId=db["vpc"],
+        ServiceName=f"com.amazonaws.{REGION}.s3",
+        VpcEndpointType="Gateway",
+        RouteTableIds=[db["tables"]["database"]],
+    )
+    group = ec2_data.create_security_group(
+        GroupName="endpoints", Description="by hand", VpcId=db["vpc"]
+    )["GroupId"]
+    logs = ec2_data.create_vpc_endpoint(
+        VpcId=db["vpc"],
+        ServiceName=f"com.amazonaws.{REGION}.logs",
+        VpcEndpointType="Interface",
+        SubnetIds=list(db["subnets"].values()),
+        SecurityGroupIds=[group],
+        PrivateDnsEnabled=True,
+    )["VpcEndpoint"]["VpcEndpointId"]
     # A private zone of data's, associated with its VPC and (authorized) with apps' VPC.
     zone = aws.client("route53", data).create_hosted_zone(
         Name="internal.example",
@@ -114,6 +133,7 @@ def build(aws: Aws) -> dict[str, object]:
     # A transit gateway AWS's defaults left as they are: lz keeps its own options.
     ec2_data.create_transit_gateway(Description="defaults")
     made = {"apps": apps, "data": data, "pcx": pcx, "odd": odd, "web": web, "db": db}
+    made["logs"] = logs
     return {**made, "gateway": _transit_gateway(aws, apps, web)}
 
 
@@ -196,7 +216,12 @@ def test_hand_made_networks_import_with_no_changes_and_apply_writes_nothing(
                 "cidr": "10.1.0.0/16",
                 "tiers": {"public": {"public": True}, "isolated": {}},
             },
-            "db": {"account": "data", "cidr": "10.2.0.0/16", "tiers": {"isolated": {}}},
+            "db": {
+                "account": "data",
+                "cidr": "10.2.0.0/16",
+                "tiers": {"isolated": {}},
+                "endpoints": {"gateway": ["s3"]},
+            },
             "hub": {"account": "tools", "cidr": "10.4.0.0/16", "tiers": {"isolated": {}}},
         },
         "peerings": {
@@ -240,6 +265,8 @@ def test_hand_made_networks_import_with_no_changes_and_apply_writes_nothing(
     assert "lz does not derive it from the spec; left as it is" in odd
     assert "(172.31.0.0/16) in account apps" in odd and "a default VPC" in odd
     assert "tags Team=net of VPC" in odd
+    assert f"VPC endpoint {made['logs']} (logs) of network db" in odd
+    assert "with its own security group db-endpoints" in odd
     assert "its DefaultRouteTableAssociation is enable; lz keeps it disable" in odd
     owned = report.split("## Owned by another tool")[1].split("##")[0]
     assert "(10.5.0.0/16) in account data" in owned and "stack set" in owned
