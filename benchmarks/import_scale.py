@@ -29,7 +29,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import boto3
+from tests.aws import Aws
 
 from benchmarks.org_scale import RESULTS, machine
 from landingzone.adopt.run import run_import
@@ -40,24 +40,7 @@ from landingzone.validate import load_spec
 
 def _client(emulator: Emulator, service: str, account_id: str | None = None) -> Any:
     """A plain boto3 client of the management account, or of a member account (assumed)."""
-    env = emulator.env()
-    keys = {
-        "aws_access_key_id": env["AWS_ACCESS_KEY_ID"],
-        "aws_secret_access_key": env["AWS_SECRET_ACCESS_KEY"],
-    }
-    if account_id is not None:
-        assumed = _client(emulator, "sts").assume_role(
-            RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole",
-            RoleSessionName="bench",
-        )["Credentials"]
-        keys = {
-            "aws_access_key_id": assumed["AccessKeyId"],
-            "aws_secret_access_key": assumed["SecretAccessKey"],
-            "aws_session_token": assumed["SessionToken"],
-        }
-    return boto3.client(
-        service, endpoint_url=env["AWS_ENDPOINT_URL"], region_name="us-east-1", **keys
-    )
+    return Aws(emulator).client(service, account_id)
 
 
 def _vpc(emulator: Emulator, account_id: str, index: int) -> None:

@@ -31,10 +31,12 @@ from landingzone.adopt.network_model import (
     Tier,
     Unfit,
     Vpc,
+    common_tags,
     labelled,
     net,
     owned_reason,
     owner,
+    unique,
 )
 from landingzone.adopt.network_read import AccountNetworks
 from landingzone.adopt.report import NOT_EXPRESSIBLE, OWNED, Note
@@ -68,7 +70,6 @@ def vpcs(found: AccountNetworks, taken: set[str]) -> tuple[list[Vpc], list[Note]
         except Unfit as exc:
             notes.append(Note(NOT_EXPRESSIBLE, what, f"{exc}; not written, left as it is"))
             continue
-        taken.add(vpc.name)
         notes += _entry(vpc)
         written.append(vpc)
     return written, notes
@@ -86,10 +87,7 @@ def _name(found: AccountNetworks, item: Item, taken: set[str]) -> str:
             wanted = slug(tags.get("Name", "") or item["VpcId"])
     else:
         wanted = slug(tags.get("Name", "") or item["VpcId"])
-    candidate, n = wanted[:60], 2
-    while candidate in taken:
-        candidate, n = f"{wanted[:60]}-{n}", n + 1
-    return candidate
+    return unique(wanted, taken)
 
 
 def _vpc(found: AccountNetworks, item: Item, name: str) -> Vpc:
@@ -166,7 +164,7 @@ def _grid(
         )
         if same and len(set(zones)) == len(zones):
             named = {
-                slot: {letters[s["SubnetId"]]: s for s in row.values()}
+                slot: {letters[s["SubnetId"]]: s for _, s in sorted(row.items())}
                 for slot, row in by_slot.items()
             }
             return zone_bits, named, zones
@@ -249,7 +247,7 @@ def _entry(vpc: Vpc) -> list[Note]:
         vpc.known[vpc.address(at.nat_gateway)] = nat["NatGatewayId"]
         parts.append(nat)
     notes += endpoints(vpc, parts)
-    common = _common_tags(parts)
+    common = common_tags(parts)
     if common:
         vpc.entry["tags"] = common
     own = {k: v for k, v in labelled(tags_of(vpc.item)).items() if k not in common}
@@ -277,15 +275,5 @@ def _name_tiers(vpc: Vpc, gateways: list[Item], nats: Mapping[str, Item]) -> Non
         tier.nat = target in nats
         if not tier.name:
             wanted = "public" if tier.public else "private" if tier.nat else "isolated"
-            tier.name, n = wanted, 2
-            while tier.name in taken:
-                tier.name, n = f"{wanted}-{n}", n + 1
-            taken.add(tier.name)
+            tier.name = unique(wanted, taken)
         vpc.routes[tier.name] = routes
-
-
-def _common_tags(parts: list[Item]) -> dict[str, str]:
-    """The tags every part of a network has alike: lz puts a network's tags on all of them."""
-    tagged = [labelled(tags_of(p)) for p in parts]
-    first = tagged[0] if tagged else {}
-    return {k: v for k, v in first.items() if all(t.get(k) == v for t in tagged[1:])}

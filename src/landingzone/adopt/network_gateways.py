@@ -21,7 +21,14 @@ from ipaddress import IPv4Network
 from typing import Any
 
 from landingzone.adopt.layout import slug
-from landingzone.adopt.network_model import Unfit, Vpc, labelled, owned_reason, owner
+from landingzone.adopt.network_model import (
+    Unfit,
+    Vpc,
+    common_tags,
+    owned_reason,
+    owner,
+    unique,
+)
 from landingzone.adopt.network_read import AccountNetworks
 from landingzone.adopt.report import NOT_EXPRESSIBLE, OWNED, Note
 from landingzone.network.segments import gateway_tables, reach_sets
@@ -204,7 +211,7 @@ def _gateway(
         for t in here.items["transit_gateway_route_table"]
         if t["TransitGatewayRouteTableId"] in table_ids.values()
     ]
-    tags = _common(parts)
+    tags = common_tags(parts)
     if tags:
         entry["tags"] = tags
     return name, entry, known
@@ -260,10 +267,7 @@ def _name(gateway: Item, share: dict[str, Any] | None, taken: set[str]) -> str:
     wanted = tagged.rsplit("/", 1)[-1] if tagged.startswith("transit_gateway:") else ""
     if not wanted:
         wanted = slug(tags["Name"]) if tags.get("Name") else str(gateway["TransitGatewayId"])
-    candidate, n = wanted, 2
-    while candidate in taken:
-        candidate, n = f"{wanted}-{n}", n + 1
-    return candidate
+    return unique(wanted, taken)
 
 
 def _tables(
@@ -303,9 +307,3 @@ def _tables(
     if sorted(seen) != sorted(networks):
         raise Unfit("each attachment is associated with exactly one route table in lz's model")
     return members, propagated, ids
-
-
-def _common(parts: list[Item]) -> dict[str, str]:
-    """The tags every part has alike (lz puts a gateway's tags on all it makes for it)."""
-    tagged = [labelled(tags_of(p)) for p in parts]
-    return {k: v for k, v in tagged[0].items() if all(t.get(k) == v for t in tagged[1:])}

@@ -11,18 +11,23 @@ report. Transit gateways are in `adopt/network_gateways.py`, private zones in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 from typing import Any
 
+from landingzone.adopt.layout import NETWORK_FILE
 from landingzone.adopt.network import vpcs
 from landingzone.adopt.network_gateways import gateways_section
-from landingzone.adopt.network_model import Vpc, labelled, owned_reason, owner
+from landingzone.adopt.network_model import Vpc, labelled, owned_reason, owner, unique
 from landingzone.adopt.network_read import AccountNetworks, NetworkReads
 from landingzone.adopt.network_zones import zones_section
+from landingzone.adopt.output import spec_problems
 from landingzone.adopt.report import NOT_EXPRESSIBLE, OWNED, Note
 from landingzone.resources import network_addresses as at
 from landingzone.resources.ec2_view import Item, tags_of
+
+MAX_NAMED = 3
 
 
 @dataclass
@@ -83,6 +88,13 @@ def network_import(reads: NetworkReads) -> NetworkImport:
     result.known.update(known)
     result.notes += notes
     return result
+
+
+def refused(files: Mapping[str, str]) -> str | None:
+    """What `lz validate` says against the written networking sections, if anything (a
+    safety net: what the readers write is meant to pass)."""
+    found = [str(p) for p in spec_problems(files) if p.location and p.location.file == NETWORK_FILE]
+    return "; ".join(found[:MAX_NAMED]) or None
 
 
 def _key(vpc: Vpc) -> str:
@@ -196,8 +208,4 @@ def _name(item: Item, wanted: str, taken: set[str]) -> str:
     tagged = tags_of(item).get(at.ADDRESS_TAG, "")
     if tagged.startswith("vpc_peering:"):
         wanted = at.parse(tagged).rest
-    candidate, n = wanted, 2
-    while candidate in taken:
-        candidate, n = f"{wanted}-{n}", n + 1
-    taken.add(candidate)
-    return candidate
+    return unique(wanted, taken)

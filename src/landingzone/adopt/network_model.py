@@ -19,6 +19,7 @@ from landingzone.resources import network_addresses as at
 from landingzone.resources.ec2_view import Item, tags_of
 
 ANYWHERE = "0.0.0.0/0"
+NAME_ROOM = 59  # a name's length before a `-N` suffix (names have at most 63 characters)
 DEFAULT_SLOTS = 4  # layout.tiers and layout.zones when not written
 DEFAULT_ZONES = 2
 _LABELS = {"Name", at.ADDRESS_TAG}
@@ -92,3 +93,21 @@ def owned_reason(who: str) -> str:
             "a CloudFormation stack made it (its aws:cloudformation tags say so); change it there"
         )
     return why(who)
+
+
+def common_tags(parts: list[Item]) -> dict[str, str]:
+    """The tags every part has alike: lz puts an entry's tags on all it makes for it."""
+    tagged = [labelled(tags_of(p)) for p in parts]
+    first = tagged[0] if tagged else {}
+    return {k: v for k, v in first.items() if all(t.get(k) == v for t in tagged[1:])}
+
+
+def unique(wanted: str, taken: set[str]) -> str:
+    """`wanted`, or `wanted-2`, `wanted-3`... if taken (a name of at most 63 characters);
+    the result is taken from then on."""
+    base = wanted[:NAME_ROOM]
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    taken.add(candidate)
+    return candidate

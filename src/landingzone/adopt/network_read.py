@@ -35,7 +35,7 @@ from landingzone.resources.dns import private_zones, zone_vpcs
 from landingzone.resources.ec2_view import Item, view
 from landingzone.resources.gateway_route_tables import propagating_to
 from landingzone.resources.parallel import caught, in_parallel
-from landingzone.resources.ram import RAM_PRINCIPAL, share_associations
+from landingzone.resources.ram import RAM_PRINCIPAL, own_shares, share_associations
 
 ACCOUNTS_IN_FLIGHT = 16
 COLLECTIONS = (
@@ -150,17 +150,7 @@ def _shares(ctx: Context, key: str, account_id: str, region: str) -> list[dict[s
     """The account's active RAM shares, with their principals and resources."""
     ram = ctx.client("ram", key, region)
     place = {"account": account_id, "region": region}
-    shares = list(
-        pages(
-            ram,
-            "get_resource_shares",
-            "resourceShares",
-            resourceOwner="SELF",
-            resourceShareStatus="ACTIVE",
-            resource="resource shares",
-            **place,
-        )
-    )
+    shares = list(own_shares(ram, place).values())
     entities = share_associations(ram, [s["resourceShareArn"] for s in shares], place)
     return [
         {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,18 +21,25 @@ from landingzone.adopt.layout import (
 )
 from landingzone.adopt.members import read_accounts
 from landingzone.adopt.network_links import NetworkImport, network_import
+from landingzone.adopt.network_links import refused as refused_networks
 from landingzone.adopt.network_read import read_networks
-from landingzone.adopt.output import PRODUCT, diff_lines, foreign_files, preview, write
+from landingzone.adopt.output import (
+    PRODUCT,
+    diff_lines,
+    foreign_files,
+    preview,
+    spec_problems,
+    write,
+)
 from landingzone.adopt.read import LiveOrg, read_organization
 from landingzone.adopt.report import NOT_EXPRESSIBLE, NOT_YET, REPORT_FILE, Note, render_report
 from landingzone.adopt.roles import role_entries
 from landingzone.adopt.state import StateWritten, adopt_into_state
 from landingzone.aws.context import Context, Settings
 from landingzone.aws.session import Sessions, choose_credentials
-from landingzone.errors import LzError, SpecInvalid
+from landingzone.errors import LzError
 from landingzone.export.writer import WriteReport, written_by
 from landingzone.nodes import MANAGEMENT
-from landingzone.validate import load_spec
 
 LAYERS = ("org", "baselines", "roles", "ci", "network")
 WRITTEN = {
@@ -171,6 +177,11 @@ def run_import(
     if "network" in layers:
         net = network_import(read_networks(ctx, active, home_region))
     layout = _accepted_layout(live, options, roles, refused, baselines, ci, net.sections)
+    network_refused = refused_networks(layout.files) if net.sections else None
+    if network_refused:  # none written, and said why
+        why_not = f"lz validate refuses them ({network_refused}); none written, left as they are"
+        net = NetworkImport(notes=[*net.notes, Note(NOT_EXPRESSIBLE, "the networks read", why_not)])
+        layout = _accepted_layout(live, options, roles, refused, baselines, ci, {})
     layout.counts.update(net.counts if "network" in layers else {})
     layout.notes += found.notes + refused + ci_notes + net.notes
     layout.notes += [
@@ -237,26 +248,20 @@ def _accepted_layout(
 
 def _refused_roles(files: dict[str, str]) -> dict[str, str]:
     """Roles of catalog/roles.yaml that `lz validate` refuses, with its first message."""
-    with tempfile.TemporaryDirectory() as tmp:
-        for relative, text in files.items():
-            path = Path(tmp) / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
-        try:
-            load_spec(Path(tmp))
-        except SpecInvalid as exc:
-            starts = [
-                (number, match.group(1).strip("'\""))
-                for number, line in enumerate(files[ROLES_FILE].splitlines(), 1)
-                if (match := _ROLE_KEY.match(line))
-            ]
-            refused: dict[str, str] = {}
-            for problem in exc.problems:
-                where = problem.location
-                if where is None or where.file != ROLES_FILE:
-                    continue
-                key = next((k for n, k in reversed(starts) if n <= where.line), None)
-                if key is not None:
-                    refused.setdefault(key, problem.message)
-            return refused
-    return {}
+    problems = spec_problems(files)
+    if not problems:
+        return {}
+    starts = [
+        (number, match.group(1).strip("'\""))
+        for number, line in enumerate(files[ROLES_FILE].splitlines(), 1)
+        if (match := _ROLE_KEY.match(line))
+    ]
+    refused: dict[str, str] = {}
+    for problem in problems:
+        where = problem.location
+        if where is None or where.file != ROLES_FILE:
+            continue
+        key = next((k for n, k in reversed(starts) if n <= where.line), None)
+        if key is not None:
+            refused.setdefault(key, problem.message)
+    return refused

@@ -92,6 +92,22 @@ def _match(
     return matched
 
 
+def own_shares(ram: Any, place: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The active RAM shares an account owns in a region, by ARN (one GetResourceShares)."""
+    return {
+        s["resourceShareArn"]: s
+        for s in pages(
+            ram,
+            "get_resource_shares",
+            "resourceShares",
+            resourceOwner="SELF",
+            resourceShareStatus="ACTIVE",
+            resource="resource shares",
+            **place,
+        )
+    }
+
+
 def share_associations(
     ram: Any, arns: list[str], place: Mapping[str, Any]
 ) -> dict[str, tuple[list[str], list[str]]]:
@@ -130,18 +146,7 @@ class ResourceShareKind(Kind):
     def read(self, ctx: Context, group: ReadGroup) -> dict[str, Found]:
         ram = ctx.client("ram", group.account, group.region)
         place = {"account": group.account, "region": group.region}
-        shares = {
-            s["resourceShareArn"]: s
-            for s in pages(
-                ram,
-                "get_resource_shares",
-                "resourceShares",
-                resourceOwner="SELF",
-                resourceShareStatus="ACTIVE",
-                resource="resource shares",
-                **place,
-            )
-        }
+        shares = own_shares(ram, place)
         matched = _match(ctx, shares, group)
         if not matched:
             return {}
