@@ -257,6 +257,11 @@ def test_hand_made_networks_import_with_no_changes_and_apply_writes_nothing(
     assert applied.code == 0, applied.err
     assert writes(emulator) == []
 
+    # What exists, seen through the adopted IDs: web's isolated tier reaches db by the peering.
+    reached = lz("reach", "web/isolated", "db", out, "--live")
+    assert reached.code == 0, reached.err
+    assert "reachable via peering web-db; back via peering web-db" in reached.err
+
     report = (out / "import-report.md").read_text()
     odd = report.split("## Not expressible in the spec")[1].split("##")[0]
     assert f"VPC {made['odd']} (10.3.0.0/16) in account data" in odd
