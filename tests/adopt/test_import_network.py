@@ -304,3 +304,21 @@ def test_an_edit_of_the_written_network_plans_exactly_that_change(
         ("create", "subnet:apps/us-east-1/web/app/b"),
         ("update", "hosted_zone:data/internal.example"),
     ]
+
+
+def test_state_lost_then_import_again_records_the_networks_again(
+    lz, imported: tuple[Path, dict[str, object]], emulator: Emulator
+):
+    out, _ = imported
+    s3 = Aws(emulator).client("s3")
+    state = {"Bucket": "nets-landingzone-state", "Key": "landingzone/state.json"}
+    s3.head_object(**state)  # there, until lost
+    s3.delete_object(**state)
+    lost = lz("plan", out, "--json")
+    assert ("create", "vpc:apps/us-east-1/web") in {
+        (op["action"], op["address"]) for op in lost.json()["operations"]
+    }
+    again = lz("import", out, "--name", "nets", "--region", REGION, "--include", "network")
+    assert again.code == 0, again.err
+    planned = lz("plan", out, "--detailed-exitcode")
+    assert planned.code == 0, planned.err
