@@ -6,7 +6,8 @@
     catalog/roles.yaml          cross-account roles (`--include roles`)
     catalog/baselines.yaml      baseline profiles (`--include baselines`)
     catalog/ci.yaml             OIDC providers and CI deploy roles (`--include ci`)
-    catalog/network.yaml        networks and peerings (`--include network`, adopt/network.py)
+    catalog/network.yaml        networks, peerings, transit gateways, private zones
+                                (`--include network`: adopt/network_links.py)
     policies/NAME.json          each policy's document, as AWS holds it
     import-report.md            what stays outside, and why (adopt/report.py)
 
@@ -87,7 +88,8 @@ def lay_out(
 ) -> Layout:
     """The spec directory for what was read (see the module docstring); `roles` is the
     `roles` section (`adopt/roles.py`), written to catalog/roles.yaml; `baselines` the
-    profiles and their assignment (`adopt/baselines.py`), to catalog/baselines.yaml."""
+    profiles and their assignment (`adopt/baselines.py`), to catalog/baselines.yaml;
+    `network` the networking sections (`adopt/network_links.py`), to catalog/network.yaml."""
     out = Layout()
     assigned = baselines or Assigned()
     snap = live.snap
@@ -187,7 +189,8 @@ def lay_out(
         imports.append(NETWORK_FILE)
         out.files[NETWORK_FILE] = _yaml(
             _flow_leaves(network),
-            "# Networks and their peerings, as they exist (`lz import --include network`).\n",
+            "# Networks, peerings, transit gateways and private zones, as they exist\n"
+            "# (`lz import --include network`).\n",
         )
     if roles:
         imports.append(ROLES_FILE)

@@ -42,19 +42,16 @@ from landingzone.export.writer import WriteReport, written_by
 from landingzone.nodes import MANAGEMENT
 
 LAYERS = ("org", "baselines", "roles", "ci", "network")
-WRITTEN = {
-    "roles",
-    "ci",
-    "network",
-}  # layers written into the spec as a whole (the rest: in part, or listed)
+# Layers written into the spec as a whole (the rest: in part, or listed).
+WRITTEN = {"roles", "ci", "network"}
 # What each optional layer will hold, for the report while it is not imported.
 _LATER = {
     "baselines": "baseline settings beyond the password policy, EBS encryption and S3 Block "
     "Public Access (written as profiles): account alias, GuardDuty, Config, CloudTrail, budgets",
     "roles": "cross-account IAM roles (written to catalog/roles.yaml)",
     "ci": "OIDC providers and CI deploy roles (written to catalog/ci.yaml)",
-    "network": "VPCs with their subnets, route tables, gateways and endpoints, and peerings "
-    "(written to catalog/network.yaml); transit gateways and private hosted zones are listed",
+    "network": "VPCs, peerings, transit gateways and private hosted zones (written to "
+    "catalog/network.yaml)",
 }
 NAME_LENGTH = 30  # `{name}-landingzone-state` stays within S3's 63 characters
 MAX_VALIDATIONS = 3  # refused roles dropped, then the rest validated again
