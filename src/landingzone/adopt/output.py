@@ -11,11 +11,14 @@ anything else (another spec, edits that added files) is refused unless
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
-from landingzone.errors import LzError
+from landingzone.errors import LzError, SpecInvalid, SpecProblem
 from landingzone.export.writer import MANIFEST, WriteReport, write_tree, written_by
+from landingzone.validate import load_spec
 
 PRODUCT = "import"
 STATE_SPILL = ".lz"  # lz's local state before the bucket exists
@@ -56,3 +59,24 @@ def diff_lines(out: Path, files: Mapping[str, str], report: WriteReport) -> list
     if len(lines) > MAX_DIFF_LINES:
         lines = [*lines[:MAX_DIFF_LINES], f"... {len(lines) - MAX_DIFF_LINES} more lines"]
     return lines
+
+
+def spec_problems(files: Mapping[str, str]) -> list[SpecProblem]:
+    """What `lz validate` says of these files (relative path -> text) as a spec directory."""
+    with scratch_spec(files) as directory:
+        try:
+            load_spec(directory)
+        except SpecInvalid as exc:
+            return exc.problems
+    return []
+
+
+@contextmanager
+def scratch_spec(files: Mapping[str, str]) -> Iterator[Path]:
+    """A temporary directory holding `files` (relative path -> text), removed after."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for relative, text in files.items():
+            path = Path(tmp) / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        yield Path(tmp)

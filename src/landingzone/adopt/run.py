@@ -22,7 +22,17 @@ from landingzone.adopt.layout import (
     slug,
 )
 from landingzone.adopt.members import Findings, key_alias, read_accounts
-from landingzone.adopt.output import PRODUCT, diff_lines, foreign_files, preview, write
+from landingzone.adopt.network_links import NetworkImport, network_import
+from landingzone.adopt.network_links import refused as refused_networks
+from landingzone.adopt.network_read import read_networks
+from landingzone.adopt.output import (
+    PRODUCT,
+    diff_lines,
+    foreign_files,
+    preview,
+    spec_problems,
+    write,
+)
 from landingzone.adopt.read import ORGANIZATION_READS, LiveOrg, read_organization
 from landingzone.adopt.report import (
     NOT_EXPRESSIBLE,
@@ -33,7 +43,7 @@ from landingzone.adopt.report import (
     render_report,
 )
 from landingzone.adopt.roles import role_entries
-from landingzone.adopt.state import StateWritten, adopt_into_state, scratch_spec, trial_changes
+from landingzone.adopt.state import StateWritten, adopt_into_state, trial_changes
 from landingzone.adopt.trails import (
     ARCHIVE_KINDS,
     ArchiveTrial,
@@ -43,14 +53,13 @@ from landingzone.adopt.trails import (
 )
 from landingzone.aws.context import Context, Settings
 from landingzone.aws.session import Sessions, choose_credentials
-from landingzone.errors import LzError, SpecInvalid
+from landingzone.errors import LzError
 from landingzone.export.writer import WriteReport, written_by
 from landingzone.nodes import MANAGEMENT
-from landingzone.validate import load_spec
 
 LAYERS = ("org", "baselines", "roles", "ci", "network")
-# Layers written into the spec (what is not, each named in the report); the rest are listed.
-WRITTEN = {"roles", "ci", "baselines"}
+# Layers written into the spec as a whole (the rest: in part, or listed).
+WRITTEN = {"roles", "ci", "network", "baselines"}
 # What each optional layer will hold, for the report while it is not imported.
 _LATER = {
     "baselines": "baseline settings (written as profiles to catalog/baselines.yaml): password "
@@ -58,7 +67,8 @@ _LATER = {
     "Config recorders with their log archive",
     "roles": "cross-account IAM roles (written to catalog/roles.yaml)",
     "ci": "OIDC providers and CI deploy roles (written to catalog/ci.yaml)",
-    "network": "VPCs, peerings, transit gateways and private hosted zones",
+    "network": "VPCs, peerings, transit gateways and private hosted zones (written to "
+    "catalog/network.yaml)",
 }
 NAME_LENGTH = 30  # `{name}-landingzone-state` stays within S3's 63 characters
 MAX_VALIDATIONS = 3  # refused roles dropped, then the rest validated again
@@ -182,13 +192,21 @@ def run_import(
     theirs = {keys[a] for a in live.external if a in keys}
     settings = [s for s in found.settings if s.account not in theirs]
     baselines = assign(settings, units) if "baselines" in layers else None
-    layout = _accepted_layout(live, options, roles, refused, baselines, ci)
+    net = NetworkImport()
+    if "network" in layers:
+        net = network_import(read_networks(ctx, active, home_region))
+    layout = _accepted_layout(live, options, roles, refused, baselines, ci, net.sections)
+    network_refused = refused_networks(layout.files) if net.sections else None
+    if network_refused:  # none written, and said why
+        why_not = f"lz validate refuses them ({network_refused}); none written, left as they are"
+        net = NetworkImport(notes=[*net.notes, Note(NOT_EXPRESSIBLE, "the networks read", why_not)])
+        layout = _accepted_layout(live, options, roles, refused, baselines, ci, {})
     if "baselines" in layers:
         trial = _with_log_archive(found, theirs, keys, sessions, ctx)
         baselines = assign(trial.merged(settings), units)
         baselines.log_archive = trial.log_archive
         if trial.log_archive is not None:
-            tried = _accepted_layout(live, options, roles, [], baselines, ci)
+            tried = _accepted_layout(live, options, roles, [], baselines, ci, net.sections)
             changes = trial_changes(
                 tried.files,
                 ARCHIVE_KINDS,
@@ -201,7 +219,8 @@ def run_import(
             else:
                 layout = tried
         refused += trial.notes
-    layout.notes += found.notes + refused + ci_notes + tower.notes
+    layout.counts.update(net.counts if "network" in layers else {})
+    layout.notes += found.notes + refused + ci_notes + net.notes + tower.notes
     layout.notes += [
         Note(
             NOT_YET,
@@ -239,6 +258,7 @@ def run_import(
             profile=profile,
             endpoint_url=endpoint_url,
             reads=ctx.cached_under(ORGANIZATION_READS),
+            known=net.known,
         )
     return result
 
@@ -270,12 +290,13 @@ def _accepted_layout(
     notes: list[Note],
     baselines: Assigned | None,
     ci: dict[str, Any],
+    network: dict[str, Any],
 ) -> Layout:
     """The layout, without the roles whose shape lz refuses (`lz validate`'s IAM rules:
     a role trusted by "*", an inline policy changing anything anywhere); those are
     named in `notes` with the rule."""
     for _ in range(MAX_VALIDATIONS):
-        layout = lay_out(live, options, roles, baselines, ci)
+        layout = lay_out(live, options, roles, baselines, ci, network)
         refused = _refused_roles(layout.files) if roles else {}
         if not refused:
             return layout
@@ -284,27 +305,25 @@ def _accepted_layout(
                 Note(NOT_EXPRESSIBLE, f"role {key} ({ROLES_FILE})", f"lz refuses it: {message}")
             )
             roles.pop(key, None)
-    return lay_out(live, options, {}, baselines, {})
+    return lay_out(live, options, {}, baselines, {}, network)
 
 
 def _refused_roles(files: dict[str, str]) -> dict[str, str]:
     """Roles of catalog/roles.yaml that `lz validate` refuses, with its first message."""
-    with scratch_spec(files) as directory:
-        try:
-            load_spec(directory)
-        except SpecInvalid as exc:
-            starts = [
-                (number, match.group(1).strip("'\""))
-                for number, line in enumerate(files[ROLES_FILE].splitlines(), 1)
-                if (match := _ROLE_KEY.match(line))
-            ]
-            refused: dict[str, str] = {}
-            for problem in exc.problems:
-                where = problem.location
-                if where is None or where.file != ROLES_FILE:
-                    continue
-                key = next((k for n, k in reversed(starts) if n <= where.line), None)
-                if key is not None:
-                    refused.setdefault(key, problem.message)
-            return refused
-    return {}
+    problems = spec_problems(files)
+    if not problems:
+        return {}
+    starts = [
+        (number, match.group(1).strip("'\""))
+        for number, line in enumerate(files[ROLES_FILE].splitlines(), 1)
+        if (match := _ROLE_KEY.match(line))
+    ]
+    refused: dict[str, str] = {}
+    for problem in problems:
+        where = problem.location
+        if where is None or where.file != ROLES_FILE:
+            continue
+        key = next((k for n, k in reversed(starts) if n <= where.line), None)
+        if key is not None:
+            refused.setdefault(key, problem.message)
+    return refused

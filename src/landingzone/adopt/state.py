@@ -12,18 +12,18 @@ applied, and the operations are named.
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from landingzone.adopt.output import scratch_spec
 from landingzone.engine import workflow
 from landingzone.engine.plan import Operation, Plan
 from landingzone.errors import LzError
 from landingzone.graph import build_graph
 from landingzone.nodes import Node
+from landingzone.resources.ec2_view import know
 from landingzone.spec.loader import LoadedSpec
 from landingzone.validate import load_spec
 
@@ -47,21 +47,25 @@ def adopt_into_state(
     profile: str | None,
     endpoint_url: str | None,
     reads: Mapping[str, Any] | None = None,
+    known: Mapping[str, str] | None = None,
 ) -> StateWritten:
     """Plan the written spec, check that it only adopts, and apply that (see the docstring).
 
     `reads` are `lz import`'s reads of the organization (`Context.cached` values), made
     moments before: the plans use them instead of reading the organization again, also
     under the lock (an import writes nothing to the organization, and records only what
-    it found as it found it)."""
+    it found as it found it). `known`: the AWS IDs of networking resources by address
+    (they have no address tag)."""
     ws = _workspace(load_spec(out), None, profile=profile, endpoint_url=endpoint_url, reads=reads)
     where = f"s3://{ws.store.location.bucket}/{ws.store.location.key}"
+    know(ws.ctx, known or {})
     if ws.store.remote:  # an import again: most often there is nothing to record, and no lock
         plan = workflow.make_plan(ws)
         _only_adoptions(plan, ws.state_addresses, where)
         if not plan.operations:
             return StateWritten(0, 0, [], where, ws.counter.total)
     with workflow.locked(ws, f"import {out}"):
+        know(ws.ctx, known or {})  # the lock read everything again, afresh
         plan = workflow.make_plan(ws)
         _only_adoptions(plan, ws.state_addresses, where)
         result = workflow.run_apply(ws, plan)
@@ -150,14 +154,3 @@ def _workspace(
         where=loaded.provenance.where,
         reads=reads,
     )
-
-
-@contextmanager
-def scratch_spec(files: Mapping[str, str]) -> Iterator[Path]:
-    """A temporary directory holding `files` (relative path -> text), removed after."""
-    with tempfile.TemporaryDirectory() as tmp:
-        for relative, text in files.items():
-            path = Path(tmp) / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
-        yield Path(tmp)

@@ -43,8 +43,9 @@ def import_command(
             "OUs and accounts as external); roles (cross-account roles, and other tools' "
             "as external: catalog/roles.yaml); ci (OIDC providers, deploy roles: "
             "catalog/ci.yaml); baselines (password policy, alias, EBS encryption, Block "
-            "Public Access, GuardDuty, budgets as profiles; trails and recorders listed); "
-            "network (listed in import-report.md).",
+            "Public Access, GuardDuty, budgets, and trails and Config recorders in lz's log "
+            "archive shape, as profiles: catalog/baselines.yaml); network (VPCs in the home "
+            "region, peerings, transit gateways, private zones: catalog/network.yaml).",
         ),
     ] = "org",
     state_account: Annotated[
