@@ -160,7 +160,6 @@ def test_the_endpoint_toggle_is_a_run_pipeline_variable():
         "if": '$CI_PIPELINE_SOURCE == "web" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH',
         "when": "manual",
     }
-    assert document["plan:prod-us-east-1-iam"]["rules"][0] == {
-        "if": '$CI_PIPELINE_SOURCE == "web"',
-        "when": "never",
-    }
+    (rule,) = document["apply:prod-us-east-1-iam"]["rules"]
+    assert rule["if"] == '$CI_PIPELINE_SOURCE != "web" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH'
+    assert rule["when"] == "manual"

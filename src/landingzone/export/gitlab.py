@@ -34,6 +34,7 @@ from landingzone.export.stacks import IN_ACCOUNT_OVERRIDE, TERRAFORM_VERSION
 PIPELINE = ".gitlab-ci.yml"
 SESSION_SCRIPT = ".gitlab/lz-aws-session.sh"
 ON_WEB = '$CI_PIPELINE_SOURCE == "web"'  # "Run pipeline": the endpoint toggle
+NOT_WEB = '$CI_PIPELINE_SOURCE != "web"'
 TOGGLE = "VPC_ENDPOINTS"
 ON_MERGE_REQUEST = '$CI_PIPELINE_SOURCE == "merge_request_event"'
 ON_DEFAULT_BRANCH = "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"
@@ -122,14 +123,13 @@ def gitlab_files(
             if stack.branch == default_branch
             else f'$CI_COMMIT_BRANCH == "{stack.branch}"'
         )
-        # A toggle's pipeline runs the toggle's stacks alone (`changes` holds in it).
-        web: list[dict[str, Any]] = (
-            [{"if": f"{ON_WEB} && {on_branch}"}]
-            if stack.endpoint_networks
-            else [{"if": ON_WEB, "when": "never"}]
-            if toggles
-            else []
-        )
+        # A toggle's pipeline ("Run pipeline", where `changes` always holds) runs the
+        # toggle's stacks alone.
+        web: list[dict[str, Any]] = []
+        if stack.endpoint_networks:
+            web = [{"if": f"{ON_WEB} && {on_branch}"}]
+        elif toggles:
+            on_branch = f"{NOT_WEB} && {on_branch}"
         roles = stack.roles
         plan: dict[str, Any] = {
             "extends": ".plan",
@@ -153,8 +153,7 @@ def gitlab_files(
         apply_rules: list[dict[str, Any]] = [*web, {"if": on_branch, "changes": changes}]
         if stack.protected:
             for rule in apply_rules:
-                if rule.get("when") != "never":
-                    rule["when"] = "manual"
+                rule["when"] = "manual"
         document[f"apply:{stack.id}"] = {
             "extends": ".apply",
             "stage": f"apply-{stack.depth}",
