@@ -102,13 +102,7 @@ class STSCompatBackend(STSBackend):
                 "AccessDenied",
                 f"Not authorized to perform sts:AssumeRoleWithWebIdentity ({role_arn})",
             )
-            parts = role_arn.split(":")
-            if len(parts) < 6:
-                raise denied
-            try:
-                role = iam_backends[parts[ROLE_ACCOUNT]][self.partition].get_role_by_arn(role_arn)
-            except NotFoundException:
-                raise denied from None
+            role = self._role(role_arn, denied)
             if not trusts_federated(role.assume_role_policy_document):
                 raise denied
             if duration < MIN_DURATION:
@@ -127,20 +121,24 @@ class STSCompatBackend(STSBackend):
         return STSBackend.assume_role(self, **kwargs)
 
     def _check_trust(self, role_arn: str) -> None:
-        parts = role_arn.split(":")
         denied = EmulatorError(
             "AccessDenied",
             f"User in account {self.account_id} is not authorized to perform: "
             f"sts:AssumeRole on resource: {role_arn}",
         )
+        role = self._role(role_arn, denied)
+        if not trusts(role.assume_role_policy_document, self.account_id):
+            raise denied
+
+    def _role(self, role_arn: str, denied: EmulatorError) -> Any:
+        """The IAM role an ARN names; `denied` when it names none."""
+        parts = role_arn.split(":")
         if len(parts) < 6:
             raise denied
         try:
-            role = iam_backends[parts[ROLE_ACCOUNT]][self.partition].get_role_by_arn(role_arn)
+            return iam_backends[parts[ROLE_ACCOUNT]][self.partition].get_role_by_arn(role_arn)
         except NotFoundException:
             raise denied from None
-        if not trusts(role.assume_role_policy_document, self.account_id):
-            raise denied
 
 
 def install() -> None:
