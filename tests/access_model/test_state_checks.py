@@ -104,12 +104,33 @@ def test_without_the_shared_buckets_statements_other_accounts_cannot_read_it(tmp
     ]
     results = run_checks(offline_model(spec, nodes), state_checks(spec))
     failed = {r.check.name for r in results if not r.passed}
-    # Cross-account reads need the bucket policy; the shared account's own roles do not.
+    # Cross-account reads need the bucket policy; the shared account's own roles do not
+    # (and without its guard, shared's deploy role could rewrite that policy).
     assert failed == {
+        "state: github-actions-shared (shared) cannot change the state buckets' policies",
         "state: github-actions-prod (prod) reads the state of shared",
         "state: github-actions-dev (dev) reads the state of shared",
         "state: github-actions-plan (prod) reads the state of shared",
         "state: github-actions-plan (dev) reads the state of shared",
         "state: github-actions-management (management) reads the state of shared",
         "state: github-actions-plan (management) reads the state of shared",
+    }
+
+
+def test_without_the_policy_guard_the_state_accounts_role_could_rewrite_the_isolation():
+    # coalition's profile lets github-actions-shared manage coalition-* buckets, the
+    # state bucket among them: only the guard keeps it from replacing the bucket policy.
+    spec = load_spec(COALITION).spec
+
+    def unguarded(node: Node) -> Node:
+        policy = node.desired["policy"]
+        kept = [s for s in policy["Statement"] if s.get("Sid") != "StatePolicyGuard"]
+        assert len(kept) == len(policy["Statement"]) - 1
+        return replace(node, desired={**node.desired, "policy": {**policy, "Statement": kept}})
+
+    nodes = [unguarded(n) if n.kind == "state_bucket" else n for n in build_graph(spec)]
+    results = run_checks(offline_model(spec, nodes), state_checks(spec))
+    failed = {r.check.name for r in results if not r.passed}
+    assert failed == {
+        "state: github-actions-shared (shared) cannot change the state buckets' policies"
     }

@@ -54,6 +54,10 @@ def test_each_account_gets_its_own_state_bucket_and_lock_table(
         assert by_sid["DenyInsecureTransport"]["Condition"] == {
             "Bool": {"aws:SecureTransport": "false"}
         }
+        assert by_sid["StatePolicyGuard"]["Action"] == [
+            "s3:PutBucketPolicy",
+            "s3:DeleteBucketPolicy",
+        ]
         role = f"arn:aws:iam::{ids[account]}:role/github-actions-{account}"
         sid = account.title()
         assert by_sid[f"StateWrite{sid}"]["Resource"] == f"arn:aws:s3:::{bucket}/{account}/*"

@@ -12,7 +12,10 @@ every deploy role of `ci.deploy_roles`, in every account it is deployed to:
   Coalition text: prod and dev read the shared account's outputs);
 - nothing else: a Deny for the role's ARN (`aws:PrincipalArn`) on every other
   key of the bucket, which holds even for a role of the state account whose
-  own policies allow all of S3.
+  own policies allow all of S3;
+- and never to change or delete the bucket's policy (`StatePolicyGuard`): a
+  deploy role of the state account allowed `s3:PutBucketPolicy` on its
+  account's buckets could otherwise rewrite the isolation itself.
 
 Principals are the accounts (`arn:aws:iam::ID:root`) narrowed by
 `aws:PrincipalArn`, so the policy can be written before the roles exist (AWS
@@ -44,6 +47,10 @@ from landingzone.graph.state_keys import (
 )
 from landingzone.graph.targets import account_id_ref
 from landingzone.spec.schema import Spec
+
+# What would let a deploy role undo the isolation: the bucket's policy is lz's (or the
+# management account's Terraform's), never a deploy role's.
+POLICY_ACTIONS = ("s3:PutBucketPolicy", "s3:DeleteBucketPolicy")
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,7 @@ def state_statements(spec: Spec, bucket_arn: str, home: str | None = None) -> li
     for role in state_roles(spec):
         by_account.setdefault(role.account, []).append(role)
     statements: list[dict[str, Any]] = []
+    named: list[StateRole] = []
     part = partition(spec.organization.home_region)
     for account, roles in sorted(by_account.items()):
         keys = readable_prefixes(spec, account, home)
@@ -122,6 +130,13 @@ def state_statements(spec: Spec, bucket_arn: str, home: str | None = None) -> li
                     readers,
                 )
             )
+        named.extend(roles)
+    if named:  # the isolation holds only while those it isolates cannot rewrite it
+        statements.append(
+            _statement(
+                "StatePolicyGuard", "Deny", "*", list(POLICY_ACTIONS), bucket_arn, _arns(named)
+            )
+        )
     return statements
 
 

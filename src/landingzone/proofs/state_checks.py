@@ -10,7 +10,9 @@ as the access model evaluates them:
 - it **reads** the state of the accounts of `state.shared_reads`;
 - it **can neither read nor write** the state of any other account whose
   state it is not given to read (`state.shared_reads`, the organization
-  stack's), one key under each such account.
+  stack's), one key under each such account;
+- it **cannot change or delete the policy** of any state bucket (which would
+  undo the isolation).
 
 A key stands for every key of its account: the policy's statements name
 accounts' prefixes, never single stacks. With `per_account_bucket` each key is
@@ -20,7 +22,7 @@ the management account), so the checks cross buckets and accounts.
 
 from __future__ import annotations
 
-from landingzone.graph.state_access import state_roles
+from landingzone.graph.state_access import POLICY_ACTIONS, state_roles
 from landingzone.graph.state_keys import home_bucket_arn, may_read, state_home, state_key
 from landingzone.nodes import MANAGEMENT
 from landingzone.spec.access_checks import AccessCheck
@@ -42,6 +44,7 @@ def state_checks(spec: Spec) -> list[AccessCheck]:
         return f"{bucket}/{state_key(account, region, STACK)}"
 
     accounts = [MANAGEMENT, *sorted(spec.accounts)]
+    buckets = sorted({home_bucket_arn(spec, state_home(spec, a)) for a in accounts})
     checks: list[AccessCheck] = []
     for role in roles:
         principal = f"role:{role.account}/{role.name}"
@@ -95,4 +98,13 @@ def state_checks(spec: Spec) -> list[AccessCheck]:
                     expect="deny",
                 )
             )
+        checks.append(
+            AccessCheck(
+                name=f"state: {who} cannot change the state buckets' policies",
+                principal=principal,
+                action=list(POLICY_ACTIONS),
+                resource=buckets,
+                expect="deny",
+            )
+        )
     return checks
