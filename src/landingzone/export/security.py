@@ -37,6 +37,7 @@ from landingzone.export.baseline import STACK as BASELINE
 from landingzone.export.builder import PartBuilder
 from landingzone.export.hcl import BLANK, Comment, Item, Raw, attrs, block
 from landingzone.export.inventory import Inventory
+from landingzone.export.lifecycle import ignore_changes
 from landingzone.export.model import Module, Output, RemoteOutput, StackPart, StackRef, Variable
 from landingzone.export.organization import exported_tags
 from landingzone.export.registry import Exporter, register
@@ -258,11 +259,20 @@ def _account_main() -> list[Item]:
             "resource",
             "aws_sns_topic_subscription",
             "alerts",
-            body=attrs(
-                for_each=Raw(subscriptions),
-                topic_arn=Raw("aws_sns_topic.alerts[each.value.topic].arn"),
-                protocol="email",
-                endpoint=Raw("each.value.email"),
+            body=(
+                *attrs(
+                    for_each=Raw(subscriptions),
+                    topic_arn=Raw("aws_sns_topic.alerts[each.value.topic].arn"),
+                    protocol="email",
+                    endpoint=Raw("each.value.email"),
+                ),
+                BLANK,
+                block(
+                    "lifecycle",
+                    body=ignore_changes(
+                        terraform_only=("confirmation_timeout_in_minutes", "endpoint_auto_confirms")
+                    ),
+                ),
             ),
         ),
         block(
