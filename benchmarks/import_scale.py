@@ -2,11 +2,14 @@
 
     python benchmarks/import_scale.py [--accounts 100] [--units 20] [--policies 10]
                                       [--include roles,ci,network,baselines] [--latency-ms 0]
-                                      [--out FILE]
+                                      [--vpcs 0] [--out FILE]
 
 Builds, with plain boto3 on a fresh emulator (not with lz), an organization of
 ACCOUNTS accounts in UNITS OUs two levels deep, POLICIES SCPs attached across
-the root, the OUs and a third of the accounts, and tags on every account.
+the root, the OUs and a third of the accounts, and tags on every account;
+with --vpcs N, N member accounts each get a VPC laid out as lz lays out a
+network (a public tier with an internet gateway and a private tier, two zones,
+a route table per tier), for `--include network` to write and adopt.
 Then: the first import (read, write, create the state backend, record
 everything), an import again of the unchanged organization (no file
 touched), and a plan of the written spec (no changes). Prints one JSON
@@ -26,7 +29,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import boto3
+from tests.aws import Aws
 
 from benchmarks.org_scale import RESULTS, machine
 from landingzone.adopt.run import run_import
@@ -35,16 +38,37 @@ from landingzone.engine import workflow
 from landingzone.validate import load_spec
 
 
-def build(emulator: Emulator, accounts: int, units: int, policies: int) -> None:
-    """The organization, by hand: OUs, accounts with tags, SCPs and their attachments."""
-    env = emulator.env()
-    org = boto3.client(
-        "organizations",
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        region_name="us-east-1",
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-    )
+def _client(emulator: Emulator, service: str, account_id: str | None = None) -> Any:
+    """A plain boto3 client of the management account, or of a member account (assumed)."""
+    return Aws(emulator).client(service, account_id)
+
+
+def _vpc(emulator: Emulator, account_id: str, index: int) -> None:
+    """A VPC as lz lays out a network: public (with an internet gateway) and private tiers
+    in zones a and b, a route table per tier."""
+    ec2 = _client(emulator, "ec2", account_id)
+    vpc = ec2.create_vpc(CidrBlock=f"10.{index % 250}.0.0/16")["Vpc"]["VpcId"]
+    gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc)
+    for slot, tier in enumerate(("public", "private")):
+        table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+        for zone, letter in enumerate("ab"):
+            subnet = ec2.create_subnet(
+                VpcId=vpc,
+                CidrBlock=f"10.{index % 250}.{(slot * 4 + zone) * 16}.0/20",
+                AvailabilityZone=f"us-east-1{letter}",
+            )["Subnet"]["SubnetId"]
+            ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
+        if tier == "public":
+            ec2.create_route(
+                RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=gateway
+            )
+
+
+def build(emulator: Emulator, accounts: int, units: int, policies: int, vpcs: int = 0) -> None:
+    """The organization, by hand: OUs, accounts with tags, SCPs and their attachments, and
+    `vpcs` member accounts with a VPC each."""
+    org = _client(emulator, "organizations")
     org.create_organization(FeatureSet="ALL")
     root = org.list_roots()["Roots"][0]["Id"]
     org.enable_policy_type(RootId=root, PolicyType="SERVICE_CONTROL_POLICY")
@@ -83,6 +107,8 @@ def build(emulator: Emulator, accounts: int, units: int, policies: int) -> None:
         targets = [root] if index == 0 else unit_ids[index::policies] + account_ids[index::30]
         for target in targets:
             org.attach_policy(PolicyId=policy, TargetId=target)
+    for index, account_id in enumerate(account_ids[:vpcs]):
+        _vpc(emulator, account_id, index)
 
 
 def calls(emulator: Emulator) -> dict[str, Any]:
@@ -95,13 +121,13 @@ def calls(emulator: Emulator) -> dict[str, Any]:
 
 
 def run(
-    accounts: int, units: int, policies: int, include: str, latency_ms: float
+    accounts: int, units: int, policies: int, include: str, latency_ms: float, vpcs: int = 0
 ) -> dict[str, Any]:
     """Build, import twice, plan; returns the measurements."""
     layers = [layer for layer in include.split(",") if layer]
     with Emulator(latency_ms=latency_ms) as emulator, tempfile.TemporaryDirectory() as tmp:
         os.environ.update(emulator.env())
-        build(emulator, accounts, units, policies)
+        build(emulator, accounts, units, policies, vpcs)
         out = Path(tmp) / "imported"
         phases: dict[str, Any] = {}
         emulator.clear_request_counts()
@@ -133,7 +159,7 @@ def run(
     return {
         "benchmark": "import_scale",
         **machine(),
-        "size": {"accounts": accounts + 1, "units": units, "policies": policies},
+        "size": {"accounts": accounts + 1, "units": units, "policies": policies, "vpcs": vpcs},
         "include": layers,
         "latency_ms": latency_ms,
         **phases,
@@ -148,14 +174,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--policies", type=int, default=10)
     parser.add_argument("--include", default="", help="layers beyond org, comma-separated")
     parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument("--vpcs", type=int, default=0, help="member accounts with a VPC")
     parser.add_argument("--out", default=None, help="result file (default: results/...; - none)")
     args = parser.parse_args(argv)
-    result = run(args.accounts, args.units, args.policies, args.include, args.latency_ms)
+    result = run(args.accounts, args.units, args.policies, args.include, args.latency_ms, args.vpcs)
     text = json.dumps(result, indent=2, sort_keys=True)
     print(text)
     if args.out != "-":
         suffix = ("_" + args.include.replace(",", "_")) if args.include else ""
         suffix += f"_{args.latency_ms:g}ms" if args.latency_ms else ""
+        suffix += f"_{args.vpcs}vpcs" if args.vpcs else ""
         out = Path(args.out) if args.out else RESULTS / f"import_scale_{args.accounts}{suffix}.json"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text + "\n")

@@ -64,6 +64,16 @@ def test_the_organization_analyzer_finds_external_access_for_lz_check(
     assert resources == {(f"arn:aws:iam::{ids['dev']}:role/vendor-access", ids["dev"])}
     text = lz("check", directory, "--live")
     assert "external access: arn:aws:iam::" in text.err and "vendor-access" in text.err
+    # Code scanning sees it too: an error at the analyzer's line in the spec.
+    sarif = lz("check", directory, "--live", "--format", "sarif")
+    assert sarif.code == 3
+    found = [r for r in json.loads(sarif.out)["runs"][0]["results"] if r["level"] == "error"]
+    # (a role is global: the analyzer of each of the spec's two regions finds it)
+    assert [r["ruleId"] for r in found] == ["external-access"] * len(document["external_access"])
+    assert all("vendor-access" in r["message"]["text"] for r in found)
+    where = found[0]["locations"][0]["physicalLocation"]
+    lines = (directory / where["artifactLocation"]["uri"].split("/")[-1]).read_text().splitlines()
+    assert "access_analyzer" in lines[where["region"]["startLine"] - 1]
 
     # Archived in Access Analyzer (intended), it no longer fails.
     client = aws.client("accessanalyzer", security, spec.HOME)

@@ -92,19 +92,69 @@ def test_github_environments_get_their_branches_and_reviewers_through_the_api(tm
     assert "environment prod: deploys from main, reviewers your-org/platform" in output
 
 
-def test_gitlab_protects_the_protected_environments_with_the_token_from_the_environment(
+# A `curl` that logs its arguments, knows no protected environment yet, and answers
+# group and user lookups with IDs (a group 42, a user 7).
+FAKE_GITLAB = """#!/usr/bin/env bash
+printf '%s\\n' "$*" >> "$CALLS"
+case "$*" in
+  *"--request GET"*"/protected_environments/"*) echo '{"message":"404 Not found"}'; exit 22 ;;
+  *"--request GET"*"/groups/"*) echo '{"id": 42, "name": "platform"}' ;;
+  *"--request GET"*"/users?username="*) echo '[{"id":7,"username":"alice"}]' ;;
+esac
+"""
+
+
+def test_gitlab_protects_the_protected_environments_with_their_reviewers_as_approvers(
     tmp_path: Path,
 ):
     stacks, pipeline = coalition_stacks("gitlab")
+    pipeline.environments["shared"].reviewers = ["alice"]  # a user, not a group
     text = gitlab_bootstrap(stacks, pipeline)
-    code, calls, output = run_script(tmp_path, text, "curl", FAKE_CURL, GITLAB_TOKEN="t0ken")
+    assert "GITLAB_TOKEN=" not in text and "glpat-" not in text  # from the environment only
+    code, calls, output = run_script(tmp_path, text, "curl", FAKE_GITLAB, GITLAB_TOKEN="t0ken")
     assert code == 0, output
-    protected = [line for line in calls.splitlines() if "protected_environments" in line]
-    url = "https://gitlab.com/api/v4/projects/your-org%2Fcoalition-builder/protected_environments"
-    assert all(line.endswith(url) and "PRIVATE-TOKEN: t0ken" in line for line in protected)
-    names = sorted(line.split('"name": "')[1].split('"')[0] for line in protected)
-    assert names == ["management", "prod", "shared"]  # dev is not protected
-    assert '"required_approval_count": 1' in protected[0]
+    api = "https://gitlab.com/api/v4"
+    lines = calls.splitlines()
+    assert all("PRIVATE-TOKEN: t0ken" in line for line in lines)
+    posts = {}
+    for line in lines:
+        if "--request POST" in line:
+            assert line.endswith(
+                f"{api}/projects/your-org%2Fcoalition-builder/protected_environments"
+            )
+            body = json.loads(line.split("--data ")[1].rsplit(" https://", 1)[0])
+            posts[body["name"]] = body
+    assert sorted(posts) == ["management", "prod", "shared"]  # dev is not protected
+    assert posts["prod"]["deploy_access_levels"] == [{"access_level": 40}]
+    assert posts["prod"]["approval_rules"] == [{"group_id": 42, "required_approvals": 1}]
+    assert posts["shared"]["approval_rules"] == [{"user_id": 7, "required_approvals": 1}]
+    assert any(line.endswith(f"{api}/groups/your-org%2Fplatform") for line in lines)
+    assert any(line.endswith(f"{api}/users?username=alice") for line in lines)
+    assert "environment prod: protected (maintainers deploy, approved by your-org/platform)" in (
+        output
+    )
+
+
+def test_gitlab_leaves_an_environment_already_protected_as_it_is(tmp_path: Path):
+    stacks, pipeline = coalition_stacks("gitlab")
+    code, calls, output = run_script(
+        tmp_path, gitlab_bootstrap(stacks, pipeline), "curl", FAKE_CURL, GITLAB_TOKEN="t0ken"
+    )
+    assert code == 0, output
+    assert "--request POST" not in calls  # every GET found one: nothing is replaced
+    assert "environment prod: already protected, left as it is" in output
+
+
+def test_gitlab_refuses_a_reviewer_it_cannot_find(tmp_path: Path):
+    stacks, pipeline = coalition_stacks("gitlab")
+    pipeline.environments["prod"].reviewers = ["nobody"]
+    fake = FAKE_GITLAB.replace("""'[{"id":7,"username":"alice"}]'""", "'[]'")
+    code, calls, output = run_script(
+        tmp_path, gitlab_bootstrap(stacks, pipeline), "curl", fake, GITLAB_TOKEN="t0ken"
+    )
+    assert code != 0
+    assert "no GitLab group or user nobody" in output
+    assert '"name": "prod"' not in calls
 
 
 def test_the_gitlab_script_refuses_to_run_without_a_token(tmp_path: Path):

@@ -142,7 +142,7 @@ def test_the_in_account_override_drops_every_access_role_and_locks_beside_the_st
     estate = build_estate(inv)
     root = next(r for r in estate.roots if r.stack.path == PROD_NETWORK)
     backend = Backend("state-bucket", "us-east-1", "locks", "arn:aws:iam::1:role/Access")
-    parsed = parse_text(in_account_override(root, backend))
+    parsed = parse_text(in_account_override(root, lambda _: backend))
     (terraform,) = parsed["terraform"]
     settings = terraform["backend"][0]["s3"]
     assert settings["key"] == "prod/us-east-1/network.tfstate"

@@ -19,7 +19,8 @@ graph or live from a refresh, the same way:
   document) and permissions boundaries;
 - OIDC providers per account (`oidc_provider` records) and the subject
   classes the trust policies distinguish (`access/oidc.py`);
-- the bucket policies lz manages (`state_bucket`, and `bucket` records);
+- the bucket policies lz manages (`state_bucket`, `terraform_state_bucket`, and `bucket`
+  records);
 - actors: every role, each account's own principals (`account:NAME`: the root
   user and any IAM principal lz does not declare, at their most powerful),
   the AWS services, outside accounts and OIDC subject classes that policies
@@ -61,7 +62,7 @@ RCP_FULL_AWS_ACCESS_DOCUMENT = {
 SYNTHETIC_ORG_ID = "o-lzmodel0000"  # offline: the organization's ID is not known yet
 ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
 OUTSIDE_ANYONE = "000000000000"  # stands for "any AWS account" where a policy says "*"
-BUCKET_KINDS = ("state_bucket", "bucket")
+BUCKET_KINDS = ("state_bucket", "bucket", "terraform_state_bucket")
 
 
 class ActorKind(StrEnum):

@@ -6,6 +6,8 @@
     catalog/roles.yaml          cross-account roles (`--include roles`)
     catalog/baselines.yaml      baseline profiles (`--include baselines`)
     catalog/ci.yaml             OIDC providers and CI deploy roles (`--include ci`)
+    catalog/network.yaml        networks, peerings, transit gateways, private zones
+                                (`--include network`: adopt/network_links.py)
     policies/NAME.json          each policy's document, as AWS holds it
     import-report.md            what stays outside, and why (adopt/report.py)
 
@@ -40,6 +42,8 @@ DEFAULT_ACCESS_ROLE = "OrganizationAccountAccessRole"
 ROLES_FILE = "catalog/roles.yaml"
 BASELINES_FILE = "catalog/baselines.yaml"
 CI_FILE = "catalog/ci.yaml"
+NETWORK_FILE = "catalog/network.yaml"
+SHORT = 40  # a map whose values are no longer than this is written on one line
 _LZ_TAGS = {MANAGED_BY_KEY, CREATED_BY_KEY}
 
 
@@ -80,10 +84,12 @@ def lay_out(
     roles: dict[str, dict[str, Any]] | None = None,
     baselines: Assigned | None = None,
     ci: dict[str, Any] | None = None,
+    network: dict[str, Any] | None = None,
 ) -> Layout:
     """The spec directory for what was read (see the module docstring); `roles` is the
     `roles` section (`adopt/roles.py`), written to catalog/roles.yaml; `baselines` the
-    profiles and their assignment (`adopt/baselines.py`), to catalog/baselines.yaml."""
+    profiles and their assignment (`adopt/baselines.py`), to catalog/baselines.yaml;
+    `network` the networking sections (`adopt/network_links.py`), to catalog/network.yaml."""
     out = Layout()
     assigned = baselines or Assigned()
     snap = live.snap
@@ -178,6 +184,13 @@ def lay_out(
         out.files[CI_FILE] = _yaml(
             {"ci": ci},
             "# OIDC providers and the CI roles that trust them (`lz import --include ci`).\n",
+        )
+    if network:
+        imports.append(NETWORK_FILE)
+        out.files[NETWORK_FILE] = _yaml(
+            _flow_leaves(network),
+            "# Networks, peerings, transit gateways and private zones, as they exist\n"
+            "# (`lz import --include network`).\n",
         )
     if roles:
         imports.append(ROLES_FILE)
@@ -354,6 +367,26 @@ def _flow_map(items: Mapping[str, str]) -> CommentedMap:
     if len(items) <= 4:
         mapping.fa.set_flow_style()
     return mapping
+
+
+def _flow_leaves(value: Any) -> Any:
+    """Lists of names and small maps of plain values in flow style (`tiers: [private]`,
+    `requester: {network: dev, tiers: [private]}`), as the examples write them."""
+    if isinstance(value, list) and _flat(value):
+        return _flow(value)
+    if not isinstance(value, dict):
+        return value
+    short = all(len(str(v)) <= SHORT for v in value.values() if not isinstance(v, list))
+    if value and len(value) <= 4 and short and all(_flat([v]) or _flat(v) for v in value.values()):
+        mapping = CommentedMap((k, _flow_leaves(v)) for k, v in value.items())
+        mapping.fa.set_flow_style()
+        return mapping
+    return {k: _flow_leaves(v) for k, v in value.items()}
+
+
+def _flat(items: Any) -> bool:
+    """A list of plain values (no maps, no lists)."""
+    return isinstance(items, list) and not any(isinstance(v, dict | list) for v in items)
 
 
 def _yaml(data: Mapping[str, Any], header: str) -> str:

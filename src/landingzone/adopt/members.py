@@ -10,8 +10,7 @@ skipped; the other accounts are still read.
 
 Calls per account: roles or ci: ListRoles and GetAccountAuthorizationDetails
 (for ci also ListOpenIDConnectProviders and GetOpenIDConnectProvider each);
-network: DescribeVpcs, DescribeVpcPeeringConnections, DescribeTransitGateways,
-ListHostedZones; baselines: GetAccountPasswordPolicy,
+baselines: GetAccountPasswordPolicy,
 GetEbsEncryptionByDefault, GetPublicAccessBlock, DescribeTrails,
 DescribeConfigurationRecorders. Always, once: ListStackSets in the management account.
 """
@@ -239,50 +238,6 @@ def _federated(document: Mapping[str, Any]) -> list[str]:
     return sorted(found)
 
 
-def _network(account: Account, layers: set[str], access_role: str) -> list[Found]:
-    """Non-default VPCs, active peerings, own transit gateways, private hosted zones."""
-    notes: list[Found] = []
-    for vpc in account.list("ec2", "describe_vpcs", "Vpcs"):
-        if vpc.get("IsDefault"):
-            continue
-        tags = {t["Key"]: t["Value"] for t in vpc.get("Tags", [])}
-        where = f"VPC {vpc['VpcId']} ({vpc['CidrBlock']}) in {account.label}, {account.region}"
-        owner = owner_of(tags.get("Name", ""), tags)
-        notes.append(
-            Note(OWNED, where, why(owner))
-            if owner
-            else Note(NOT_YET, where, "write it under `networks`")
-        )
-    for peering in account.list("ec2", "describe_vpc_peering_connections", "VpcPeeringConnections"):
-        if peering.get("Status", {}).get("Code") == "active":
-            notes.append(
-                Note(
-                    NOT_YET,
-                    f"VPC peering {peering['VpcPeeringConnectionId']} in {account.label}",
-                    "write it under `peerings`",
-                )
-            )
-    for gateway in account.list("ec2", "describe_transit_gateways", "TransitGateways"):
-        if gateway.get("OwnerId") == account.id:
-            notes.append(
-                Note(
-                    NOT_YET,
-                    f"transit gateway {gateway['TransitGatewayId']} in {account.label}",
-                    "write it under `transit_gateways`",
-                )
-            )
-    for zone in account.list("route53", "list_hosted_zones", "HostedZones"):
-        if zone.get("Config", {}).get("PrivateZone"):
-            notes.append(
-                Note(
-                    NOT_YET,
-                    f"private hosted zone {zone['Name']} in {account.label}",
-                    "write it under `dns`",
-                )
-            )
-    return notes
-
-
 def _baselines(account: Account, layers: set[str], access_role: str) -> list[Found]:
     """Password policy, EBS encryption, Block Public Access (as settings); trails and Config
     recorders: Control Tower's, and the rest as not imported yet."""
@@ -365,6 +320,5 @@ def _stack_sets(management: Account) -> list[Note]:
 
 _READERS: list[Layer] = [
     ({"roles", "ci"}, "its IAM roles and OIDC providers", _roles),
-    ({"network"}, "its VPCs, peerings, transit gateways and private hosted zones", _network),
     ({"baselines"}, "its baseline settings, trails and Config recorders", _baselines),
 ]

@@ -11,11 +11,13 @@ anything else (another spec, edits that added files) is refused unless
 from __future__ import annotations
 
 import difflib
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from landingzone.errors import LzError
+from landingzone.errors import LzError, SpecInvalid, SpecProblem
 from landingzone.export.writer import MANIFEST, WriteReport, write_tree, written_by
+from landingzone.validate import load_spec
 
 PRODUCT = "import"
 STATE_SPILL = ".lz"  # lz's local state before the bucket exists
@@ -56,3 +58,17 @@ def diff_lines(out: Path, files: Mapping[str, str], report: WriteReport) -> list
     if len(lines) > MAX_DIFF_LINES:
         lines = [*lines[:MAX_DIFF_LINES], f"... {len(lines) - MAX_DIFF_LINES} more lines"]
     return lines
+
+
+def spec_problems(files: Mapping[str, str]) -> list[SpecProblem]:
+    """What `lz validate` says of these files (relative path -> text) as a spec directory."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for relative, text in files.items():
+            path = Path(tmp) / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        try:
+            load_spec(Path(tmp))
+        except SpecInvalid as exc:
+            return exc.problems
+    return []

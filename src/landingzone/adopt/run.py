@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,27 +20,38 @@ from landingzone.adopt.layout import (
     slug,
 )
 from landingzone.adopt.members import read_accounts
-from landingzone.adopt.output import PRODUCT, diff_lines, foreign_files, preview, write
+from landingzone.adopt.network_links import NetworkImport, network_import
+from landingzone.adopt.network_links import refused as refused_networks
+from landingzone.adopt.network_read import read_networks
+from landingzone.adopt.output import (
+    PRODUCT,
+    diff_lines,
+    foreign_files,
+    preview,
+    spec_problems,
+    write,
+)
 from landingzone.adopt.read import LiveOrg, read_organization
 from landingzone.adopt.report import NOT_EXPRESSIBLE, NOT_YET, REPORT_FILE, Note, render_report
 from landingzone.adopt.roles import role_entries
 from landingzone.adopt.state import StateWritten, adopt_into_state
 from landingzone.aws.context import Context, Settings
 from landingzone.aws.session import Sessions, choose_credentials
-from landingzone.errors import LzError, SpecInvalid
+from landingzone.errors import LzError
 from landingzone.export.writer import WriteReport, written_by
 from landingzone.nodes import MANAGEMENT
-from landingzone.validate import load_spec
 
 LAYERS = ("org", "baselines", "roles", "ci", "network")
-WRITTEN = {"roles", "ci"}  # layers written into the spec as a whole (the rest: in part, or listed)
+# Layers written into the spec as a whole (the rest: in part, or listed).
+WRITTEN = {"roles", "ci", "network"}
 # What each optional layer will hold, for the report while it is not imported.
 _LATER = {
     "baselines": "baseline settings beyond the password policy, EBS encryption and S3 Block "
     "Public Access (written as profiles): account alias, GuardDuty, Config, CloudTrail, budgets",
     "roles": "cross-account IAM roles (written to catalog/roles.yaml)",
     "ci": "OIDC providers and CI deploy roles (written to catalog/ci.yaml)",
-    "network": "VPCs, peerings, transit gateways and private hosted zones",
+    "network": "VPCs, peerings, transit gateways and private hosted zones (written to "
+    "catalog/network.yaml)",
 }
 NAME_LENGTH = 30  # `{name}-landingzone-state` stays within S3's 63 characters
 MAX_VALIDATIONS = 3  # refused roles dropped, then the rest validated again
@@ -160,8 +170,17 @@ def run_import(
         if key != MANAGEMENT
     }
     baselines = assign(found.settings, units) if "baselines" in layers else None
-    layout = _accepted_layout(live, options, roles, refused, baselines, ci)
-    layout.notes += found.notes + refused + ci_notes
+    net = NetworkImport()
+    if "network" in layers:
+        net = network_import(read_networks(ctx, active, home_region))
+    layout = _accepted_layout(live, options, roles, refused, baselines, ci, net.sections)
+    network_refused = refused_networks(layout.files) if net.sections else None
+    if network_refused:  # none written, and said why
+        why_not = f"lz validate refuses them ({network_refused}); none written, left as they are"
+        net = NetworkImport(notes=[*net.notes, Note(NOT_EXPRESSIBLE, "the networks read", why_not)])
+        layout = _accepted_layout(live, options, roles, refused, baselines, ci, {})
+    layout.counts.update(net.counts if "network" in layers else {})
+    layout.notes += found.notes + refused + ci_notes + net.notes
     layout.notes += [
         Note(
             NOT_YET,
@@ -193,7 +212,9 @@ def run_import(
     result.files = write(out, files)
     result.written = True
     if with_state:
-        result.state = adopt_into_state(out, profile=profile, endpoint_url=endpoint_url)
+        result.state = adopt_into_state(
+            out, profile=profile, endpoint_url=endpoint_url, known=net.known
+        )
     return result
 
 
@@ -204,12 +225,13 @@ def _accepted_layout(
     notes: list[Note],
     baselines: Assigned | None,
     ci: dict[str, Any],
+    network: dict[str, Any],
 ) -> Layout:
     """The layout, without the roles whose shape lz refuses (`lz validate`'s IAM rules:
     a role trusted by "*", an inline policy changing anything anywhere); those are
     named in `notes` with the rule."""
     for _ in range(MAX_VALIDATIONS):
-        layout = lay_out(live, options, roles, baselines, ci)
+        layout = lay_out(live, options, roles, baselines, ci, network)
         refused = _refused_roles(layout.files) if roles else {}
         if not refused:
             return layout
@@ -218,31 +240,25 @@ def _accepted_layout(
                 Note(NOT_EXPRESSIBLE, f"role {key} ({ROLES_FILE})", f"lz refuses it: {message}")
             )
             roles.pop(key, None)
-    return lay_out(live, options, {}, baselines, {})
+    return lay_out(live, options, {}, baselines, {}, network)
 
 
 def _refused_roles(files: dict[str, str]) -> dict[str, str]:
     """Roles of catalog/roles.yaml that `lz validate` refuses, with its first message."""
-    with tempfile.TemporaryDirectory() as tmp:
-        for relative, text in files.items():
-            path = Path(tmp) / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
-        try:
-            load_spec(Path(tmp))
-        except SpecInvalid as exc:
-            starts = [
-                (number, match.group(1).strip("'\""))
-                for number, line in enumerate(files[ROLES_FILE].splitlines(), 1)
-                if (match := _ROLE_KEY.match(line))
-            ]
-            refused: dict[str, str] = {}
-            for problem in exc.problems:
-                where = problem.location
-                if where is None or where.file != ROLES_FILE:
-                    continue
-                key = next((k for n, k in reversed(starts) if n <= where.line), None)
-                if key is not None:
-                    refused.setdefault(key, problem.message)
-            return refused
-    return {}
+    problems = spec_problems(files)
+    if not problems:
+        return {}
+    starts = [
+        (number, match.group(1).strip("'\""))
+        for number, line in enumerate(files[ROLES_FILE].splitlines(), 1)
+        if (match := _ROLE_KEY.match(line))
+    ]
+    refused: dict[str, str] = {}
+    for problem in problems:
+        where = problem.location
+        if where is None or where.file != ROLES_FILE:
+            continue
+        key = next((k for n, k in reversed(starts) if n <= where.line), None)
+        if key is not None:
+            refused.setdefault(key, problem.message)
+    return refused

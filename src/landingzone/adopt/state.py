@@ -12,12 +12,14 @@ applied, and the operations are named.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from landingzone.engine import workflow
 from landingzone.engine.plan import Operation, Plan
 from landingzone.errors import LzError
+from landingzone.resources.ec2_view import know
 from landingzone.validate import load_spec
 
 MAX_NAMED = 10
@@ -34,8 +36,15 @@ class StateWritten:
     api_calls: int
 
 
-def adopt_into_state(out: Path, *, profile: str | None, endpoint_url: str | None) -> StateWritten:
-    """Plan the written spec, check that it only adopts, and apply that (see the docstring)."""
+def adopt_into_state(
+    out: Path,
+    *,
+    profile: str | None,
+    endpoint_url: str | None,
+    known: Mapping[str, str] | None = None,
+) -> StateWritten:
+    """Plan the written spec, check that it only adopts, and apply that (see the docstring).
+    `known`: the AWS IDs of networking resources by address (they have no address tag)."""
     loaded = load_spec(out)
     ws = workflow.open_workspace(
         loaded.spec,
@@ -46,12 +55,14 @@ def adopt_into_state(out: Path, *, profile: str | None, endpoint_url: str | None
         where=loaded.provenance.where,
     )
     where = f"s3://{ws.store.location.bucket}/{ws.store.location.key}"
+    know(ws.ctx, known or {})
     if ws.store.remote:  # an import again: most often there is nothing to record, and no lock
         plan = workflow.make_plan(ws)
         _only_adoptions(plan, ws.state_addresses, where)
         if not plan.operations:
             return StateWritten(0, 0, [], where, ws.counter.total)
     with workflow.locked(ws, f"import {out}"):
+        know(ws.ctx, known or {})  # the lock read everything again, afresh
         plan = workflow.make_plan(ws)
         _only_adoptions(plan, ws.state_addresses, where)
         result = workflow.run_apply(ws, plan)

@@ -227,8 +227,9 @@ def check_command(
 
     With --live and `security.access_analyzer`, every active IAM Access
     Analyzer finding (a resource reachable from outside the organization) is
-    a failing check too. Exit 0 when every check holds, 3 when one does not
-    (its counter-example is shown), 1 on errors. Example: `lz check examples/coalition`; for code
+    a failing check too, in every format (SARIF: rule `external-access`).
+    Exit 0 when every check holds, 3 when one does not (its counter-example
+    is shown), 1 on errors. Example: `lz check examples/coalition`; for code
     scanning: `lz check DIR --format sarif > lz.sarif`
     """
     from landingzone.access.lint import lint
@@ -268,12 +269,7 @@ def check_command(
         for result in results:
             _show_result(result)
         for finding in external:
-            err.print(
-                f"[red]FAIL[/]  external access: {escape(finding.resource)} "
-                f"({finding.resource_type}, account {finding.owner}) is reachable from outside "
-                f"the organization  [dim](IAM Access Analyzer finding {finding.id}, "
-                f"{finding.region}; archive it there if intended)[/]"
-            )
+            err.print(f"[red]FAIL[/]  external access: {escape(finding.describe())}")
         _show_findings(findings)
         failed = sum(not r.passed for r in results) + len(external)
         err.print(f"{len(results) + len(external) - failed} passed, {failed} failed")

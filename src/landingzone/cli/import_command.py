@@ -42,7 +42,8 @@ def import_command(
             help="Layers to read, comma-separated: org (always); roles (cross-account roles: "
             "catalog/roles.yaml); ci (OIDC providers, deploy roles: catalog/ci.yaml); "
             "baselines (password policy, EBS encryption, Block Public Access as profiles; "
-            "trails and recorders listed); network (listed in import-report.md).",
+            "trails and recorders listed); network (VPCs in the home region, peerings, "
+            "transit gateways, private zones: catalog/network.yaml).",
         ),
     ] = "org",
     state_account: Annotated[

@@ -59,9 +59,15 @@ def sarif_report(directory: Path, live: workflow.Workspace | None, *, checks: bo
     from landingzone.access.lint import lint
     from landingzone.graph import build_graph
     from landingzone.proofs.checks import run_checks, spec_checks
+    from landingzone.proofs.external_access import live_external_access
     from landingzone.proofs.sources import live_model, offline_model
     from landingzone.validate import load_spec
-    from landingzone.views.sarif import check_results, lint_results, sarif_log
+    from landingzone.views.sarif import (
+        check_results,
+        external_access_results,
+        lint_results,
+        sarif_log,
+    )
 
     loaded = load_spec(directory)
     if live is not None:
@@ -82,5 +88,9 @@ def sarif_report(directory: Path, live: workflow.Workspace | None, *, checks: bo
             return where("checks", n) if n < declared else where("ci", "pipeline")
 
         results = check_results(outcomes, locate) + results
+        if live is not None:
+            external = live_external_access(live)
+            passed = passed and not external
+            results = external_access_results(external, sources.get) + results
     emit_json(sarif_log(results, root=loaded.root, version=_lz_version()))
     return 0 if passed else EXIT_CHECKS_FAILED

@@ -5,6 +5,14 @@ role name or an account still being created would be reachable. While
 `refusals` is on, AssumeRole answers AccessDenied unless the role exists and
 its trust policy allows sts:AssumeRole to the caller's account (its root, or
 any principal ARN of that account, or "*"; conditions are not evaluated).
+
+AssumeRoleWithWebIdentity (a CI job's OIDC token) goes through moto's
+AssumeRole, which the check above would refuse for every role that trusts
+an identity provider. It answers AccessDenied unless the role exists and
+its trust policy allows sts:AssumeRoleWithWebIdentity to a `Federated`
+principal (the token's claims and the conditions are not evaluated), and
+ValidationError for a DurationSeconds under 900 or over the role's
+MaxSessionDuration, as AWS does.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from landingzone.emulator.patching import overrides, use_backend
 from landingzone.emulator.wire import EmulatorError
 
 ROLE_ACCOUNT = 4  # arn:aws:iam::<account>:role/<name>
+MIN_DURATION = 900  # DurationSeconds: 15 minutes at least
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -41,6 +50,21 @@ def trusts(trust_policy: str, account_id: str) -> bool:
         for entry in aws:
             if entry in ("*", account_id) or str(entry).startswith(f"arn:aws:iam::{account_id}:"):
                 return True
+    return False
+
+
+def trusts_federated(trust_policy: str) -> bool:
+    """Whether a role trust policy lets an identity provider's tokens assume the role."""
+    for statement in _as_list(json.loads(trust_policy).get("Statement", [])):
+        actions = set(_as_list(statement.get("Action", [])))
+        principal = statement.get("Principal", {})
+        if (
+            statement.get("Effect") == "Allow"
+            and {"sts:AssumeRoleWithWebIdentity", "sts:*", "*"} & actions
+            and isinstance(principal, dict)
+            and principal.get("Federated")
+        ):
+            return True
     return False
 
 
@@ -68,21 +92,53 @@ class STSCompatBackend(STSBackend):
             region_name, role_session_name, role_arn, policy, duration, external_id
         )
 
+    @overrides
+    def assume_role_with_web_identity(self, **kwargs: Any) -> AssumedRole:
+        """AssumeRoleWithWebIdentity into an existing role that trusts an identity
+        provider, for a duration the role allows."""
+        if refusing():
+            role_arn, duration = kwargs["role_arn"], kwargs["duration"]
+            denied = EmulatorError(
+                "AccessDenied",
+                f"Not authorized to perform sts:AssumeRoleWithWebIdentity ({role_arn})",
+            )
+            role = self._role(role_arn, denied)
+            if not trusts_federated(role.assume_role_policy_document):
+                raise denied
+            if duration < MIN_DURATION:
+                raise EmulatorError(
+                    "ValidationError",
+                    f"1 validation error detected: Value '{duration}' at 'durationSeconds' "
+                    f"failed to satisfy constraint: Member must have value greater than or "
+                    f"equal to {MIN_DURATION}",
+                )
+            if duration > int(role.max_session_duration or 3600):
+                raise EmulatorError(
+                    "ValidationError",
+                    "The requested DurationSeconds exceeds the MaxSessionDuration set for "
+                    "this role.",
+                )
+        return STSBackend.assume_role(self, **kwargs)
+
     def _check_trust(self, role_arn: str) -> None:
-        parts = role_arn.split(":")
         denied = EmulatorError(
             "AccessDenied",
             f"User in account {self.account_id} is not authorized to perform: "
             f"sts:AssumeRole on resource: {role_arn}",
         )
+        role = self._role(role_arn, denied)
+        if not trusts(role.assume_role_policy_document, self.account_id):
+            raise denied
+
+    def _role(self, role_arn: str, denied: EmulatorError) -> Any:
+        """The IAM role an ARN names; `denied` when it names none."""
+        parts = role_arn.split(":")
         if len(parts) < 6:
             raise denied
         try:
-            role = iam_backends[parts[ROLE_ACCOUNT]][self.partition].get_role_by_arn(role_arn)
+            return iam_backends[parts[ROLE_ACCOUNT]][self.partition].get_role_by_arn(role_arn)
         except NotFoundException:
             raise denied from None
-        if not trusts(role.assume_role_policy_document, self.account_id):
-            raise denied
 
 
 def install() -> None:

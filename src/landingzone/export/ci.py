@@ -39,7 +39,8 @@ deploy role there that trusts the apply job and the read-only plan role that
 trusts pull / merge requests, and run the root module with
 `ci/in_account_override.tf` (export/in_account.py): no access role, state
 read and written with the job's own role, which the state bucket's policy
-must allow (`state.isolation: per_account`; without it only the state
+must allow (`state.isolation: per_account`, or `per_account_bucket` where the
+account's own bucket and lock table hold it; without isolation only the state
 account's own stacks qualify). A stack whose account has no such
 role keeps the convention above (and is listed), so the management account's
 administrator role is used only where the spec leaves no other.
@@ -75,7 +76,7 @@ from landingzone.graph.iam_documents import (
     partition,
     provider_audiences,
 )
-from landingzone.graph.state_keys import may_read
+from landingzone.graph.state_keys import isolated, may_read
 from landingzone.nodes import MANAGEMENT
 
 CHECKOUT = "actions/checkout@v4"
@@ -230,10 +231,10 @@ def ci_roles(
 
 def state_reachable(inventory: Inventory, stack: StackRef, reads: Sequence[StackRef]) -> bool:
     """Whether a deploy role of the stack's account can use its state and read the states
-    it reads: through the bucket policy of `state.isolation` (graph/state_keys.py), or,
+    it reads: through the bucket policies of `state.isolation` (graph/state_keys.py), or,
     without isolation, only in the state account itself (by the role's own policies)."""
     spec = inventory.spec
-    if spec.state.isolation != "per_account":
+    if not isolated(spec):
         return stack.account == spec.state.account
     return all(may_read(spec, stack.account, ref.state_key) for ref in reads)
 

@@ -20,8 +20,14 @@ It calls the GitHub CLI (`gh api`), which authenticates with `gh auth login`
 or `GH_TOKEN` from the environment: no token is ever written to the
 repository. GitLab's equivalent, `.gitlab/lz-environments.sh`, protects the
 environments of protected stacks (`POST projects/:id/protected_environments`:
-only maintainers deploy, one approval) with curl and `GITLAB_TOKEN` from the
-environment (protected environments are a GitLab Premium feature).
+only maintainers deploy, and each deployment waits for an approval by each
+of the environment's reviewers, `org/group`s and users looked up to their
+IDs (an approval rule each: GitLab requires every rule, where GitHub takes
+any one reviewer), or by a maintainer when it names none) with curl and `GITLAB_TOKEN`
+from the environment (protected environments and deployment approvals are
+GitLab Premium features). GitLab lets no one approve a deployment they
+triggered unless the project allows it. Environments already protected are
+left as they are.
 """
 
 from __future__ import annotations
@@ -85,14 +91,55 @@ fi
 : "${GITLAB_TOKEN:?set GITLAB_TOKEN to a token of a Maintainer of the project}"
 ENCODED="${PROJECT//\//%%2F}"
 
-# protect NAME: only maintainers deploy to it, after one approval.
-protect() {
-  curl --fail-with-body --silent --show-error --request POST \
+# api METHOD PATH [CURL ARGS...]: GitLab's REST API; fails on an HTTP error.
+api() {
+  local method="$1" path="$2"
+  shift 2
+  curl --fail-with-body --silent --show-error --request "$method" \
     --header "PRIVATE-TOKEN: $GITLAB_TOKEN" --header "Content-Type: application/json" \
-    --data "{\"name\": \"$1\", \"deploy_access_levels\": [{\"access_level\": 40}], \
-\"required_approval_count\": 1}" \
-    "$GITLAB_URL/api/v4/projects/$ENCODED/protected_environments" >/dev/null
-  echo "environment $1: protected (maintainers deploy, one approval)"
+    "$@" "$GITLAB_URL/api/v4/$path"
+}
+
+# The first "id" of an API answer (a group, or the one user a username search finds).
+first_id() {
+  grep -o '"id": *[0-9]*' | head -n 1 | grep -o '[0-9]*$' || true
+}
+
+# approver NAME: an approval rule of one approval by a group (group/subgroup) or a user.
+approver() {
+  local id kind
+  case "$1" in
+    */*) kind=group_id id="$(api GET "groups/${1//\//%%2F}" | first_id)" ;;
+    *) kind=user_id id="$(api GET "users?username=$1" | first_id)" ;;
+  esac
+  if [ -z "$id" ]; then
+    echo "no GitLab group or user $1 (ci.pipeline.environments.*.reviewers)" >&2
+    exit 1
+  fi
+  printf '{"%%s": %%s, "required_approvals": 1}' "$kind" "$id"
+}
+
+# protect NAME [APPROVER ...]: only maintainers deploy to it, each deployment after an
+# approval by each approver (GitLab's rules all apply; without approvers: by a
+# maintainer). An environment
+# already protected is left as it is (change it in Settings > CI/CD > Protected
+# environments, or unprotect it and run this again).
+protect() {
+  local name="$1" rules="" r
+  shift
+  if api GET "projects/$ENCODED/protected_environments/$name" >/dev/null 2>&1; then
+    echo "environment $name: already protected, left as it is"
+    return
+  fi
+  for r in "$@"; do
+    rules="${rules:+$rules, }$(approver "$r")"
+  done
+  if [ -z "$rules" ]; then
+    rules='{"access_level": 40, "required_approvals": 1}'
+  fi
+  api POST "projects/$ENCODED/protected_environments" --data "{\"name\": \"$name\", \
+\"deploy_access_levels\": [{\"access_level\": 40}], \"approval_rules\": [$rules]}" >/dev/null
+  echo "environment $name: protected (maintainers deploy, approved by ${*:-a maintainer})"
 }
 """
 
@@ -148,11 +195,15 @@ def gitlab_bootstrap(stacks: Sequence[CiStack], pipeline: Pipeline | None) -> st
         _header(
             "gitlab",
             "Protects the GitLab environments of protected stacks through GitLab's API\n"
-            "# (curl; GITLAB_TOKEN, GITLAB_URL): only maintainers deploy, after an approval.",
+            "# (curl; GITLAB_TOKEN, GITLAB_URL): only maintainers deploy, after an approval\n"
+            "# by each of the environment's reviewers.",
         ),
         GITLAB_FUNCTIONS % {"repo": repo},
     ]
     for name, _, protected in environments(stacks):
         if protected:
-            lines.append(f"protect {shlex.quote(name)}\n")
+            entry = pipeline.environments.get(name) if pipeline else None
+            reviewers = entry.reviewers if entry else []
+            words = ["protect", name, *reviewers]
+            lines.append(" ".join(shlex.quote(w) for w in words) + "\n")
     return "".join(lines)

@@ -14,7 +14,9 @@ merges `*_override.tf` files over the others:
   reaching the state bucket with the job's own role, which the bucket policy
   lets read (and, for applies, write) its account's keys (docs/export.md,
   "State isolation"); locking with the lock file beside the state (a role of
-  another account cannot reach the lock table).
+  another account cannot reach the lock table), or, when the state is in the
+  account's own bucket (`state.isolation: per_account_bucket`), in the
+  account's own lock table, which lz lets its deploy roles use.
 
 The committed files stay the ones for local runs; the file sits in `ci/`,
 which Terraform does not read until a job copies it up.
@@ -27,7 +29,7 @@ from typing import Any
 from landingzone.export.endpoints import backend_settings, remote_config
 from landingzone.export.hcl import Comment, Item, attrs, block
 from landingzone.export.hcl import render as render_hcl
-from landingzone.export.inventory import Backend
+from landingzone.export.inventory import Backends
 from landingzone.export.stacks import IN_ACCOUNT_OVERRIDE, RootModule, remote_labels
 
 HEADER = (
@@ -38,16 +40,23 @@ HEADER = (
 
 
 def _without_role(settings: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in settings.items() if k not in ("assume_role", "dynamodb_table")}
+    return {k: v for k, v in settings.items() if k != "assume_role"}
 
 
-def _backend(root: RootModule, backend: Backend) -> dict[str, Any]:
-    """The backend without roles, locking with a lock file beside the state (Terraform
-    >= 1.10): a role of another account cannot reach the lock table."""
-    return {**_without_role(backend_settings(root.stack, backend)), "use_lockfile": True}
+def _backend(root: RootModule, backends: Backends) -> dict[str, Any]:
+    """The backend without roles. In the account's own bucket (`per_account_bucket`) it
+    locks in the account's own table, which the deploy role may use; in a bucket of
+    another account it locks with a lock file beside the state (Terraform >= 1.10): a
+    role of another account cannot reach that account's lock table."""
+    backend = backends(root.stack.account)
+    settings = _without_role(backend_settings(root.stack, backend))
+    if backend.own:
+        return settings
+    del settings["dynamodb_table"]
+    return {**settings, "use_lockfile": True}
 
 
-def in_account_override(root: RootModule, backend: Backend) -> str:
+def in_account_override(root: RootModule, backends: Backends) -> str:
     """The override file of one root module (see the module docstring)."""
     items: list[Item] = [
         block(
@@ -56,7 +65,7 @@ def in_account_override(root: RootModule, backend: Backend) -> str:
                 block(
                     "backend",
                     "s3",
-                    body=attrs(**_backend(root, backend)),
+                    body=attrs(**_backend(root, backends)),
                 ),
             ),
         )
@@ -65,17 +74,17 @@ def in_account_override(root: RootModule, backend: Backend) -> str:
         items.append(Comment("The job's credentials are the account's own: no role to assume."))
         items.append(block("locals", body=attrs(access_role_arns=[])))
     for stack, label in sorted(remote_labels(root.reads).items()):
-        config = _without_role(remote_config(stack, backend))
+        config = _without_role(remote_config(stack, backends(stack.account)))
         items.append(block("data", "terraform_remote_state", label, body=attrs(config=config)))
     return render_hcl(items, header=HEADER)
 
 
 def in_account_files(
-    roots: list[RootModule], backend: Backend, stack_ids: set[str]
+    roots: list[RootModule], backends: Backends, stack_ids: set[str]
 ) -> dict[str, str]:
     """The override of each stack in `stack_ids` (those CI runs in-account), by path."""
     return {
-        f"{root.stack.path}/{IN_ACCOUNT_OVERRIDE}": in_account_override(root, backend)
+        f"{root.stack.path}/{IN_ACCOUNT_OVERRIDE}": in_account_override(root, backends)
         for root in roots
         if root.stack.id in stack_ids
     }

@@ -1,13 +1,14 @@
 """What an export starts from: the spec's nodes and lz's state records (the real IDs).
 
 Also the facts every stack shares: where Terraform's state lives (the spec's
-state bucket and lock table, in the state account), each account's
+state bucket and lock table, in the state account; or each member account's
+own, `state.isolation: per_account_bucket`), each account's
 environment and protection, and which stack publishes account IDs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ from landingzone.errors import LzError
 from landingzone.export.model import RemoteOutput, StackRef
 from landingzone.graph import is_protected, state_names
 from landingzone.graph.ci_pipeline import account_environment
+from landingzone.graph.state_keys import account_state_names, state_home
 from landingzone.nodes import MANAGEMENT, Node, ResourceRecord
 from landingzone.spec.schema import Spec
 
@@ -32,12 +34,18 @@ class ExportError(LzError):
 
 @dataclass(frozen=True)
 class Backend:
-    """Terraform's S3 backend: lz's state bucket and lock table, in the state account."""
+    """Terraform's S3 backend: lz's state bucket and lock table, in the state account (or
+    a member account's own, `per_account_bucket`)."""
 
     bucket: str
     region: str
     lock_table: str
-    role_arn: str | None  # assumed to reach a member state account; None for management
+    role_arn: str | None  # assumed to reach a member account's bucket; None for management
+    # The account's own bucket and table (`per_account_bucket`): its deploy roles lock there.
+    own: bool = False
+
+
+Backends = Callable[[str], Backend]  # an account's stacks' backend (`Inventory.backend`)
 
 
 @dataclass(frozen=True)
@@ -116,21 +124,31 @@ class Inventory:
         """The role lz (and Terraform) assume in a member account."""
         return f"arn:aws:iam::{account_id}:role/{self.spec.organization.access_role}"
 
-    def backend(self) -> Backend:
-        """Where every stack keeps its state; an error if the state account does not exist."""
-        bucket, table, region = state_names(self.spec)
-        account = self.spec.state.account
-        account_id = self.account_id(account)
+    def backend(self, account: str = MANAGEMENT) -> Backend:
+        """Where `account`'s stacks keep their state: lz's state bucket and lock table, or
+        with `state.isolation: per_account_bucket` a member account's own; an error if the
+        account holding them does not exist yet."""
+        home = state_home(self.spec, account)
+        if home is None:
+            bucket, table, region = state_names(self.spec)
+            holder = self.spec.state.account
+        else:
+            bucket, table = account_state_names(self.spec, home)
+            region = self.spec.state.region or self.spec.organization.home_region
+            holder = home
+        account_id = self.account_id(holder)
         if account_id is None:
+            which = "state account" if home is None else "account"
             raise ExportError(
-                f"the state account {account} does not exist yet, so Terraform's backend "
-                "(lz's state bucket in it) cannot be named; apply the spec with lz first"
+                f"the {which} {holder} does not exist yet, so Terraform's backend "
+                "(the state bucket in it) cannot be named; apply the spec with lz first"
             )
         return Backend(
-            bucket=self.fill(bucket, account),
+            bucket=self.fill(bucket, holder),
             region=region,
-            lock_table=self.fill(table, account),
-            role_arn=None if account == MANAGEMENT else self.access_role_arn(account_id),
+            lock_table=self.fill(table, holder),
+            role_arn=None if holder == MANAGEMENT else self.access_role_arn(account_id),
+            own=home is not None,
         )
 
 

@@ -36,5 +36,5 @@ def ci_files(
         files = gitlab_files(stacks, default, token_audience(inventory.spec, platform))
         files[GITLAB_SCRIPT] = gitlab_bootstrap(stacks, pipeline)
     in_account = {s.id for s in stacks if s.roles.in_account}
-    files.update(in_account_files(estate.roots, inventory.backend(), in_account))
+    files.update(in_account_files(estate.roots, inventory.backend, in_account))
     return stacks, dict(sorted(files.items()))

@@ -4,7 +4,9 @@ Every root module (`live/<account>-<region>/<stack>/`, `bootstrap/`) gets:
 
 - `backend.tf`: the S3 backend in the spec's state bucket, key
   `<account>/<region>/<stack>.tfstate`, the lock table, encryption, and the
-  access role of the state account when it is a member account;
+  access role of the state account when it is a member account (with
+  `state.isolation: per_account_bucket`, a member account's stacks use the
+  account's own bucket and lock table, through its access role);
 - `provider.tf`: the region, the access role of the target account (its ID
   read from the organization stack) and default tags ManagedBy, Environment,
   Stack, Repo;
@@ -29,7 +31,7 @@ from landingzone.export.endpoints import (
 )
 from landingzone.export.hcl import BLANK, Attr, Block, Comment, Item, Raw, attrs, block, index
 from landingzone.export.hcl import render as render_hcl
-from landingzone.export.inventory import Backend, Inventory
+from landingzone.export.inventory import Backend, Backends, Inventory
 from landingzone.export.model import Module, RemoteOutput, StackPart, StackRef, Variable
 from landingzone.nodes import CREATED_BY_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE
 
@@ -187,14 +189,14 @@ def _versions(provider_constraint: str, terraform_constraint: str | None = None)
 
 def root_files(
     root: RootModule,
-    backend: Backend,
+    backends: Backends,
     inventory: Inventory,
     target: Target = AWS,
 ) -> dict[str, str]:
     """Every file of one root module, by path relative to the export's root."""
     labels = remote_labels(root.reads)
     variables = _root_variables(root, inventory, target)
-    settings = backend_settings(root.stack, backend)
+    settings = backend_settings(root.stack, backends(root.stack.account))
     constraint = PROVIDER_CONSTRAINTS[target.provider_major]
     files: dict[str, list[Item]] = {
         "backend.tf": [block("terraform", body=(block("backend", "s3", body=attrs(**settings)),))],
@@ -220,14 +222,17 @@ def root_files(
         files["moved.tf"] = _moves(root)
     if labels:
         files["remote_state.tf"] = [
-            _remote_state(stack, label, backend) for stack, label in sorted(labels.items())
+            _remote_state(stack, label, backends(stack.account))
+            for stack, label in sorted(labels.items())
         ]
     rendered = {
         f"{root.stack.path}/{name}": render_hcl(items, header=HEADER)
         for name, items in sorted(files.items())
     }
     if target.endpoint:
-        remotes = {label: remote_config(stack, backend) for stack, label in labels.items()}
+        remotes = {
+            label: remote_config(stack, backends(stack.account)) for stack, label in labels.items()
+        }
         rendered[f"{root.stack.path}/{OVERRIDE_FILE}"] = override_file(
             settings, remotes, target.endpoint
         )

@@ -8,6 +8,11 @@ organization stack's `account_ids`), and the DynamoDB lock table (hash key LockI
 on-demand, encrypted). Every stack keeps its state in this bucket and locks
 in this table, so the bootstrap stack keeps its own state there too: lz
 created both, Terraform imports them.
+
+With `state.isolation: per_account_bucket` the kinds `terraform_state_bucket`
+and `terraform_lock_table` (each member account's own bucket and table) use
+the same module, in `live/<account>-<region>/state_backend/`, whose state
+is in the bucket it holds, like `bootstrap/`.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ BUCKET_RESOURCES = (
     "aws_s3_bucket_policy.state",
 )
 TABLE_RESOURCE = "aws_dynamodb_table.lock"
+ACCOUNT_STACK = "state_backend"  # a member account's own bucket and table (per_account_bucket)
 PUBLIC_ACCESS_BLOCK_NAMES = {  # lz's desired attribute (AWS's names) -> Terraform's
     "BlockPublicAcls": "block_public_acls",
     "IgnorePublicAcls": "ignore_public_acls",
@@ -194,51 +200,77 @@ class StateBackendExporter(Exporter):
     def parts(self, nodes: Sequence[Node], inventory: Inventory) -> list[StackPart]:
         bucket = next(n for n in nodes if n.kind == "state_bucket")
         table = next(n for n in nodes if n.kind == "lock_table")
-        account = inventory.spec.state.account
-        desired = inventory.fill(dict(bucket.desired), account)
-        own_id = inventory.account_id(account) or "{account_id}"
         _, _, region = state_names(inventory.spec)
-        values = {
-            "bucket": desired["name"],
-            "versioning": desired["versioning"],
-            "sse_algorithm": desired["encryption"],
-            "public_access_block": {
-                name: desired["public_access_block"][aws_name]
-                for aws_name, name in PUBLIC_ACCESS_BLOCK_NAMES.items()
-            },
-            # The state account's own ID is a literal here anyway (the backend names it);
-            # the deploy roles' accounts are read from the organization stack.
-            "bucket_policy": template(
-                minified(bucket.desired["policy"]).replace("{account_id}", own_id)
-            ),
-            "lock_table": inventory.fill(table.desired["name"], account),
-            "hash_key": table.desired["hash_key"],
-            "billing_mode": table.desired["billing_mode"],
-            "tags": exported_tags(desired["tags"]),
-        }
-        imports: list[Import] = []
-        pending: list[str] = []
-        bucket_record = inventory.record(bucket.address)
-        if bucket_record is None:
-            pending.append(bucket.address)
-        else:
-            imports.extend(
-                Import(r, None, bucket_record.id, bucket.address) for r in BUCKET_RESOURCES
+        stack = StackRef(inventory.spec.state.account, region, BOOTSTRAP)
+        return [backend_part(inventory, stack, bucket, table)]
+
+
+@register
+class AccountStateExporter(Exporter):
+    """Each member account's own state bucket and lock table (`state.isolation:
+    per_account_bucket`), in `live/<account>-<region>/state_backend/`: the same module,
+    keeping its state in the bucket it holds, as `bootstrap/` does."""
+
+    name = "account_state"
+    kinds = frozenset({"terraform_state_bucket", "terraform_lock_table"})
+
+    def module(self) -> Module:
+        return MODULE
+
+    def parts(self, nodes: Sequence[Node], inventory: Inventory) -> list[StackPart]:
+        parts = []
+        for bucket in (n for n in nodes if n.kind == "terraform_state_bucket"):
+            table = next(
+                n for n in nodes if n.kind == "terraform_lock_table" and n.account == bucket.account
             )
-        table_record = inventory.record(table.address)
-        if table_record is None:
-            pending.append(table.address)
-        else:  # lz records the table's ARN; Terraform imports a table by name
-            table_name = table_record.id.rpartition("/")[2]
-            imports.append(Import(TABLE_RESOURCE, None, table_name, table.address))
-        stack = StackRef(account, region, BOOTSTRAP)
-        part = StackPart(
-            stack=stack,
-            module=MODULE,
-            values=values,
-            remote=dict(account_id_inputs(inventory, "")),
-            imports=imports,
-            pending=pending,
-            protected=any(n.protected for n in nodes),
-        )
-        return [part]
+            stack = StackRef(bucket.account, bucket.region or "", ACCOUNT_STACK)
+            parts.append(backend_part(inventory, stack, bucket, table))
+        return parts
+
+
+def backend_part(inventory: Inventory, stack: StackRef, bucket: Node, table: Node) -> StackPart:
+    """The module's call in `stack` for a state bucket and its lock table, with the
+    imports of what lz created."""
+    account = stack.account
+    desired = inventory.fill(dict(bucket.desired), account)
+    own_id = inventory.account_id(account) or "{account_id}"
+    values = {
+        "bucket": desired["name"],
+        "versioning": desired["versioning"],
+        "sse_algorithm": desired["encryption"],
+        "public_access_block": {
+            name: desired["public_access_block"][aws_name]
+            for aws_name, name in PUBLIC_ACCESS_BLOCK_NAMES.items()
+        },
+        # The account's own ID is a literal here anyway (the backend names it);
+        # the deploy roles' accounts are read from the organization stack.
+        "bucket_policy": template(
+            minified(bucket.desired["policy"]).replace("{account_id}", own_id)
+        ),
+        "lock_table": inventory.fill(table.desired["name"], account),
+        "hash_key": table.desired["hash_key"],
+        "billing_mode": table.desired["billing_mode"],
+        "tags": exported_tags(desired["tags"]),
+    }
+    imports: list[Import] = []
+    pending: list[str] = []
+    bucket_record = inventory.record(bucket.address)
+    if bucket_record is None:
+        pending.append(bucket.address)
+    else:
+        imports.extend(Import(r, None, bucket_record.id, bucket.address) for r in BUCKET_RESOURCES)
+    table_record = inventory.record(table.address)
+    if table_record is None:
+        pending.append(table.address)
+    else:  # lz records the table's ARN; Terraform imports a table by name
+        table_name = table_record.id.rpartition("/")[2]
+        imports.append(Import(TABLE_RESOURCE, None, table_name, table.address))
+    return StackPart(
+        stack=stack,
+        module=MODULE,
+        values=values,
+        remote=dict(account_id_inputs(inventory, "")),
+        imports=imports,
+        pending=pending,
+        protected=bucket.protected or table.protected,
+    )

@@ -51,11 +51,10 @@ def build_estate(inventory: Inventory, target: Target = AWS) -> Estate:
         if nodes:
             parts.extend(exporter.parts(nodes, inventory))
     roots = assemble(parts, inventory)
-    backend = inventory.backend()
     files: dict[str, str] = {}
     for module in sorted({p.module.name: p.module for p in parts}.values(), key=lambda m: m.name):
         files.update(module_files(module))
     for root in roots:
-        files.update(root_files(root, backend, inventory, target))
+        files.update(root_files(root, inventory.backend, inventory, target))
     unexported = sorted({n.kind for n in inventory.nodes if n.address not in taken})
     return Estate(files=dict(sorted(files.items())), roots=roots, unexported=unexported)

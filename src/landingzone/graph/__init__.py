@@ -24,6 +24,7 @@ from landingzone.graph.organization import (
 )
 from landingzone.graph.security import security_nodes
 from landingzone.graph.targets import Where, account_depends, referenced_accounts
+from landingzone.graph.terraform_state import terraform_state_nodes
 from landingzone.nodes import Node
 from landingzone.spec.schema import Spec
 
@@ -38,6 +39,7 @@ SECTIONS: tuple[Callable[[Spec, Where], list[Node]], ...] = (
     network_nodes,
     security_nodes,
     identity_center_nodes,
+    terraform_state_nodes,
 )
 
 

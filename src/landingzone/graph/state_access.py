@@ -12,7 +12,10 @@ every deploy role of `ci.deploy_roles`, in every account it is deployed to:
   Coalition text: prod and dev read the shared account's outputs);
 - nothing else: a Deny for the role's ARN (`aws:PrincipalArn`) on every other
   key of the bucket, which holds even for a role of the state account whose
-  own policies allow all of S3.
+  own policies allow all of S3;
+- and never to change or delete the bucket's policy (`StatePolicyGuard`): a
+  deploy role of the state account allowed `s3:PutBucketPolicy` on its
+  account's buckets could otherwise rewrite the isolation itself.
 
 Principals are the accounts (`arn:aws:iam::ID:root`) narrowed by
 `aws:PrincipalArn`, so the policy can be written before the roles exist (AWS
@@ -20,6 +23,12 @@ refuses a policy naming a role that does not exist yet). lz applies these
 statements as part of the state bucket's policy (and gives each deploy role
 the matching identity policy, `lz-state`: graph/state_keys.py), `lz export
 terraform` exports them, and `lz check` proves them (proofs/state_checks.py).
+
+With `per_account_bucket` the same statements go into each bucket for the
+roles given keys there: a member account's own bucket names its own roles
+(read and write) and the roles of accounts that read its state
+(`shared_reads`: read only); lz's bucket names every role (the organization
+stack's state, read only) and the management account's (its own keys).
 """
 
 from __future__ import annotations
@@ -29,9 +38,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from landingzone.graph.iam_documents import iam_layout, partition
-from landingzone.graph.state_keys import OBJECT_READ, OBJECT_WRITE, readable_prefixes
+from landingzone.graph.state_keys import (
+    OBJECT_READ,
+    OBJECT_WRITE,
+    isolated,
+    readable_prefixes,
+    state_home,
+)
 from landingzone.graph.targets import account_id_ref
 from landingzone.spec.schema import Spec
+
+# What would let a deploy role undo the isolation: the bucket's policy is lz's (or the
+# management account's Terraform's), never a deploy role's.
+POLICY_ACTIONS = ("s3:PutBucketPolicy", "s3:DeleteBucketPolicy")
 
 
 @dataclass(frozen=True)
@@ -46,7 +65,7 @@ class StateRole:
 
 def state_roles(spec: Spec) -> list[StateRole]:
     """Every CI deploy role in every account, when the spec isolates state (else none)."""
-    if spec.state.isolation != "per_account":
+    if not isolated(spec):
         return []
     part = partition(spec.organization.home_region)
     found = []
@@ -62,20 +81,27 @@ def state_roles(spec: Spec) -> list[StateRole]:
     return sorted(found, key=lambda r: (r.account, r.arn))
 
 
-def state_statements(spec: Spec, bucket_arn: str) -> list[dict[str, Any]]:
-    """The bucket policy statements that isolate the deploy roles' state (see above)."""
+def state_statements(spec: Spec, bucket_arn: str, home: str | None = None) -> list[dict[str, Any]]:
+    """The policy statements of the state bucket `home` (`state_home`: None for lz's
+    bucket, else a member account's own) that isolate the deploy roles' state (see above);
+    accounts given nothing in that bucket are not named."""
     by_account: dict[str, list[StateRole]] = {}
     for role in state_roles(spec):
         by_account.setdefault(role.account, []).append(role)
     statements: list[dict[str, Any]] = []
+    named: list[StateRole] = []
     part = partition(spec.organization.home_region)
     for account, roles in sorted(by_account.items()):
+        keys = readable_prefixes(spec, account, home)
+        if not keys:
+            continue
         sid = re.sub(r"[^A-Za-z0-9]", "", account.title())
         root = {"AWS": f"arn:{part}:iam::{account_id_ref(account)}:root"}
-        readable = [f"{bucket_arn}/{key}" for key in readable_prefixes(spec, account)]
+        readable = [f"{bucket_arn}/{key}" for key in keys]
         everyone = _arns(roles)
-        writers = _arns([r for r in roles if not r.plan])
-        readers = _arns([r for r in roles if r.plan])
+        own = state_home(spec, account) == home
+        writers = _arns([r for r in roles if not r.plan]) if own else []
+        readers = _arns([r for r in roles if r.plan or not own])
         statements.append(
             _statement(f"StateList{sid}", "Allow", root, ["s3:ListBucket"], bucket_arn, everyone)
         )
@@ -104,6 +130,13 @@ def state_statements(spec: Spec, bucket_arn: str) -> list[dict[str, Any]]:
                     readers,
                 )
             )
+        named.extend(roles)
+    if named:  # the isolation holds only while those it isolates cannot rewrite it
+        statements.append(
+            _statement(
+                "StatePolicyGuard", "Deny", "*", list(POLICY_ACTIONS), bucket_arn, _arns(named)
+            )
+        )
     return statements
 
 

@@ -27,7 +27,7 @@ from landingzone.network.topology import (
 )
 from landingzone.resources import network_addresses as at
 from landingzone.resources.ec2_view import Ec2View, Item, tags_of, view
-from landingzone.resources.network_addresses import ADDRESS_TAG, parse
+from landingzone.resources.network_addresses import parse
 from landingzone.spec.schema import Spec
 
 # Where a described route goes: (key, kind); the first key present wins.
@@ -60,9 +60,10 @@ def _name(item: Item, fallback: str) -> str:
     return tags_of(item).get("Name") or fallback
 
 
-def _tier_and_zone(subnet: Item) -> tuple[str, str]:
-    """From lz's address tag (`subnet:A/R/NETWORK/TIER/ZONE`); else the ID and the AZ."""
-    address = tags_of(subnet).get(ADDRESS_TAG)
+def _tier_and_zone(here: Ec2View, subnet: Item) -> tuple[str, str]:
+    """From lz's address (`subnet:A/R/NETWORK/TIER/ZONE`: its tag, or the address lz adopted
+    it at); else the ID and the AZ."""
+    address = here.address_of("subnet", subnet["SubnetId"])
     if address and address.startswith("subnet:"):
         _, tier, zone = parse(address).rest.split("/")
         return tier, zone
@@ -91,7 +92,7 @@ def _network(topology: Topology, here: Ec2View, plan: NetworkPlan, vpc_id: str) 
                 explicit[association["SubnetId"]] = table_id
     for subnet in here.items("subnet"):
         if subnet["VpcId"] == vpc_id:
-            tier, zone = _tier_and_zone(subnet)
+            tier, zone = _tier_and_zone(here, subnet)
             table_id = explicit.get(subnet["SubnetId"], main)
             cidr = IPv4Network(subnet["CidrBlock"])
             topology.subnets.append(Subnet(plan.name, tier, zone, cidr, table_id))
@@ -133,7 +134,7 @@ def _gateway_tables(ctx: Context, here: Ec2View, gateway_id: str) -> dict[str, G
             r for r in routes if r.get("State") == "active" and r.get("TransitGatewayAttachments")
         ]
         found[table_id] = GatewayTable(
-            _table_name(table, table_id),
+            _table_name(here, table, table_id),
             [
                 (
                     IPv4Network(r["DestinationCidrBlock"]),
@@ -162,8 +163,8 @@ def _gateway(
     return gateway_id, Gateway(name, attachments, _gateway_tables(ctx, here, gateway_id))
 
 
-def _table_name(table: Item, fallback: str) -> str:
-    address = tags_of(table).get(ADDRESS_TAG, "")
+def _table_name(here: Ec2View, table: Item, fallback: str) -> str:
+    address = here.address_of("transit_gateway_route_table", table["TransitGatewayRouteTableId"])
     return address.rsplit("/", 1)[-1] if address else fallback
 
 
@@ -171,7 +172,7 @@ def from_aws(ctx: Context, spec: Spec) -> Topology:
     """The topology of the spec's networks as it exists now."""
     topology = Topology()
     networks: dict[str, str] = {}  # VPC ID -> network name
-    peerings: dict[str, Item] = {}
+    peerings: dict[str, tuple[Item, str]] = {}  # ID -> item, name
     for plan in plan_networks(spec).values():
         if ctx.account_id(plan.account) is None:
             continue
@@ -181,13 +182,17 @@ def from_aws(ctx: Context, spec: Spec) -> Topology:
             continue
         networks[vpc["VpcId"]] = plan.name
         _network(topology, here, plan, vpc["VpcId"])
-        peerings.update((p["VpcPeeringConnectionId"], p) for p in here.items("vpc_peering"))
-    for pcx_id, item in peerings.items():
+        for item in here.items("vpc_peering"):
+            pcx = item["VpcPeeringConnectionId"]
+            address = here.address_of("vpc_peering", pcx)
+            name = address.rsplit("/", 1)[-1] if address else _name(item, pcx)
+            peerings.setdefault(pcx, (item, name))
+    for pcx_id, (item, name) in peerings.items():
         sides = (item["RequesterVpcInfo"]["VpcId"], item["AccepterVpcInfo"]["VpcId"])
         if all(vpc in networks for vpc in sides):
             ends = frozenset(networks[vpc] for vpc in sides)
             active = item["Status"]["Code"] == "active"
-            topology.peerings[pcx_id] = Peering(_name(item, pcx_id), ends, active)
+            topology.peerings[pcx_id] = Peering(name, ends, active)
     for name in spec.transit_gateways:
         found = _gateway(ctx, spec, name, networks)
         if found is not None:

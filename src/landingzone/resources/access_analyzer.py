@@ -107,6 +107,14 @@ class ExternalAccessFinding:
     resource_type: str
     owner: str
 
+    def describe(self) -> str:
+        """One line for people (`lz check --live` and its SARIF): what, whose, how to accept it."""
+        return (
+            f"{self.resource} ({self.resource_type}, account {self.owner}) is reachable from "
+            f"outside the organization (IAM Access Analyzer finding {self.id}, {self.region}; "
+            "archive it there if intended)"
+        )
+
     def to_json(self) -> dict[str, Any]:
         """The finding as `lz check --json` prints it."""
         return {

@@ -57,6 +57,9 @@ class Kind:
     # True for the state backend's kinds: a first apply runs them (and what they
     # depend on) before anything else, then moves state into them and locks.
     bootstrap: ClassVar[bool] = False
+    # Tags lz sets only on what it creates (a Name for people, its address tag): an
+    # adopted resource keeps its own (`comparable_tags`).
+    label_tags: ClassVar[frozenset[str]] = frozenset()
 
     def prepare(self, ctx: Context, nodes: list[Node], records: list[ResourceRecord]) -> None:
         """Learn what this kind needs to know of the whole run before any read.
@@ -116,7 +119,9 @@ class Kind:
             if attr == "tags":
                 previous = record.attrs.get("tags", {}) if record else {}
                 created = record.created if record else found.managed
-                want, have = comparable_tags(want, have or {}, previous, created=created)
+                want, have = comparable_tags(
+                    want, have or {}, previous, created=created, labels=self.label_tags
+                )
             if not self.same(attr, want, have):
                 changes.append(Change(attr, have, want))
         return changes
@@ -227,6 +232,7 @@ def comparable_tags(
     previous: Mapping[str, str],
     *,
     created: bool = True,
+    labels: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Restrict both sides to the tag keys lz owns.
 
@@ -237,11 +243,13 @@ def comparable_tags(
     says "lz created this" (what lz may delete): it is owned only on what lz
     created, never put on a resource lz adopted (`lz import`, `id:`, a role
     that existed), so losing state can never make an adopted resource look
-    deletable.
+    deletable. The kind's `labels` (an EC2 resource's Name and address tag) are
+    likewise owned only on what lz created: an adopted VPC keeps its own name,
+    and lz finds it by the ID in state.
     """
     owned = (set(want) | set(previous)) - {CREATED_BY_KEY}
     if not created:
-        owned.discard(MANAGED_BY_KEY)
+        owned -= {MANAGED_BY_KEY, *labels}
     return (
         {k: v for k, v in want.items() if k in owned},
         {k: v for k, v in have.items() if k in owned},

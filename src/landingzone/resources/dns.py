@@ -32,7 +32,7 @@ from landingzone.resources.base import (
     tag_list,
 )
 from landingzone.resources.ec2_kind import where
-from landingzone.resources.ec2_view import known_id, lookup_id
+from landingzone.resources.ec2_view import know, known_id, known_ids, lookup_id
 from landingzone.resources.network_addresses import ADDRESS_TAG
 
 TAG_BATCH = 10  # ListTagsForResources takes at most 10 zones
@@ -47,7 +47,7 @@ def _zone_id(zone_id: str) -> str:
     return zone_id.rsplit("/", 1)[-1]
 
 
-def _zones(ctx: Context, account: str) -> list[dict[str, Any]]:
+def private_zones(ctx: Context, account: str) -> list[dict[str, Any]]:
     """The private zones of an account, each with its tags (read once per run)."""
 
     def load() -> list[dict[str, Any]]:
@@ -81,13 +81,16 @@ def _zones(ctx: Context, account: str) -> list[dict[str, Any]]:
 
 
 def find_zone(ctx: Context, address: str, zone_id: str | None = None) -> dict[str, Any] | None:
-    """A private zone by ID if known, else by lz's address tag."""
+    """A private zone by ID if known, else by lz's address tag, else by the ID lz knows for
+    the address (`ec2_view.know`: a zone lz adopted has no address tag)."""
     owner = zone_owner(address)
     if ctx.account_id(owner) is None:
         return None
-    zones = _zones(ctx, owner)
+    zones = private_zones(ctx, owner)
     by_id = next((z for z in zones if zone_id and _zone_id(z["Id"]) == zone_id), None)
-    return by_id or next((z for z in zones if z["Tags"].get(ADDRESS_TAG) == address), None)
+    tagged = next((z for z in zones if z["Tags"].get(ADDRESS_TAG) == address), None)
+    known = known_ids(ctx).get(address)
+    return by_id or tagged or next((z for z in zones if known and _zone_id(z["Id"]) == known), None)
 
 
 def _caller_reference(node: Node) -> str:
@@ -95,7 +98,7 @@ def _caller_reference(node: Node) -> str:
     return f"landingzone {node.address} "
 
 
-def _zone_vpcs(ctx: Context, owner: str, zone_id: str) -> set[str]:
+def zone_vpcs(ctx: Context, owner: str, zone_id: str) -> set[str]:
     """The VPC IDs a zone is associated with (read once per zone and run)."""
 
     def load() -> set[str]:
@@ -118,7 +121,12 @@ class HostedZoneKind(Kind):
     name = "hosted_zone"
     service = "route53"
     taggable = True
+    label_tags = frozenset({"Name", ADDRESS_TAG})
     CREATION_ONLY = frozenset({"vpc", "vpc_region"})
+
+    def prepare(self, ctx: Context, nodes: list[Node], records: list[ResourceRecord]) -> None:
+        """Tell `find_zone` the IDs in state: an adopted zone has no address tag."""
+        know(ctx, {r.address: r.id for r in records})
 
     def read(self, ctx: Context, group: ReadGroup) -> dict[str, Found]:
         result: dict[str, Found] = {}
@@ -256,7 +264,7 @@ class ZoneAssociationKind(Kind):
             if zone is None or vpc_id is None:
                 continue
             zone_id = _zone_id(zone["Id"])
-            if vpc_id in _zone_vpcs(ctx, zone_owner(desired["zone"]), zone_id):
+            if vpc_id in zone_vpcs(ctx, zone_owner(desired["zone"]), zone_id):
                 result[address] = Found(
                     id=_association_id(zone_id, vpc_id),
                     attrs={"zone": desired["zone"], "vpc": desired["vpc"]},

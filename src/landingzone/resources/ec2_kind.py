@@ -12,7 +12,8 @@ from landingzone.aws.context import Context
 from landingzone.errors import AwsError
 from landingzone.nodes import Change, Found, Node, ResourceRecord
 from landingzone.resources.base import Kind, ReadGroup, tag_list
-from landingzone.resources.ec2_view import Ec2View, Item, view
+from landingzone.resources.ec2_view import Ec2View, Item, know, view
+from landingzone.resources.network_addresses import ADDRESS_TAG
 from landingzone.resources.tagging import TagCalls, keys_as_tags
 
 POLL_ATTEMPTS = 120  # AWS's transitions (peering, attachments) take seconds to minutes
@@ -68,7 +69,12 @@ class Ec2Kind(Kind):
 
     service = "ec2"
     taggable = True
+    label_tags = frozenset({"Name", ADDRESS_TAG})
     resource_type: ClassVar[str]
+
+    def prepare(self, ctx: Context, nodes: list[Node], records: list[ResourceRecord]) -> None:
+        """Tell the views the IDs in state: an adopted resource has no address tag."""
+        know(ctx, {r.address: r.id for r in records})
 
     def found(self, ctx: Context, here: Ec2View, item: Item, desired: Mapping[str, Any]) -> Found:
         """What exists, in the shape of `desired` ({} for a resource left in state only)."""

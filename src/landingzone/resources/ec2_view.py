@@ -13,7 +13,7 @@ the IDs the run knows (`ctx.id_of`) and read afresh what they change.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +92,36 @@ COLLECTIONS: dict[str, Collection] = {
 }
 
 
+KNOWN = "network/known"
+
+
+@dataclass
+class Known:
+    """Networking resources lz knows by ID rather than by its address tag: those it
+    adopted (state records; `lz import` before it records them), which keep their own
+    tags."""
+
+    ids: dict[str, str]  # address -> ID
+    addresses: dict[str, str]  # ID -> address
+
+
+def know(ctx: Context, ids: Mapping[str, str]) -> None:
+    """Tell the run's views the IDs of resources by address (a kind's `prepare` from its
+    state records, `lz import` from what it read)."""
+    known = ctx.cached(KNOWN, lambda: Known({}, {}))
+    known.ids.update(ids)
+    known.addresses.update({resource_id: address for address, resource_id in ids.items()})
+
+
+def _known(ctx: Context) -> Known:
+    return ctx.cached(KNOWN, lambda: Known({}, {}))
+
+
+def known_ids(ctx: Context) -> Mapping[str, str]:
+    """The IDs lz knows by address (`know`)."""
+    return _known(ctx).ids
+
+
 def tags_of(item: Item) -> dict[str, str]:
     """An EC2 item's tags as a dict."""
     return tag_dict(item.get("Tags"))
@@ -131,19 +161,25 @@ class Ec2View:
         return next((i for i in self.items(collection) if i.get(id_key) == resource_id), None)
 
     def find(self, collection: str, address: str, resource_id: str | None = None) -> Item | None:
-        """A resource by its ID if known and still there, else by lz's address tag."""
+        """A resource by its ID if known and still there, else by lz's address tag, else
+        by the ID lz knows for the address (`know`)."""
         found = self.by_id(collection, resource_id)
         if found is None:
             found = next(
                 (i for i in self.items(collection) if tags_of(i).get(ADDRESS_TAG) == address),
                 None,
             )
+        if found is None:
+            found = self.by_id(collection, _known(self.ctx).ids.get(address))
         return found
 
     def address_of(self, collection: str, resource_id: str | None) -> str | None:
-        """The address lz tagged a resource with (None: not lz's, or not there)."""
+        """The address lz tagged a resource with, or knows it by (None: not lz's, or not
+        there)."""
         item = self.by_id(collection, resource_id)
-        return tags_of(item).get(ADDRESS_TAG) if item else None
+        if item is None:
+            return None
+        return tags_of(item).get(ADDRESS_TAG) or _known(self.ctx).addresses.get(str(resource_id))
 
 
 def view(ctx: Context, account: str, region: str) -> Ec2View:

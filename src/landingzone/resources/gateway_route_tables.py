@@ -31,14 +31,15 @@ from landingzone.resources.transit_gateway import wait_available
 _GONE = ("disassociating", "disassociated")
 
 
-def _associated_here(item: Item, table: str) -> bool:
+def associated_here(item: Item, table: str) -> bool:
+    """Whether an attachment (as the owner describes it) is associated with `table`."""
     association = item.get("Association") or {}
     return association.get("TransitGatewayRouteTableId") == table and (
         association.get("State") not in _GONE
     )
 
 
-def _propagating(ctx: Context, here: Ec2View, table: str) -> list[str]:
+def propagating_to(ctx: Context, here: Ec2View, table: str) -> list[str]:
     """Attachments propagating to a route table (read once per run)."""
 
     def load() -> list[str]:
@@ -78,9 +79,9 @@ class GatewayRouteTableKind(Ec2Kind):
         associated = [
             a["TransitGatewayAttachmentId"]
             for a in here.items("owner_attachments")
-            if _associated_here(a, table)
+            if associated_here(a, table)
         ]
-        propagating = _propagating(ctx, here, table)
+        propagating = propagating_to(ctx, here, table)
         attrs = {
             "transit_gateway": here.address_of("transit_gateway", gateway) or gateway,
             "associations": sorted(names.get(i, i) for i in associated),

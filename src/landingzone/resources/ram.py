@@ -18,7 +18,7 @@ from landingzone.aws.context import Context
 from landingzone.nodes import Change, Found, Node, ResourceRecord
 from landingzone.resources.base import Kind, ReadGroup, is_managed, register
 from landingzone.resources.ec2_kind import where
-from landingzone.resources.ec2_view import known_id, view
+from landingzone.resources.ec2_view import know, known_id, known_ids, view
 from landingzone.resources.network_addresses import ADDRESS_TAG
 from landingzone.resources.tagging import TagCalls
 
@@ -71,8 +71,11 @@ def _gateway_arn(region: str, account_id: str, gateway_id: str) -> str:
     return f"arn:aws:ec2:{region}:{account_id}:transit-gateway/{gateway_id}"
 
 
-def _match(shares: Mapping[str, dict[str, Any]], group: ReadGroup) -> dict[str, dict[str, Any]]:
-    """The share of each node (by its state record's ARN, else by address tag) and orphan."""
+def _match(
+    ctx: Context, shares: Mapping[str, dict[str, Any]], group: ReadGroup
+) -> dict[str, dict[str, Any]]:
+    """The share of each node (by its state record's ARN, else by address tag, else by the
+    ARN lz knows for the address: `ec2_view.know`) and orphan."""
     matched: dict[str, dict[str, Any]] = {}
     for node in group.nodes:
         record = group.record_for(node.address)
@@ -80,6 +83,7 @@ def _match(shares: Mapping[str, dict[str, Any]], group: ReadGroup) -> dict[str, 
         share = share or next(
             (s for s in shares.values() if _tags(s).get(ADDRESS_TAG) == node.address), None
         )
+        share = share or shares.get(known_ids(ctx).get(node.address, ""))
         if share:
             matched[node.address] = share
     for orphan in group.orphans:
@@ -88,7 +92,23 @@ def _match(shares: Mapping[str, dict[str, Any]], group: ReadGroup) -> dict[str, 
     return matched
 
 
-def _associated(
+def own_shares(ram: Any, place: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The active RAM shares an account owns in a region, by ARN (one GetResourceShares)."""
+    return {
+        s["resourceShareArn"]: s
+        for s in pages(
+            ram,
+            "get_resource_shares",
+            "resourceShares",
+            resourceOwner="SELF",
+            resourceShareStatus="ACTIVE",
+            resource="resource shares",
+            **place,
+        )
+    }
+
+
+def share_associations(
     ram: Any, arns: list[str], place: Mapping[str, Any]
 ) -> dict[str, tuple[list[str], list[str]]]:
     """Each share's live principals and resources: one call per association type."""
@@ -117,26 +137,20 @@ class ResourceShareKind(Kind):
     name = "resource_share"
     service = "ram"
     taggable = True
+    label_tags = frozenset({ADDRESS_TAG})
+
+    def prepare(self, ctx: Context, nodes: list[Node], records: list[ResourceRecord]) -> None:
+        """Tell `_match` the ARNs in state: an adopted share has no address tag."""
+        know(ctx, {r.address: r.id for r in records})
 
     def read(self, ctx: Context, group: ReadGroup) -> dict[str, Found]:
         ram = ctx.client("ram", group.account, group.region)
         place = {"account": group.account, "region": group.region}
-        shares = {
-            s["resourceShareArn"]: s
-            for s in pages(
-                ram,
-                "get_resource_shares",
-                "resourceShares",
-                resourceOwner="SELF",
-                resourceShareStatus="ACTIVE",
-                resource="resource shares",
-                **place,
-            )
-        }
-        matched = _match(shares, group)
+        shares = own_shares(ram, place)
+        matched = _match(ctx, shares, group)
         if not matched:
             return {}
-        entities = _associated(ram, [s["resourceShareArn"] for s in matched.values()], place)
+        entities = share_associations(ram, [s["resourceShareArn"] for s in matched.values()], place)
         assert group.region is not None
         owner = view(ctx, group.account, group.region)
         result = {}

@@ -124,9 +124,13 @@ class State(StrictModel):
     lock_table: str = "{org}-landingzone-locks"
     key: str = "landingzone/state.json"
     # Terraform's state of the exported stacks (graph/state_access.py): `per_account`
-    # lets each CI deploy role read and write only its account's keys.
-    isolation: Literal["none", "per_account"] = "none"
+    # lets each CI deploy role read and write only its account's keys;
+    # `per_account_bucket` gives every member account its own bucket and lock table.
+    isolation: Literal["none", "per_account", "per_account_bucket"] = "none"
     shared_reads: list[str] = Field(default_factory=list)  # accounts every role may read
+    # With `per_account_bucket`: the names in each member account ({account_id}: its own).
+    account_bucket: str = "{org}-terraform-state-{account_id}"
+    account_lock_table: str = "{org}-terraform-locks"
 
 
 class Spec(StrictModel):

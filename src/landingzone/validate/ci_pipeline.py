@@ -12,7 +12,9 @@
   inline policies, no `assume_roles`. Its trust may be broad (a GitLab merge
   request's subject names any branch), so what it can do must not be;
 - `state.shared_reads` names accounts, and the state bucket's policy with the
-  isolation's statements fits S3's limit (20 KB).
+  isolation's statements fits S3's limit (20 KB);
+- with `per_account_bucket`, `state.account_bucket` holds `{account_id}` and is
+  a valid bucket name once filled, `state.account_lock_table` a valid table name.
 """
 
 from __future__ import annotations
@@ -24,15 +26,17 @@ from landingzone.errors import SpecProblem
 from landingzone.graph.ci_pipeline import account_environment
 from landingzone.graph.iam_documents import managed_policy_arn
 from landingzone.graph.state_access import state_statements
-from landingzone.graph.state_keys import state_names
+from landingzone.graph.state_keys import account_state_names, state_names
 from landingzone.nodes import MANAGEMENT
 from landingzone.resources.s3_bucket import bucket_arn, bucket_desired
 from landingzone.spec.iam_rules import policy_size
+from landingzone.spec.limits import BUCKET, BUCKET_NAMING, LOCK_TABLE
 from landingzone.spec.provenance import Provenance
 from landingzone.spec.schema import Spec
 from landingzone.suggest import choices
 
 BUCKET_POLICY_MAX = 20480  # characters of a bucket policy (S3's limit)
+LOCK_TABLE_NAME = re.compile(rf"^[A-Za-z0-9_.-]{{3,{LOCK_TABLE.value}}}$")
 READ_ONLY_POLICIES = ("ReadOnlyAccess", "ViewOnlyAccess", "SecurityAudit")
 REPOSITORY = re.compile(r"^[\w.-]+(?:/[\w.-]+)+$")
 BRANCH = re.compile(r"^[^\s*?:~^\\\[]+$")  # git's ref rules, and no IAM wildcard
@@ -133,6 +137,7 @@ def _check_state_isolation(spec: Spec, provenance: Provenance) -> list[SpecProbl
                     provenance.where("state", "shared_reads", index),
                 )
             )
+    problems.extend(_check_account_state_names(spec, provenance))
     if problems:
         return problems
     bucket, _, _ = state_names(spec)
@@ -146,6 +151,42 @@ def _check_state_isolation(spec: Spec, provenance: Provenance) -> list[SpecProbl
                 f"S3's limit of {BUCKET_POLICY_MAX} (20 KB): fewer deploy roles per account, "
                 "or isolation: none",
                 provenance.where("state", "isolation"),
+            )
+        )
+    return problems
+
+
+def _check_account_state_names(spec: Spec, provenance: Provenance) -> list[SpecProblem]:
+    """With `per_account_bucket`: each account's bucket name holds `{account_id}` (bucket
+    names are global: one name in every account would collide) and is a valid name once
+    filled; the lock table's name is valid."""
+    if spec.state.isolation != "per_account_bucket":
+        return []
+    problems = []
+    bucket, table = account_state_names(spec, "account")
+    if "{account_id}" not in bucket:
+        problems.append(
+            SpecProblem(
+                f'state.account_bucket: "{bucket}" must contain {{account_id}}: S3 bucket names '
+                f"are global, so each account's bucket needs its own name ({BUCKET_NAMING})",
+                provenance.where("state", "account_bucket"),
+            )
+        )
+    elif not BUCKET.match(bucket.replace("{account_id}", "0" * 12)):
+        problems.append(
+            SpecProblem(
+                f'state.account_bucket: "{bucket}" is not a valid S3 bucket name once filled '
+                '(3 to 63 characters of a-z, 0-9, "." and "-", with the 12-digit account ID; '
+                f"{BUCKET_NAMING})",
+                provenance.where("state", "account_bucket"),
+            )
+        )
+    if not LOCK_TABLE_NAME.match(table):
+        problems.append(
+            SpecProblem(
+                f'state.account_lock_table: "{table}" must be 3 to {LOCK_TABLE.value} '
+                f"characters of letters, digits, _ . and - ({LOCK_TABLE.source})",
+                provenance.where("state", "account_lock_table"),
             )
         )
     return problems

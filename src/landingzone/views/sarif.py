@@ -13,22 +13,28 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from landingzone.access.lint import Finding
 from landingzone.errors import Location
 from landingzone.proofs.checks import CheckResult
+
+if TYPE_CHECKING:
+    from landingzone.resources.access_analyzer import ExternalAccessFinding
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
 CHECK_FAILED = "check-failed"
 CHECK_ERROR = "check-error"
+EXTERNAL_ACCESS = "external-access"
+ERRORS = (CHECK_FAILED, CHECK_ERROR, EXTERNAL_ACCESS)  # rules whose results fail the run
 
 # Every rule lz reports, with what it means (docs/access.md describes each).
 RULES = {
     CHECK_FAILED: "A property of the spec's `checks:` does not hold",
     CHECK_ERROR: "A check of the spec's `checks:` cannot be evaluated against this organization",
+    EXTERNAL_ACCESS: "IAM Access Analyzer finds a resource reachable from outside the organization",
     "mutating-any-resource": 'An identity policy allows mutating actions on Resource "*"',
     "passrole-any-resource": 'An identity policy allows iam:PassRole on Resource "*"',
     "trust-any-principal": "A trust policy lets any AWS principal assume the role",
@@ -93,6 +99,14 @@ def check_results(
     return found
 
 
+def external_access_results(
+    findings: Iterable[ExternalAccessFinding], locate: Callable[[str], Location | None]
+) -> list[Result]:
+    """Active Access Analyzer findings as errors, at the spec line of the analyzer that found
+    them (`locate(address)`)."""
+    return [Result(EXTERNAL_ACCESS, "error", f.describe(), locate(f.analyzer)) for f in findings]
+
+
 def _uri(location: Location, root: Path, cwd: Path) -> str:
     path = Path(location.file)
     if not path.is_absolute():
@@ -131,9 +145,7 @@ def _rule(rule: str) -> dict[str, Any]:
     return {
         "id": rule,
         "shortDescription": {"text": text},
-        "defaultConfiguration": {
-            "level": "error" if rule in (CHECK_FAILED, CHECK_ERROR) else "warning"
-        },
+        "defaultConfiguration": {"level": "error" if rule in ERRORS else "warning"},
     }
 
 
