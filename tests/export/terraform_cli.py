@@ -23,6 +23,12 @@ PROVIDER_VERSION = "5.100.0"
 MIRROR = Path(os.environ.get("LZ_TF_PLUGIN_MIRROR", "/opt/tf-plugins"))
 PROVIDER_DIR = MIRROR / "registry.terraform.io/hashicorp/aws" / PROVIDER_VERSION
 
+# No state lock: the lock's conditional PutItem is the one call of a stack's run that a
+# retry cannot repeat. When the emulator, busy with Terraform processes at once, loses
+# an answer (seen once in ~300 stacks), the backend's retry fails on the lock it took
+# itself. Each stack's state has one writer here: this harness.
+NO_LOCK = ("-input=false", "-lock=false")
+
 CLI_CONFIG = """provider_installation {
   filesystem_mirror {
     path    = "%s"
@@ -128,7 +134,7 @@ class Terraform:
         try:
             if init:
                 self.init(root, stack)
-            streamed = self.run(path, "plan", "-input=false", "-json", "-out=tfplan", check=False)
+            streamed = self.run(path, "plan", *NO_LOCK, "-json", "-out=tfplan", check=False)
             plan = read_stream(stack, streamed.stdout)
             if streamed.returncode != 0 and plan.error is None:
                 raise TerraformError(path, ("plan",), streamed.stderr or streamed.stdout)
@@ -142,7 +148,7 @@ class Terraform:
 
     def apply(self, root: Path, stack: str) -> None:
         """Apply the plan `plan` saved."""
-        self.run(root / stack, "apply", "-input=false", "-no-color", "tfplan")
+        self.run(root / stack, "apply", *NO_LOCK, "-no-color", "tfplan")
 
 
 class TerraformError(RuntimeError):
