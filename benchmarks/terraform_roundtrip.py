@@ -1,14 +1,18 @@
 """The export run by Terraform itself: every example, every stack, against the emulator.
 
-    python benchmarks/terraform_roundtrip.py [EXAMPLE ...] [--out FILE]
+    python benchmarks/terraform_roundtrip.py [EXAMPLE ...] [--jobs N] [--bounded] [--out FILE]
 
 For each example (default: all three): apply it with lz to a fresh emulator,
 `lz export terraform --provider-major 5 --endpoint-override URL`, then for
-every stack in the order the export lists: `terraform init` (from the
-provider mirror, see tests/export/terraform_cli.py), `terraform plan`, and
-`terraform apply` of a plan that is only imports. Then `lz plan` of the spec
-(exit 0: the two tools agree). Records per example: stacks clean / total,
-the time of each stack's init + plan, and what the unclean plans change.
+every stack, after the stacks it reads: `terraform init` (from the provider
+mirror, see tests/export/terraform_cli.py), `terraform plan`, and `terraform
+apply` of a plan that is only imports, with `--jobs` Terraform processes at
+once (default 1: the export's order, one stack after the other). `--bounded`
+runs what `make test` runs of cloudposse: one stack of each shape and the
+stacks they read. Then `lz plan` of the spec (exit 0: the two tools agree).
+Records per example: stacks clean / total, the time of each stack's init +
+plan, the whole round trip's time and CPU time (Terraform's processes and
+this one's, the emulator included), and what the unclean plans change.
 Prints one JSON document and writes benchmarks/results/terraform_roundtrip.json
 unless --out -.
 """
@@ -19,6 +23,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import sys
 import tempfile
@@ -37,13 +42,26 @@ from tests.export.terraform_cli import (  # noqa: E402
     PROVIDER_VERSION,
     Terraform,
     available,
+    one_of_each_shape,
     round_trip,
 )
+from tests.export.test_terraform_roundtrip import BOUNDED  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
 
 
-def run_example(name: str, emulator: Emulator, work: Path) -> dict[str, Any]:
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (Terraform, its provider)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return sum(u.ru_utime + u.ru_stime for u in (own, children))
+
+
+def run_example(
+    name: str, emulator: Emulator, work: Path, jobs: int, bounded: bool
+) -> dict[str, Any]:
     """Apply, export and round-trip one example; its measurements."""
     emulator.reset()
     spec_dir = work / "spec"
@@ -64,16 +82,22 @@ def run_example(name: str, emulator: Emulator, work: Path) -> dict[str, Any]:
     if code != 0:
         raise SystemExit(f"lz export terraform {name} failed")
     stacks = json.loads(listing.read_text())["stacks"]
-    started = time.monotonic()
-    result = round_trip(Terraform(work / "tf", os.environ), out, stacks)
-    total = time.monotonic() - started
+    exported = len(stacks)
+    if bounded and name in BOUNDED:
+        stacks = one_of_each_shape(out, stacks)
+    started, cpu = time.monotonic(), cpu_seconds()
+    result = round_trip(Terraform(work / "tf", os.environ), out, stacks, jobs=jobs)
+    total, cpu = time.monotonic() - started, cpu_seconds() - cpu
     print(f"{name}:\n{result.report()}", file=sys.stderr)
     return {
         "example": name,
+        "stacks_exported": exported,
         "stacks": len(stacks),
+        "jobs": jobs,
         "clean": result.clean,
         "applied": len(result.applied),
         "seconds": round(total, 1),
+        "cpu_seconds": round(cpu, 1),
         "lz_plan_agrees": run_lz("plan", spec_dir, "--detailed-exitcode") == 0,
         "plans": [
             {
@@ -96,6 +120,10 @@ def main() -> None:
     """Parse arguments, run every example, print and record the results."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("examples", nargs="*", default=list(ALL_EXAMPLES))
+    parser.add_argument("--jobs", type=int, default=1, help="Terraform processes at once")
+    parser.add_argument(
+        "--bounded", action="store_true", help="cloudposse as make test runs it (one of each shape)"
+    )
     parser.add_argument("--out", help="result file ('-': print only)")
     args = parser.parse_args()
     reason = available()
@@ -106,12 +134,14 @@ def main() -> None:
         os.environ.update(emulator.env())
         os.environ.pop("AWS_PROFILE", None)
         for name in args.examples:
-            results.append(run_example(name, emulator, Path(tmp) / name))
+            work = Path(tmp) / name
+            results.append(run_example(name, emulator, work, args.jobs, args.bounded))
     document = {
         "benchmark": "terraform_roundtrip",
         "lz_version": __version__,
         "terraform_provider": f"hashicorp/aws {PROVIDER_VERSION}",
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
+        "load_average_at_end": [round(load, 1) for load in os.getloadavg()],
         "examples": results,
     }
     text = json.dumps(document, indent=2)

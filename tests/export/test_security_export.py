@@ -40,6 +40,10 @@ def test_the_security_section_exports_with_an_import_for_everything_applied(
     assert f'id = "{trail}"' in imports
     tfvars = (organization / "terraform.tfvars").read_text()
     assert "guardduty_admin" in tfvars and "true" in tfvars
+    # The trail's key by the ARN AWS reports (the log archive stack's output), not the alias.
+    calls = " ".join((organization / "main.tf").read_text().split())
+    assert "log_kms_key_arn = data.terraform_remote_state.baseline.outputs.log_kms_key_arn" in calls
+    assert "alias/" not in tfvars
 
     account = out / f"live/security-{spec.HOME}/security"
     imports = (account / "imports.tf").read_text()
@@ -50,6 +54,14 @@ def test_the_security_section_exports_with_an_import_for_everything_applied(
     assert f'aws_config_configuration_aggregator.organization["{spec.ORG}-organization"]' in imports
     assert f'aws_cloudwatch_event_target.alerts["{spec.ORG}-guardduty-findings"]' in imports
     assert f'id = "{spec.ORG}-guardduty-findings/landingzone"' in imports
+    # A confirmed e-mail subscription is imported by the ARN AWS lists for it.
+    sns = aws.client("sns", security)
+    (topic,) = [t["TopicArn"] for t in sns.list_topics()["Topics"]]
+    (subscription,) = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    assert subscription["Endpoint"] == "secops@acme.example"
+    key = f"{topic.rsplit(':', 1)[1]}/secops@acme.example"
+    assert f'aws_sns_topic_subscription.alerts["{key}"]' in imports
+    assert f'id = "{subscription["SubscriptionArn"]}"' in imports
     main = (out / "modules/security_account/main.tf").read_text()
     assert 'resource "aws_guardduty_organization_configuration" "this"' in main
     assert 'resource "aws_config_configuration_aggregator" "organization"' in main

@@ -98,8 +98,11 @@ def _provider(url: str) -> Block:
         "aws",
         body=(
             *attrs(s3_use_path_style=True, skip_metadata_api_check=True),
-            Comment("An emulator answers at once: its errors are not worth 25 retries."),
-            *attrs(max_retries=2),
+            Comment(
+                "An emulator answers at once: its errors are not worth 25 retries, but a\n"
+                "busy one (Terraform processes at once) may drop an answer now and then."
+            ),
+            *attrs(max_retries=5),
             Comment(
                 "S3 Control puts the account ID in front of the endpoint's host name\n"
                 "(123456789012.127.0.0.1), which resolves nowhere: such requests go through\n"

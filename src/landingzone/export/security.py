@@ -21,8 +21,9 @@ Account IDs are read from the organization stack's `account_ids`. Trusted
 access (`service_access`) is not exported here: Terraform sets it on the
 organization itself (`aws_organizations_organization.aws_service_access_principals`),
 which the organization exporter owns; the export reports the kind as not
-exported. E-mail subscriptions that are not confirmed yet have no ARN to
-import: Terraform creates them (AWS mails the address again).
+exported. Confirmed e-mail subscriptions are imported by the ARN AWS lists; one
+not confirmed yet is listed with no ARN (`PendingConfirmation`), so there is
+nothing to import: Terraform subscribes the address again (AWS mails it again).
 """
 
 from __future__ import annotations
@@ -32,14 +33,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from landingzone.access.securityhub_standards import standard_of_arn, subscription_arn
+from landingzone.export.baseline import STACK as BASELINE
 from landingzone.export.builder import PartBuilder
 from landingzone.export.hcl import BLANK, Comment, Item, Raw, attrs, block
 from landingzone.export.inventory import Inventory
+from landingzone.export.lifecycle import ignore_changes
 from landingzone.export.model import Module, Output, RemoteOutput, StackPart, StackRef, Variable
 from landingzone.export.organization import exported_tags
 from landingzone.export.registry import Exporter, register
 from landingzone.nodes import MANAGEMENT, Node
 from landingzone.resources.base import minified
+from landingzone.resources.findings_alerts import PENDING
 
 STACK = "security"
 TAGS = "map(string)"
@@ -66,8 +70,14 @@ ORGANIZATION_VARIABLES = (
     ),
     Variable(
         "organization_trails",
-        f"map(object({{\nbucket = string\nkms_key = string\ntags = {TAGS}\n}}))",
-        "Organization trails by name: the log archive's bucket and KMS key (alias ARN)",
+        f"map(object({{\nbucket = string\ntags = {TAGS}\n}}))",
+        "Organization trails by name: the log archive's bucket",
+    ),
+    Variable(
+        "log_kms_key_arn",
+        "string",
+        "The log archive's KMS key ARN (its baseline stack's output), which encrypts the "
+        "organization trail; null without one",
     ),
 )
 
@@ -171,7 +181,7 @@ def _organization_main() -> list[Item]:
                 *attrs(
                     name=Raw("each.key"),
                     s3_bucket_name=Raw("each.value.bucket"),
-                    kms_key_id=Raw("each.value.kms_key"),
+                    kms_key_id=Raw("var.log_kms_key_arn"),
                     is_organization_trail=True,
                     is_multi_region_trail=True,
                     include_global_service_events=True,
@@ -249,11 +259,20 @@ def _account_main() -> list[Item]:
             "resource",
             "aws_sns_topic_subscription",
             "alerts",
-            body=attrs(
-                for_each=Raw(subscriptions),
-                topic_arn=Raw("aws_sns_topic.alerts[each.value.topic].arn"),
-                protocol="email",
-                endpoint=Raw("each.value.email"),
+            body=(
+                *attrs(
+                    for_each=Raw(subscriptions),
+                    topic_arn=Raw("aws_sns_topic.alerts[each.value.topic].arn"),
+                    protocol="email",
+                    endpoint=Raw("each.value.email"),
+                ),
+                BLANK,
+                block(
+                    "lifecycle",
+                    body=ignore_changes(
+                        terraform_only=("confirmation_timeout_in_minutes", "endpoint_auto_confirms")
+                    ),
+                ),
             ),
         ),
         block(
@@ -436,6 +455,7 @@ def _organization_part(
         delegated_services=[],
         guardduty_admin=False,
         securityhub_admin=False,
+        log_kms_key_arn=None,
     )
     for node in nodes:
         record = inventory.record(node.address)
@@ -471,9 +491,11 @@ def _organization_part(
             desired = inventory.fill(dict(node.desired), node.account)
             part.values["organization_trails"][desired["name"]] = {
                 "bucket": desired["bucket"],
-                "kms_key": desired["kms_key"],
                 "tags": exported_tags(desired["tags"]),
             }
+            # The key by its ARN, as AWS reports it (the spec names it by alias).
+            archive = StackRef(node.account, inventory.spec.organization.home_region, BASELINE)
+            part.remote["log_kms_key_arn"] = RemoteOutput(archive, "log_kms_key_arn")
             part.imported(
                 node, "aws_cloudtrail.organization", desired["name"], record.id if record else None
             )
@@ -564,6 +586,15 @@ def _account_part(stack: StackRef, nodes: Sequence[Node], inventory: Inventory) 
             )
             part.imported(node, "aws_sns_topic.alerts", name, record.id if record else None)
             part.imported(node, "aws_sns_topic_policy.alerts", name, record.id if record else None)
+            confirmed = _confirmed_subscriptions(inventory, node, record.id) if record else {}
+            for email in desired["emails"]:
+                part.imported(
+                    node,
+                    "aws_sns_topic_subscription.alerts",
+                    f"{name}/{email}",
+                    confirmed.get(email),
+                    f"{node.address} ({email}: not confirmed yet)",
+                )
         elif node.kind == "event_rule":
             name = desired["name"]
             topic = desired["target"].rsplit(":", 1)[1]
@@ -608,6 +639,22 @@ def _account_part(stack: StackRef, nodes: Sequence[Node], inventory: Inventory) 
                 name if record else None,
             )
     return part.part()
+
+
+def _confirmed_subscriptions(inventory: Inventory, node: Node, topic_arn: str) -> dict[str, str]:
+    """A topic's confirmed e-mail subscriptions' ARNs, by address. AWS lists one that
+    waits for confirmation as `PendingConfirmation`, with no ARN to import."""
+    region = node.region or inventory.spec.organization.home_region
+    client = inventory.client("sns", node.account, region)
+    if client is None:
+        return {}
+    pages = client.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=topic_arn)
+    return {
+        found["Endpoint"]: found["SubscriptionArn"]
+        for page in pages
+        for found in page["Subscriptions"]
+        if found["Protocol"] == "email" and found["SubscriptionArn"] != PENDING
+    }
 
 
 def _members(

@@ -1,8 +1,8 @@
 """What a security stack imports: the management account's (delegated administrators,
 GuardDuty's and Security Hub's administrator, the organization trail), the security
-account's (GuardDuty's and Security Hub's configuration and members, the alerts topic and
-rule, the finding and Config aggregators, the Access Analyzer) and every account's
-Security Hub standards."""
+account's (GuardDuty's and Security Hub's configuration and members, the alerts topic,
+its e-mail subscriptions and rule, the finding and Config aggregators, the Access
+Analyzer) and every account's Security Hub standards."""
 
 from __future__ import annotations
 
@@ -45,6 +45,12 @@ def expected_id(aws: Aws, accounts: dict[str, str], type_: str, key: str, stack:
                 "TopicArn"
             ]
         )
+    if type_ == "aws_sns_topic_subscription":  # key: <topic>/<address>
+        topic, _, email = key.partition("/")
+        arn = f"arn:aws:sns:{region}:{account_id}:{topic}"
+        found = aws.client("sns", account_id, region).list_subscriptions_by_topic(TopicArn=arn)
+        (subscription,) = [s for s in found["Subscriptions"] if s["Endpoint"] == email]
+        return str(subscription["SubscriptionArn"])
     if type_ == "aws_cloudwatch_event_rule":
         return str(aws.client("events", account_id, region).describe_rule(Name=key)["Name"])
     if type_ == "aws_cloudwatch_event_target":
