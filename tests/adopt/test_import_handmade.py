@@ -94,6 +94,8 @@ def test_the_report_names_what_other_tools_own_and_what_is_not_imported_yet(hand
     odd = report.split("## Not expressible in the spec")[1].split("##")[0]
     assert "(10.20.0.0/16) in account team-01" in odd and "no subnets" in odd
     assert "role /github-deploy in account team-01" in odd and "not the shape lz writes" in odd
+    later = report.split("## Not imported yet")[1]
+    assert "**regions other than us-east-1**: the baselines and network layers read" in later
 
 
 def test_cross_account_roles_are_written_once_for_every_account_that_has_them(

@@ -221,6 +221,17 @@ def run_import(
         refused += trial.notes
     layout.counts.update(net.counts if "network" in layers else {})
     layout.notes += found.notes + refused + ci_notes + net.notes + tower.notes
+    regional = sorted(layers & {"baselines", "network"})
+    if regional:  # what other regions hold is not read: said, not dropped silently
+        layout.notes.append(
+            Note(
+                NOT_YET,
+                "regions other than " + home_region,
+                f"the {' and '.join(regional)} layers read {home_region} only; what other "
+                "regions hold is not read (`lz import --region REGION` into another directory "
+                "lists it)",
+            )
+        )
     layout.notes += [
         Note(
             NOT_YET,
