@@ -108,7 +108,7 @@ class Known:
 def know(ctx: Context, ids: Mapping[str, str]) -> None:
     """Tell the run's views the IDs of resources by address (a kind's `prepare` from its
     state records, `lz import` from what it read)."""
-    known = ctx.cached(KNOWN, lambda: Known({}, {}))
+    known = _known(ctx)
     known.ids.update(ids)
     known.addresses.update({resource_id: address for address, resource_id in ids.items()})
 
