@@ -95,3 +95,9 @@ def test_a_monthly_cost_budget_is_written_and_other_budgets_say_why_not():
     assert budget(filtered, [])[1] == "it has cost filters, which the spec does not write"
     absolute = [{"percent": 80.0, "forecasted": False, "emails": ["a@b.c"], "threshold_type": "X"}]
     assert "not an e-mail alert" in budget(MONTHLY, absolute)[1]
+    topic = "SNS:arn:aws:sns:us-east-1:111111111111:costs"
+    to_sns = [{"percent": 80.0, "forecasted": False, "emails": ["a@b.c"], "subscribers": [topic]}]
+    assert budget(MONTHLY, to_sns) == (
+        {},
+        f"an alert also notifies {topic}; the spec's alerts notify e-mails only",
+    )

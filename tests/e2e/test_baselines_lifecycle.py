@@ -199,3 +199,32 @@ def test_changed_settings_are_updated_in_place(lz, tmp_path: Path, emulator: Emu
     )["Subscribers"]
     assert sorted(s["Address"] for s in subscribers) == ["ops@acme.example", "sre@acme.example"]
     assert lz("plan", directory, "--detailed-exitcode").code == 0
+
+    # Someone adds an SNS topic to lz's alert by hand: drift, and apply puts it back.
+    topic = f"arn:aws:sns:{HOME}:{prod}:costs"
+    budgets.delete_notification(AccountId=prod, BudgetName="monthly", Notification=actual)
+    budgets.create_notification(
+        AccountId=prod,
+        BudgetName="monthly",
+        Notification=actual,
+        Subscribers=[
+            *(
+                {"SubscriptionType": "EMAIL", "Address": a}
+                for a in sorted(s["Address"] for s in subscribers)
+            ),
+            {"SubscriptionType": "SNS", "Address": topic},
+        ],
+    )
+    drifted = lz("plan", directory, "--json").json()["operations"]
+    assert [(op["address"], [c["attr"] for c in op["changes"]]) for op in drifted] == [
+        ("budget:prod/monthly", ["alerts"])
+    ]
+    _apply(lz, directory)
+    subscribers = budgets.describe_subscribers_for_notification(
+        AccountId=prod, BudgetName="monthly", Notification=actual
+    )["Subscribers"]
+    assert sorted((s["SubscriptionType"], s["Address"]) for s in subscribers) == [
+        ("EMAIL", "ops@acme.example"),
+        ("EMAIL", "sre@acme.example"),
+    ]
+    assert lz("plan", directory, "--detailed-exitcode").code == 0

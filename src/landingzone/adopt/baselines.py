@@ -116,6 +116,9 @@ def budget(found: Mapping[str, Any], alerts: list[dict[str, Any]]) -> tuple[dict
         return {}, "it has cost filters, which the spec does not write"
     written: list[dict[str, Any]] = []
     for alert in alerts:
+        if alert.get("subscribers"):
+            others = ", ".join(alert["subscribers"])
+            return {}, f"an alert also notifies {others}; the spec's alerts notify e-mails only"
         odd = sorted(set(alert) - {"percent", "forecasted", "emails"})
         if odd or not 0 < alert["percent"] <= 100:
             return {}, "an alert is not an e-mail alert above a percentage (0 to 100) of the limit"

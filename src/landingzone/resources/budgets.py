@@ -33,13 +33,24 @@ def alert(percent: Any, emails: list[str], *, forecasted: bool) -> dict[str, Any
     return {"percent": float(percent), "forecasted": forecasted, "emails": sorted(emails)}
 
 
-def _alert_of(notification: Mapping[str, Any], emails: list[str]) -> dict[str, Any]:
-    """An AWS notification as an alert; kinds lz does not write keep what makes them differ."""
+def _alert_of(
+    notification: Mapping[str, Any], subscribers: list[Mapping[str, str]]
+) -> dict[str, Any]:
+    """An AWS notification and its subscribers as an alert; kinds lz does not write (other
+    comparisons, absolute thresholds, SNS subscribers) keep what makes them differ."""
+    emails = [s["Address"] for s in subscribers if s["SubscriptionType"] == "EMAIL"]
     found = alert(
         notification["Threshold"],
         emails,
         forecasted=notification["NotificationType"] == "FORECASTED",
     )
+    others = sorted(
+        f"{s['SubscriptionType']}:{s['Address']}"
+        for s in subscribers
+        if s["SubscriptionType"] != "EMAIL"
+    )
+    if others:
+        found["subscribers"] = others
     if notification.get("ComparisonOperator", GREATER_THAN) != GREATER_THAN:
         found["comparison"] = notification["ComparisonOperator"]
     if notification.get("ThresholdType", PERCENTAGE) != PERCENTAGE:
@@ -69,7 +80,7 @@ def budget_alerts(
     client: Any, account_id: str, budget: str, where: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
     """A budget's alerts, as `desired["alerts"]` holds them (kinds lz does not write keep
-    what makes them differ): its notifications, then each one's e-mail subscribers."""
+    what makes them differ): its notifications, then each one's subscribers."""
     found = []
     notifications = pages(
         client,
@@ -80,17 +91,18 @@ def budget_alerts(
         **where,
     )
     for notification in notifications:
-        subscribers = pages(
-            client,
-            "describe_subscribers_for_notification",
-            "Subscribers",
-            AccountId=account_id,
-            BudgetName=budget,
-            Notification=notification,
-            **where,
+        subscribers = list(
+            pages(
+                client,
+                "describe_subscribers_for_notification",
+                "Subscribers",
+                AccountId=account_id,
+                BudgetName=budget,
+                Notification=notification,
+                **where,
+            )
         )
-        emails = [s["Address"] for s in subscribers if s["SubscriptionType"] == "EMAIL"]
-        found.append(_alert_of(notification, emails))
+        found.append(_alert_of(notification, subscribers))
     return found
 
 
