@@ -59,7 +59,6 @@ def sarif_report(directory: Path, live: workflow.Workspace | None, *, checks: bo
     from landingzone.access.lint import lint
     from landingzone.graph import build_graph
     from landingzone.proofs.checks import run_checks, spec_checks
-    from landingzone.proofs.external_access import live_external_access
     from landingzone.proofs.sources import live_model, offline_model
     from landingzone.validate import load_spec
     from landingzone.views.sarif import (
@@ -89,6 +88,8 @@ def sarif_report(directory: Path, live: workflow.Workspace | None, *, checks: bo
 
         results = check_results(outcomes, locate) + results
         if live is not None:
+            from landingzone.proofs.external_access import live_external_access
+
             external = live_external_access(live)
             passed = passed and not external
             results = external_access_results(external, sources.get) + results
